@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import auth, policy, services
+from accounts.models import Couple, Invitation, User
+from accounts.serializers import (
+    CoupleSerializer,
+    CoupleStatusSerializer,
+    InvitationSerializer,
+    InviteCoupleSerializer,
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenSerializer,
+)
+from portal.api import service_errors
+
+
+class MeView(generics.RetrieveUpdateAPIView):
+    serializer_class = MeSerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self) -> User:
+        return self.request.user  # type: ignore[return-value]
+
+    def perform_update(self, serializer: MeSerializer) -> None:  # type: ignore[override]
+        user = self.get_object()
+        data = {
+            "full_name": serializer.validated_data.get("full_name", user.full_name),
+            "time_zone": serializer.validated_data.get("time_zone", user.time_zone),
+            "phone": serializer.validated_data.get("phone", user.phone),
+        }
+        with service_errors():
+            services.user_update_profile(user=user, **data)
+
+
+class CoupleViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = CoupleSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self) -> QuerySet[Couple]:
+        return policy.couples_visible_to(self.request.user).order_by("pk")  # type: ignore[arg-type]
+
+    def get_object(self) -> Couple:
+        return policy.couple_for(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    @extend_schema(request=CoupleStatusSerializer, responses=CoupleSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request: Request, pk: str) -> Response:
+        couple = self.get_object()
+        if not policy.can_manage_couple(request.user, couple):  # type: ignore[arg-type]
+            raise NotFound()
+        serializer = CoupleStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            services.couple_set_status(couple=couple, status=serializer.validated_data["status"], actor=request.user)  # type: ignore[arg-type]
+        return Response(CoupleSerializer(couple).data)
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Invite a couple (both partners at once), list invitations, re-send one."""
+
+    serializer_class = InvitationSerializer
+
+    def get_queryset(self) -> QuerySet[Invitation]:
+        user = self.request.user
+        if not policy.can_invite_couples(user):  # type: ignore[arg-type]
+            return Invitation.objects.none()
+        couples = policy.couples_visible_to(user)  # type: ignore[arg-type]
+        return Invitation.objects.filter(couple__in=couples).select_related("user").order_by("-created_at", "pk")
+
+    @extend_schema(request=InviteCoupleSerializer, responses={201: CoupleSerializer})
+    def create(self, request: Request) -> Response:
+        if not policy.can_invite_couples(request.user):  # type: ignore[arg-type]
+            raise NotFound()
+        serializer = InviteCoupleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        with service_errors():
+            couple = services.couple_invite(
+                invited_by=request.user,  # type: ignore[arg-type]
+                partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
+                partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+                primary_counselor=data.get("primary_counselor"),
+                time_zone=data.get("time_zone"),
+            )
+        couple = policy.couple_for(request.user, couple.pk)  # type: ignore[arg-type]
+        return Response(CoupleSerializer(couple).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def resend(self, request: Request, pk: str) -> Response:
+        invitation = self.get_object()
+        couple = policy.couple_for(request.user, invitation.couple_id)  # type: ignore[arg-type]
+        if not policy.can_manage_couple(request.user, couple):  # type: ignore[arg-type]
+            raise NotFound()
+        with service_errors():
+            services.invitation_resend(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        return Response(InvitationSerializer(invitation).data)
+
+
+class TokenView(APIView):
+    """Exchange e-mail, password and (where 2FA is on) a code for an API token."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            token = auth.api_token_obtain(
+                request=request._request,
+                email=data["email"],
+                password=data["password"],
+                otp_code=data.get("otp_code", ""),
+            )
+        except auth.TokenRefused as exc:
+            body: dict = {"detail": str(exc)}
+            if exc.otp_required:
+                body["otp_code"] = [str(exc)]
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response({"token": token.key})
+
+

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.contrib.auth import password_validation
+
+from accounts.models import CoupleStatus, User
+
+TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+
+
+class InviteCoupleForm(forms.Form):
+    partner_one_name = forms.CharField(label="First partner's full name", max_length=150)
+    partner_one_email = forms.EmailField(label="First partner's e-mail")
+    partner_two_name = forms.CharField(label="Second partner's full name", max_length=150)
+    partner_two_email = forms.EmailField(label="Second partner's e-mail")
+    primary_counselor = forms.ModelChoiceField(queryset=User.objects.none(), label="Counselor")
+    time_zone = forms.ChoiceField(label="The couple's time zone", choices=TIME_ZONE_CHOICES)
+
+    def __init__(self, *args: object, counselors: object, default_time_zone: str, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        field = self.fields["primary_counselor"]
+        field.queryset = counselors  # type: ignore[attr-defined]
+        if counselors.count() == 1:  # type: ignore[attr-defined]
+            field.initial = counselors.first()  # type: ignore[attr-defined]
+        self.fields["time_zone"].initial = default_time_zone
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password2 = forms.CharField(label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+        self.fields["password1"].help_text = password_validation.password_validators_help_text_html()
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self.user)
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class CoupleStatusForm(forms.Form):
+    status = forms.ChoiceField(choices=CoupleStatus.choices)
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+
+    class Meta:
+        model = User
+        fields = ["full_name", "phone", "time_zone"]

@@ -1,0 +1,221 @@
+"""People and the couples they form.
+
+A user logs in with an e-mail address and has one role. Clients come in
+pairs (a couple) looked after by a primary counselor and optionally others.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (use an IANA name such as America/Los_Angeles).")
+
+
+def default_time_zone() -> str:
+    return settings.PRACTICE_TIME_ZONE
+
+
+class Role(models.TextChoices):
+    PRACTICE_ADMIN = "practice_admin", "Practice admin"
+    COUNSELOR = "counselor", "Counselor"
+    CLIENT = "client", "Client"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", Role.PRACTICE_ADMIN)
+        extra.setdefault("full_name", "Site administrator")
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
+    time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    phone = models.CharField(max_length=32, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+        ]
+        indexes = [models.Index(fields=["role", "full_name"])]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} <{self.email}>"
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == Role.CLIENT
+
+    @property
+    def is_counselor(self) -> bool:
+        return self.role == Role.COUNSELOR
+
+    @property
+    def is_practice_admin(self) -> bool:
+        return self.role == Role.PRACTICE_ADMIN
+
+
+class CoupleStatus(models.TextChoices):
+    ACTIVE = "active", "Active"
+    PAUSED = "paused", "Paused"
+    CLOSED = "closed", "Closed"
+
+
+# A couple that is not closed still holds its partners: a client may be in
+# at most one such couple at a time.
+OPEN_COUPLE_STATUSES = (CoupleStatus.ACTIVE, CoupleStatus.PAUSED)
+
+
+class Couple(models.Model):
+    partner_one = models.ForeignKey(User, on_delete=models.PROTECT, related_name="couples_as_partner_one")
+    partner_two = models.ForeignKey(User, on_delete=models.PROTECT, related_name="couples_as_partner_two")
+    primary_counselor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="primary_couples")
+    other_counselors = models.ManyToManyField(User, blank=True, related_name="secondary_couples")
+    status = models.CharField(max_length=10, choices=CoupleStatus.choices, default=CoupleStatus.ACTIVE)
+    started_on = models.DateField(default=timezone.localdate)
+    time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["partner_one__full_name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(partner_one=models.F("partner_two")), name="couple_partners_differ"),
+            models.CheckConstraint(condition=Q(status__in=CoupleStatus.values), name="couple_status_valid"),
+            # The same-column half of "one open couple per client"; the
+            # cross-column half (A as partner_one here, partner_two there) is
+            # checked under a row lock in accounts.services.couple_create.
+            models.UniqueConstraint(
+                fields=["partner_one"],
+                condition=Q(status__in=OPEN_COUPLE_STATUSES),
+                name="couple_partner_one_one_open_couple",
+            ),
+            models.UniqueConstraint(
+                fields=["partner_two"],
+                condition=Q(status__in=OPEN_COUPLE_STATUSES),
+                name="couple_partner_two_one_open_couple",
+            ),
+        ]
+        indexes = [models.Index(fields=["primary_counselor", "status"])]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.partner_one.full_name} & {self.partner_two.full_name}"
+
+    @property
+    def partners(self) -> tuple[User, User]:
+        return (self.partner_one, self.partner_two)
+
+    def partner_of(self, user: User) -> User:
+        if user.pk == self.partner_one_id:
+            return self.partner_two
+        if user.pk == self.partner_two_id:
+            return self.partner_one
+        raise ValueError(f"{user} is not a partner in {self}")
+
+
+def new_invitation_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Invitation(models.Model):
+    """An e-mailed, single-use link for one partner to set their password."""
+
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
+    # Part of every signed link: rotating it on acceptance makes old links dead.
+    key = models.CharField(max_length=64, default=new_invitation_key, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    send_count = models.PositiveIntegerField(default=0)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["couple", "user"], name="invitation_one_per_partner")]
+
+    def __str__(self) -> str:
+        state = "accepted" if self.accepted_at else "pending"
+        return f"Invitation for {self.user.email} ({state})"
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.accepted_at is not None
+
+
+class AuditEvent(models.Model):
+    """Who changed what sensitive data, when. Written by the service functions."""
+
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    action = models.CharField(max_length=64)
+    target_type = models.CharField(max_length=64)
+    target_id = models.CharField(max_length=64)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

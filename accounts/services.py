@@ -1,0 +1,248 @@
+"""Business rules for accounts, couples and invitations.
+
+Every change to people or couples goes through a function here, which also
+writes an AuditEvent. Views, serializers, admin actions and tasks call these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import policy
+from accounts.models import OPEN_COUPLE_STATUSES, AuditEvent, Couple, CoupleStatus, Invitation, Role, User
+
+INVITATION_SALT = "accounts.invitation"
+
+
+def audit_record(*, actor: User | None, action: str, target: Any, **details: Any) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        details=details,
+    )
+
+
+@dataclass(frozen=True)
+class PartnerDetails:
+    full_name: str
+    email: str
+
+
+def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
+    """Find or create the client account for an invited partner, refusing
+    staff addresses and clients who already belong to an open couple."""
+    email = User.objects.normalize_email(partner.email.strip()).lower()
+    name = partner.full_name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors[f"{field_prefix}_name"] = "Enter this partner's full name."
+    if not email:
+        errors[f"{field_prefix}_email"] = "Enter this partner's e-mail address."
+    if errors:
+        raise ValidationError(errors)
+    user = User.objects.select_for_update().filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, full_name=name, role=Role.CLIENT)
+        user.set_unusable_password()
+        try:
+            user.full_clean(exclude=["password"])
+        except ValidationError as exc:
+            raise ValidationError({f"{field_prefix}_email": exc.messages}) from None
+        user.save()
+        return user
+    if user.role != Role.CLIENT:
+        raise ValidationError({f"{field_prefix}_email": "This address belongs to a staff account, not a client."})
+    in_open_couple = Couple.objects.filter(
+        Q(partner_one=user) | Q(partner_two=user), status__in=OPEN_COUPLE_STATUSES
+    ).exists()
+    if in_open_couple:
+        raise ValidationError({f"{field_prefix}_email": "This client already belongs to an active couple."})
+    return user
+
+
+@transaction.atomic
+def couple_invite(
+    *,
+    invited_by: User,
+    partner_one: PartnerDetails,
+    partner_two: PartnerDetails,
+    primary_counselor: User | None = None,
+    time_zone: str | None = None,
+) -> Couple:
+    """Create a couple of two new (or returning) clients and e-mail each an invitation."""
+    if not policy.can_invite_couples(invited_by):
+        raise ValidationError("Only counselors and practice admins can invite couples.")
+    if primary_counselor is None:
+        if invited_by.role != Role.COUNSELOR:
+            raise ValidationError({"primary_counselor": "Choose the couple's counselor."})
+        primary_counselor = invited_by
+    if not policy.counselors_assignable_by(invited_by).filter(pk=primary_counselor.pk).exists():
+        raise ValidationError({"primary_counselor": "Choose an active counselor you may assign."})
+    if partner_one.email.strip().lower() == partner_two.email.strip().lower():
+        raise ValidationError({"partner_two_email": "Each partner needs their own e-mail address."})
+
+    # Lock both accounts (in a stable order) so that two invitations racing
+    # for the same client cannot both put them in an open couple.
+    first, second = sorted([("partner_one", partner_one), ("partner_two", partner_two)], key=lambda p: p[1].email)
+    users = {prefix: _client_for_invitation(details, prefix) for prefix, details in (first, second)}
+
+    couple = Couple(
+        partner_one=users["partner_one"],
+        partner_two=users["partner_two"],
+        primary_counselor=primary_counselor,
+        time_zone=time_zone or settings.PRACTICE_TIME_ZONE,
+    )
+    couple.full_clean()
+    couple.save()
+    audit_record(actor=invited_by, action="couple.created", target=couple, counselor=primary_counselor.pk)
+    for user in couple.partners:
+        invitation = Invitation.objects.create(couple=couple, user=user, invited_by=invited_by)
+        audit_record(actor=invited_by, action="invitation.created", target=invitation, email=user.email)
+        _queue_invitation_email(invitation)
+    return couple
+
+
+def _queue_invitation_email(invitation: Invitation) -> None:
+    from accounts.tasks import send_invitation_email
+
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id))
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
+    if invitation.is_accepted:
+        raise ValidationError("This partner has already accepted the invitation.")
+    audit_record(actor=actor, action="invitation.resent", target=invitation)
+    _queue_invitation_email(invitation)
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "k": invitation.key}, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.PORTAL_BASE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
+
+
+class InvitationInvalid(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "expired", "used" or "invalid"
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The pending invitation a link stands for, or InvitationInvalid saying why not."""
+    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise InvitationInvalid("expired") from None
+    except signing.BadSignature:
+        raise InvitationInvalid("invalid") from None
+    invitation = (
+        Invitation.objects.select_related("user", "couple", "invited_by").filter(pk=data.get("i")).first()
+        if isinstance(data, dict)
+        else None
+    )
+    if invitation is None:
+        raise InvitationInvalid("invalid")
+    if invitation.is_accepted or invitation.key != data.get("k"):
+        raise InvitationInvalid("used")
+    return invitation
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, password: str) -> User:
+    """Set the invited partner's password; the link then never works again."""
+    invitation = invitation_from_token(token)
+    # Re-read under lock so that two tabs submitting at once accept once.
+    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
+    if invitation.is_accepted:
+        raise InvitationInvalid("used")
+    user = invitation.user
+    password_validation.validate_password(password, user)
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.key = Invitation._meta.get_field("key").get_default()
+    invitation.save(update_fields=["accepted_at", "key"])
+    audit_record(actor=user, action="invitation.accepted", target=invitation)
+    return user
+
+
+def invitation_send_email(*, invitation_id: int) -> bool:
+    """Send (or re-send) one invitation e-mail. False if there is nothing to send."""
+    invitation = Invitation.objects.select_related("user", "couple__primary_counselor").filter(pk=invitation_id).first()
+    if invitation is None or invitation.is_accepted:
+        return False
+    context = {
+        "invitation": invitation,
+        "user": invitation.user,
+        "counselor": invitation.couple.primary_counselor,
+        "url": invitation_url(invitation),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+        "practice_name": settings.PRACTICE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"{settings.PRACTICE_NAME}: your invitation to the client portal",
+        body=render_to_string("emails/invitation.txt", context),
+        to=[invitation.user.email],
+    )
+    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    message.send()
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), send_count=F("send_count") + 1)
+    return True
+
+
+
+
+@transaction.atomic
+def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
+    if not policy.can_manage_couple(actor, couple):
+        raise ValidationError("You cannot change this couple.")
+    if status not in CoupleStatus.values:
+        raise ValidationError({"status": f"Choose one of: {', '.join(CoupleStatus.values)}."})
+    previous = couple.status
+    if status in OPEN_COUPLE_STATUSES and previous == CoupleStatus.CLOSED:
+        for field, partner in (("partner_one", couple.partner_one), ("partner_two", couple.partner_two)):
+            clash = Couple.objects.filter(
+                Q(partner_one=partner) | Q(partner_two=partner), status__in=OPEN_COUPLE_STATUSES
+            ).exclude(pk=couple.pk)
+            if clash.exists():
+                raise ValidationError({"status": f"{partner.full_name} already belongs to another active couple."})
+    couple.status = status
+    couple.save(update_fields=["status"])
+    audit_record(actor=actor, action="couple.status_changed", target=couple, previous=previous, status=status)
+    return couple
+
+
+def user_update_profile(*, user: User, full_name: str, time_zone: str, phone: str) -> User:
+    user.full_name = full_name.strip()
+    user.time_zone = time_zone
+    user.phone = phone.strip()
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "time_zone", "phone"])
+    audit_record(actor=user, action="user.profile_updated", target=user)
+    return user

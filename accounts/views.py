@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import policy, services
+from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
+from accounts.models import CoupleStatus, Invitation, Role
+from portal.errors import add_errors_to_form
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if request.user.role not in policy.STAFF_ROLES:  # type: ignore[union-attr]
+        raise Http404
+
+
+def couple_list(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    couples = policy.couples_visible_to(request.user)  # type: ignore[arg-type]
+    status = request.GET.get("status", "")
+    if status in CoupleStatus.values:
+        couples = couples.filter(status=status)
+    query = request.GET.get("q", "").strip()
+    if query:
+        couples = couples.filter(
+            Q(partner_one__full_name__icontains=query)
+            | Q(partner_two__full_name__icontains=query)
+            | Q(partner_one__email__icontains=query)
+            | Q(partner_two__email__icontains=query)
+        )
+    context = {
+        "couples": couples.order_by("partner_one__full_name"),
+        "status": status,
+        "query": query,
+        "statuses": CoupleStatus.choices,
+        "can_invite": policy.can_invite_couples(request.user),  # type: ignore[arg-type]
+    }
+    return render(request, "accounts/couple_list.html", context)
+
+
+def couple_detail(request: HttpRequest, couple_id: int) -> HttpResponse:
+    couple = policy.couple_for(request.user, couple_id)  # type: ignore[arg-type]
+    invitations = couple.invitations.select_related("user").order_by("user__full_name")
+    context = {
+        "couple": couple,
+        "invitations": invitations if policy.can_manage_couple(request.user, couple) else [],  # type: ignore[arg-type]
+        "can_manage": policy.can_manage_couple(request.user, couple),  # type: ignore[arg-type]
+        "status_form": CoupleStatusForm(initial={"status": couple.status}),
+    }
+    return render(request, "accounts/couple_detail.html", context)
+
+
+def couple_invite(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not policy.can_invite_couples(user):  # type: ignore[arg-type]
+        raise Http404
+    counselors = policy.counselors_assignable_by(user)  # type: ignore[arg-type]
+    form = InviteCoupleForm(
+        request.POST or None, counselors=counselors, default_time_zone=settings.PRACTICE_TIME_ZONE
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            couple = services.couple_invite(
+                invited_by=user,  # type: ignore[arg-type]
+                partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
+                partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+                primary_counselor=data["primary_counselor"],
+                time_zone=data["time_zone"],
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            messages.success(request, f"Invitations are on their way to {couple.display_name}.")
+            return redirect("couple_detail", couple_id=couple.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/couple_invite.html", {"form": form}, status=status)
+
+
+@require_POST
+def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation.objects.select_related("user"), pk=invitation_id)
+    couple = policy.couple_for(request.user, invitation.couple_id)  # type: ignore[arg-type]
+    if not policy.can_manage_couple(request.user, couple):  # type: ignore[arg-type]
+        raise Http404
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"A new invitation e-mail is on its way to {invitation.user.email}.")
+    return redirect("couple_detail", couple_id=couple.pk)
+
+
+@require_POST
+def couple_status(request: HttpRequest, couple_id: int) -> HttpResponse:
+    couple = policy.couple_for(request.user, couple_id)  # type: ignore[arg-type]
+    if not policy.can_manage_couple(request.user, couple):  # type: ignore[arg-type]
+        raise Http404
+    form = CoupleStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.couple_set_status(couple=couple, status=form.cleaned_data["status"], actor=request.user)  # type: ignore[arg-type]
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"{couple.display_name} is now {couple.get_status_display().lower()}.")
+    else:
+        messages.error(request, "Choose a valid status.")
+    return redirect("couple_detail", couple_id=couple.pk)
+
+
+INVALID_INVITATION_TEXT = {
+    "expired": ("This invitation has expired", 410),
+    "used": ("This invitation has already been used", 410),
+    "invalid": ("This invitation link is not valid", 400),
+}
+
+
+@login_not_required
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationInvalid as exc:
+        title, status = INVALID_INVITATION_TEXT[exc.reason]
+        return render(request, "accounts/invitation_invalid.html", {"title": title, "reason": exc.reason}, status=status)
+    form = SetPasswordForm(request.POST or None, user=invitation.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+        except services.InvitationInvalid as exc:
+            title, status = INVALID_INVITATION_TEXT[exc.reason]
+            return render(
+                request, "accounts/invitation_invalid.html", {"title": title, "reason": exc.reason}, status=status
+            )
+        except ValidationError as exc:
+            add_errors_to_form(form, exc)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, "Welcome! Your password is set and you are logged in.")
+            return redirect("home")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}, status=status)
+
+
+def profile(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = ProfileForm(request.POST or None, instance=user)  # type: ignore[arg-type]
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+        messages.success(request, "Your profile is saved.")
+        return redirect("profile")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+def client_home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role != Role.CLIENT:  # type: ignore[union-attr]
+        raise Http404
+    couple = (
+        policy.couples_visible_to(user)  # type: ignore[arg-type]
+        .filter(status__in=[CoupleStatus.ACTIVE, CoupleStatus.PAUSED])
+        .first()
+    )
+    partner = couple.partner_of(user) if couple else None  # type: ignore[arg-type]
+    return render(request, "accounts/client_home.html", {"couple": couple, "partner": partner})

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from accounts import api as accounts_api
+from accounts import views as accounts_views
+from portal import views as portal_views
+from scheduling import views as scheduling_views
+
+router = DefaultRouter()
+router.register("couples", accounts_api.CoupleViewSet, basename="couple")
+router.register("invitations", accounts_api.InvitationViewSet, basename="invitation")
+
+api_v1 = [
+    path("me/", accounts_api.MeView.as_view(), name="api-me"),
+    path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
+    path("", include(router.urls)),
+]
+
+urlpatterns = [
+    path("", portal_views.home, name="home"),
+    path("me/", accounts_views.client_home, name="client_home"),
+    path("profile/", accounts_views.profile, name="profile"),
+    path("couples/", accounts_views.couple_list, name="couple_list"),
+    path("couples/invite/", accounts_views.couple_invite, name="couple_invite"),
+    path("couples/<int:couple_id>/", accounts_views.couple_detail, name="couple_detail"),
+    path("couples/<int:couple_id>/status/", accounts_views.couple_status, name="couple_status"),
+    path("invitations/<int:invitation_id>/resend/", accounts_views.invitation_resend, name="invitation_resend"),
+    path("invitations/accept/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
+    path("locations/", scheduling_views.location_list, name="location_list"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("api/docs/", login_not_required(SpectacularSwaggerView.as_view(url_name="schema")), name="api-docs"),
+]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from accounts.models import Role
+
+HOME_BY_ROLE = {
+    Role.COUNSELOR: "couple_list",  # their caseload
+    Role.CLIENT: "client_home",  # their exercises and couple
+    Role.PRACTICE_ADMIN: "location_list",  # locations and appointments
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return redirect(HOME_BY_ROLE.get(request.user.role, "profile"))  # type: ignore[union-attr]
