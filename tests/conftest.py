@@ -16,6 +16,13 @@ from tests.factories import (
 )
 
 
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Real hashing costs ~0.3 s a password; the tests do not measure it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _celery_eager():
     """Tasks run in-process unless a test starts a real worker."""
