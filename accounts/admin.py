@@ -16,14 +16,16 @@ class UserAdmin(DjangoUserAdmin):
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),
+    )
 
 
 class InvitationInline(admin.TabularInline):
     model = Invitation
     fk_name = "couple"
     extra = 0
-    fields = ["user", "invited_by", "created_at", "last_sent_at", "send_count", "accepted_at"]
+    fields = ("user", "invited_by", "created_at", "last_sent_at", "send_count", "accepted_at")
     readonly_fields = fields
 
 

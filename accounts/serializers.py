@@ -61,7 +61,7 @@ class CoupleStatusSerializer(serializers.Serializer):
 class InvitationSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     full_name = serializers.CharField(source="user.full_name", read_only=True)
-    couple = serializers.PrimaryKeyRelatedField(read_only=True)
+    couple: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     accepted = serializers.BooleanField(source="is_accepted", read_only=True)
 
     class Meta:

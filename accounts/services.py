@@ -226,7 +226,7 @@ def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
         raise ValidationError({"status": f"Choose one of: {', '.join(CoupleStatus.values)}."})
     previous = couple.status
     if status in OPEN_COUPLE_STATUSES and previous == CoupleStatus.CLOSED:
-        for field, partner in (("partner_one", couple.partner_one), ("partner_two", couple.partner_two)):
+        for partner in couple.partners:
             clash = Couple.objects.filter(
                 Q(partner_one=partner) | Q(partner_two=partner), status__in=OPEN_COUPLE_STATUSES
             ).exclude(pk=couple.pk)

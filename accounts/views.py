@@ -124,22 +124,23 @@ INVALID_INVITATION_TEXT = {
 }
 
 
+def _invitation_invalid(request: HttpRequest, reason: str) -> HttpResponse:
+    title, status = INVALID_INVITATION_TEXT[reason]
+    return render(request, "accounts/invitation_invalid.html", {"title": title, "reason": reason}, status=status)
+
+
 @login_not_required
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationInvalid as exc:
-        title, status = INVALID_INVITATION_TEXT[exc.reason]
-        return render(request, "accounts/invitation_invalid.html", {"title": title, "reason": exc.reason}, status=status)
+        return _invitation_invalid(request, exc.reason)
     form = SetPasswordForm(request.POST or None, user=invitation.user)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
         except services.InvitationInvalid as exc:
-            title, status = INVALID_INVITATION_TEXT[exc.reason]
-            return render(
-                request, "accounts/invitation_invalid.html", {"title": title, "reason": exc.reason}, status=status
-            )
+            return _invitation_invalid(request, exc.reason)
         except ValidationError as exc:
             add_errors_to_form(form, exc)
         else:

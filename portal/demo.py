@@ -68,14 +68,40 @@ ADMIN = DemoPerson("frontdesk@demo.test", "Morgan Ellis", Role.PRACTICE_ADMIN, p
 COUNSELORS = [
     DemoPerson("grace.holt@demo.test", "Grace Holt", Role.COUNSELOR, phone="(206) 555-0121"),
     DemoPerson("daniel.okafor@demo.test", "Daniel Okafor", Role.COUNSELOR, phone="(425) 555-0122"),
-    DemoPerson("lena.marsh@demo.test", "Lena Marsh", Role.COUNSELOR, phone="(509) 555-0123", time_zone="America/Los_Angeles"),
+    DemoPerson(
+        "lena.marsh@demo.test", "Lena Marsh", Role.COUNSELOR, phone="(509) 555-0123", time_zone="America/Los_Angeles"
+    ),
 ]
 # (partner one, partner two, counselor index, weeks ago started, status)
 COUPLES = [
-    (DemoPerson("maya.chen@demo.test", "Maya Chen", Role.CLIENT), DemoPerson("tom.chen@demo.test", "Tom Chen", Role.CLIENT), 0, 6, CoupleStatus.ACTIVE),
-    (DemoPerson("ana.silva@demo.test", "Ana Silva", Role.CLIENT), DemoPerson("luis.silva@demo.test", "Luis Silva", Role.CLIENT), 0, 3, CoupleStatus.ACTIVE),
-    (DemoPerson("beth.nolan@demo.test", "Beth Nolan", Role.CLIENT, time_zone="America/New_York"), DemoPerson("chris.nolan@demo.test", "Chris Nolan", Role.CLIENT), 1, 5, CoupleStatus.ACTIVE),
-    (DemoPerson("priya.rao@demo.test", "Priya Rao", Role.CLIENT), DemoPerson("sam.rao@demo.test", "Sam Rao", Role.CLIENT), 2, 8, CoupleStatus.PAUSED),
+    (
+        DemoPerson("maya.chen@demo.test", "Maya Chen", Role.CLIENT),
+        DemoPerson("tom.chen@demo.test", "Tom Chen", Role.CLIENT),
+        0,
+        6,
+        CoupleStatus.ACTIVE,
+    ),
+    (
+        DemoPerson("ana.silva@demo.test", "Ana Silva", Role.CLIENT),
+        DemoPerson("luis.silva@demo.test", "Luis Silva", Role.CLIENT),
+        0,
+        3,
+        CoupleStatus.ACTIVE,
+    ),
+    (
+        DemoPerson("beth.nolan@demo.test", "Beth Nolan", Role.CLIENT, time_zone="America/New_York"),
+        DemoPerson("chris.nolan@demo.test", "Chris Nolan", Role.CLIENT),
+        1,
+        5,
+        CoupleStatus.ACTIVE,
+    ),
+    (
+        DemoPerson("priya.rao@demo.test", "Priya Rao", Role.CLIENT),
+        DemoPerson("sam.rao@demo.test", "Sam Rao", Role.CLIENT),
+        2,
+        8,
+        CoupleStatus.PAUSED,
+    ),
 ]
 
 
@@ -83,8 +109,12 @@ def _person(person: DemoPerson) -> User:
     user = User.objects.filter(email=person.email).first()
     if user is None:
         user = User.objects.create_user(
-            person.email, DEMO_PASSWORD, full_name=person.full_name, role=person.role,
-            time_zone=person.time_zone, phone=person.phone,
+            person.email,
+            DEMO_PASSWORD,
+            full_name=person.full_name,
+            role=person.role,
+            time_zone=person.time_zone,
+            phone=person.phone,
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
@@ -102,8 +132,13 @@ def _locations() -> None:
         Location.objects.get_or_create(
             slug=slugify(name),
             defaults={
-                "name": name, "address_line1": line1, "address_line2": line2, "city": city,
-                "postal_code": postal_code, "phone": phone, "kind": LocationKind.IN_PERSON,
+                "name": name,
+                "address_line1": line1,
+                "address_line2": line2,
+                "city": city,
+                "postal_code": postal_code,
+                "phone": phone,
+                "kind": LocationKind.IN_PERSON,
             },
         )
     Location.objects.get_or_create(
@@ -120,8 +155,12 @@ def _couples(admin: User, counselors: list[User]) -> None:
             continue
         started = today - timedelta(weeks=weeks_ago)
         couple = Couple.objects.create(
-            partner_one=partner_one, partner_two=partner_two, primary_counselor=counselors[counselor_index],
-            status=status, started_on=started, time_zone=one.time_zone,
+            partner_one=partner_one,
+            partner_two=partner_two,
+            primary_counselor=counselors[counselor_index],
+            status=status,
+            started_on=started,
+            time_zone=one.time_zone,
         )
         for partner in couple.partners:
             invitation = Invitation.objects.create(couple=couple, user=partner, invited_by=counselors[counselor_index])

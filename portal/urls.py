@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -13,7 +13,7 @@ router = DefaultRouter()
 router.register("couples", accounts_api.CoupleViewSet, basename="couple")
 router.register("invitations", accounts_api.InvitationViewSet, basename="invitation")
 
-api_v1 = [
+api_v1: list[URLPattern | URLResolver] = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),

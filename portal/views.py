@@ -13,4 +13,5 @@ HOME_BY_ROLE = {
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return redirect(HOME_BY_ROLE.get(request.user.role, "profile"))  # type: ignore[union-attr]
+    role = getattr(request.user, "role", "")
+    return redirect(HOME_BY_ROLE.get(Role(role), "profile") if role in Role.values else "profile")

@@ -9,4 +9,6 @@ def location_list(request: HttpRequest) -> HttpResponse:
     """The practice admin's overview of every office, active or not."""
     if request.user.role != Role.PRACTICE_ADMIN:  # type: ignore[union-attr]
         raise Http404
-    return render(request, "scheduling/location_list.html", {"locations": Location.objects.order_by("-is_active", "name")})
+    return render(
+        request, "scheduling/location_list.html", {"locations": Location.objects.order_by("-is_active", "name")}
+    )
