@@ -216,6 +216,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_in": str(CELERY_EMBEDDED_BROKER_DIR / "out"),
         "data_folder_out": str(CELERY_EMBEDDED_BROKER_DIR / "out"),
         "processed_folder": str(CELERY_EMBEDDED_BROKER_DIR / "processed"),
+        # Fanout exchanges (the workers' remote-control pidbox); kombu's default is ./control.
+        "control_folder": str(CELERY_EMBEDDED_BROKER_DIR / "control"),
         "store_processed": False,
     }
 else:

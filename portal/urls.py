@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import URLPattern, URLResolver, include, path
@@ -8,6 +9,10 @@ from accounts import api as accounts_api
 from accounts import views as accounts_views
 from portal import views as portal_views
 from scheduling import views as scheduling_views
+
+# The admin's own login form checks only a password; send it through
+# allauth's, which asks for the TOTP code of users who have 2FA on.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 router = DefaultRouter()
 router.register("couples", accounts_api.CoupleViewSet, basename="couple")

@@ -1,0 +1,293 @@
+"""Read-side queries for exercises, scoped by role and free of N+1 queries.
+
+Each ``*_visible_to`` returns a queryset with what its lists show already
+joined, so a page or endpoint issues the same number of queries for 5 rows
+as for 50. ``responses_visible_to`` is the reveal rules of exercises.policy
+written as SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from accounts.models import Couple, Role, User
+from exercises.models import (
+    Assignment,
+    AssignmentStatus,
+    Comment,
+    CoupleExerciseSettings,
+    ExerciseTemplate,
+    Occurrence,
+    Response,
+    ResponseState,
+    TemplateKind,
+    Visibility,
+)
+
+# --- Scoping -------------------------------------------------------------------------
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def _caseload_couples(user: User) -> QuerySet[Couple, Any]:
+    return Couple.objects.filter(Q(primary_counselor=user) | Q(other_counselors=user)).values("pk")
+
+
+def _couples_of_partner(user: User) -> QuerySet[Couple, Any]:
+    return Couple.objects.filter(Q(partner_one=user) | Q(partner_two=user)).values("pk")
+
+
+def exercise_couples(user: User) -> QuerySet[Couple, Any] | None:
+    """The ids of the couples whose exercises the user may see, as a subquery;
+    None for no one. Practice admins see no exercise data: its titles and
+    schedules already say something clinical about a couple."""
+    if not _active(user):
+        return None
+    if user.role == Role.COUNSELOR:
+        return _caseload_couples(user)
+    if user.role == Role.CLIENT:
+        return _couples_of_partner(user)
+    return None
+
+
+def templates_visible_to(user: User) -> QuerySet[ExerciseTemplate]:
+    """The library a counselor chooses from: built-ins and their own."""
+    templates = ExerciseTemplate.objects.select_related("owner", "copied_from")
+    if not _active(user) or user.role != Role.COUNSELOR:
+        return templates.none()
+    return templates.filter(Q(is_builtin=True) | Q(owner=user))
+
+
+def assignments_visible_to(user: User) -> QuerySet[Assignment]:
+    couples = exercise_couples(user)
+    assignments = Assignment.objects.select_related(
+        "template", "assigned_by", "couple__partner_one", "couple__partner_two", "couple__primary_counselor"
+    )
+    return assignments.none() if couples is None else assignments.filter(couple__in=couples)
+
+
+def occurrences_visible_to(user: User) -> QuerySet[Occurrence]:
+    couples = exercise_couples(user)
+    occurrences = Occurrence.objects.select_related(
+        "assignment__template", "assignment__couple__partner_one", "assignment__couple__partner_two"
+    )
+    return occurrences.none() if couples is None else occurrences.filter(assignment__couple__in=couples)
+
+
+def _partner_visible_q(user: User) -> Q:
+    """Responses a client may read: see exercises.policy.can_view_response."""
+    viewer_submitted = Exists(
+        Response.objects.filter(occurrence=OuterRef("occurrence"), author=user, state=ResponseState.SUBMITTED)
+    )
+    high_conflict = Exists(
+        CoupleExerciseSettings.objects.filter(couple=OuterRef("occurrence__assignment__couple"), high_conflict=True)
+    )
+    visibility = "occurrence__assignment__visibility"
+    others = (
+        Q(state=ResponseState.SUBMITTED)
+        & ~Q(high_conflict)
+        & (Q(**{visibility: Visibility.AT_ONCE}) | (Q(**{visibility: Visibility.AFTER_BOTH}) & Q(viewer_submitted)))
+    )
+    return Q(author=user) | Q(author__isnull=True) | others
+
+
+def responses_visible_to(user: User) -> QuerySet[Response]:
+    """Every answer the user may read, with its occurrence, assignment,
+    template, couple and author joined (content included: callers showing
+    it must record the access with services.responses_record_access)."""
+    responses = Response.objects.select_related(
+        "occurrence__assignment__template",
+        "occurrence__assignment__couple__partner_one",
+        "occurrence__assignment__couple__partner_two",
+        "author",
+        "reviewed_by",
+    )
+    if not _active(user):
+        return responses.none()
+    if user.role == Role.COUNSELOR:
+        on_caseload = responses.filter(occurrence__assignment__couple__in=_caseload_couples(user))
+        return on_caseload.filter(state=ResponseState.SUBMITTED)
+    if user.role == Role.CLIENT:
+        return responses.filter(occurrence__assignment__couple__in=_couples_of_partner(user)).filter(
+            _partner_visible_q(user)
+        )
+    return responses.none()
+
+
+def comments_visible_to(user: User) -> QuerySet[Comment]:
+    """Comments on occurrences the user may see, and on answers they may read."""
+    couples = exercise_couples(user)
+    comments = Comment.objects.select_related("author", "occurrence", "response")
+    if couples is None:
+        return comments.none()
+    return comments.filter(occurrence__assignment__couple__in=couples).filter(
+        Q(response__isnull=True) | Q(response__in=responses_visible_to(user).values("pk"))
+    )
+
+
+# --- A partner's home page -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PartnerHome:
+    due_this_week: list[Occurrence]
+    overdue: list[Occurrence]
+    done: list[Occurrence]
+
+
+def _answered_by(user: User, state: str) -> Exists:
+    # The partner's own answer, or the couple's joint one.
+    return Exists(
+        Response.objects.filter(occurrence=OuterRef("pk"), state=state).filter(Q(author=user) | Q(author__isnull=True))
+    )
+
+
+def occurrences_for_partner(user: User) -> QuerySet[Occurrence]:
+    """The partner's occurrences, each with ``has_submitted`` and ``has_draft``
+    for that partner (their own answer, or the couple's joint one), so lists
+    can filter by state in SQL."""
+    return occurrences_visible_to(user).annotate(
+        has_submitted=_answered_by(user, ResponseState.SUBMITTED),
+        has_draft=_answered_by(user, ResponseState.DRAFT),
+    )
+
+
+def partner_home(user: User, *, now: datetime, done_limit: int = 20) -> PartnerHome:
+    """What is due in the next 7 days, what is overdue, and what is done, for
+    one partner: three queries whatever the number of assignments."""
+    occurrences = occurrences_for_partner(user).order_by("due_at")
+    # Q(...) because mypy's Django plugin cannot see annotations across functions.
+    open_ = occurrences.filter(Q(has_submitted=False), assignment__status=AssignmentStatus.ACTIVE)
+    return PartnerHome(
+        due_this_week=list(open_.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7))),
+        overdue=list(open_.filter(due_at__lt=now)),
+        done=list(occurrences.filter(Q(has_submitted=True)).order_by("-due_at")[:done_limit]),
+    )
+
+
+# --- A counselor's per-couple page -------------------------------------------------------
+
+
+class PartnerState:
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    LATE = "late"
+
+
+@dataclass(frozen=True)
+class PartnerProgress:
+    partner: User | None  # None: the couple's joint answer
+    state: str  # a PartnerState
+    response_id: int | None
+    reviewed: bool
+
+
+@dataclass(frozen=True)
+class OccurrenceProgress:
+    occurrence: Occurrence
+    partners: list[PartnerProgress]
+
+
+def _progress(response: Response | None, partner: User | None, due_at: datetime, now: datetime) -> PartnerProgress:
+    if response is not None and response.state == ResponseState.SUBMITTED:
+        state = PartnerState.SUBMITTED
+    elif due_at < now:
+        state = PartnerState.LATE
+    else:
+        state = PartnerState.DRAFT if response is not None else PartnerState.NOT_STARTED
+    return PartnerProgress(
+        partner=partner,
+        state=state,
+        response_id=response.pk if response else None,
+        reviewed=bool(response and response.reviewed_at),
+    )
+
+
+def couple_progress(
+    couple: Couple, *, now: datetime, since: datetime | None = None, until: datetime | None = None
+) -> list[OccurrenceProgress]:
+    """Each occurrence of the couple's assignments with each partner's state
+    (not started, draft, submitted, late), in three queries. Answers are not
+    loaded: reading one is a separate, audited step."""
+    occurrences = (
+        Occurrence.objects.filter(assignment__couple=couple)
+        .select_related("assignment__template")
+        .prefetch_related(Prefetch("responses", queryset=Response.objects.defer("answers")))
+        .order_by("-due_at")
+    )
+    if since is not None:
+        occurrences = occurrences.filter(due_at__gte=since)
+    if until is not None:
+        occurrences = occurrences.filter(due_at__lte=until)
+    result = []
+    for occurrence in occurrences:
+        by_author = {response.author_id: response for response in occurrence.responses.all()}
+        if occurrence.assignment.is_joint:
+            partners = [_progress(by_author.get(None), None, occurrence.due_at, now)]
+        else:
+            partners = [_progress(by_author.get(p.pk), p, occurrence.due_at, now) for p in couple.partners]
+        result.append(OccurrenceProgress(occurrence=occurrence, partners=partners))
+    return result
+
+
+# --- Rituals (practice templates) ---------------------------------------------------------
+
+
+class RitualCheck:
+    CONFIRMED = "confirmed"  # both partners say it happened
+    MISMATCH = "mismatch"  # one says it happened, the other does not (yet)
+    SKIPPED = "skipped"  # both say it did not happen
+    PENDING = "pending"  # nothing logged yet
+
+
+# A practice template's logs say whether the ritual happened in this yes/no field.
+HAPPENED_FIELD = "happened"
+
+
+@dataclass(frozen=True)
+class RitualSummary:
+    periods: list[tuple[Occurrence, str]]  # generated so far (upcoming too), newest first, with a RitualCheck
+    streak: int  # consecutive past periods, newest first, that were confirmed
+
+
+def _ritual_check(happened: list[bool | None]) -> str:
+    said_yes = sum(1 for value in happened if value is True)
+    if said_yes == 2:
+        return RitualCheck.CONFIRMED
+    if said_yes == 1:
+        return RitualCheck.MISMATCH
+    return RitualCheck.SKIPPED if happened.count(False) == 2 else RitualCheck.PENDING
+
+
+def ritual_summary(assignment: Assignment, *, now: datetime) -> RitualSummary:
+    """For a practice assignment done by each partner: whether each period's
+    ritual was confirmed by both partners (an occurrence only one of them
+    confirms is a mismatch), and the current streak of confirmed periods.
+    A period still open does not break the streak.
+
+    Meant for the counselor's view (it reads answers: record the access);
+    partners see each other's logs through the usual reveal rules."""
+    if assignment.template.kind != TemplateKind.PRACTICE:
+        raise ValueError("Only practice exercises have rituals to confirm.")
+    answers = Response.objects.filter(state=ResponseState.SUBMITTED)
+    occurrences = assignment.occurrences.prefetch_related(Prefetch("responses", queryset=answers, to_attr="submitted"))
+    periods: list[tuple[Occurrence, str]] = []
+    for occurrence in occurrences.order_by("-due_at"):
+        happened = [response.answers.get(HAPPENED_FIELD) for response in occurrence.submitted]
+        periods.append((occurrence, _ritual_check(happened + [None] * (2 - len(happened)))))
+    streak = 0
+    for period, check in periods:
+        if check == RitualCheck.CONFIRMED:
+            streak += 1
+        elif period.due_at >= now and check in (RitualCheck.PENDING, RitualCheck.MISMATCH):
+            continue  # still open: the partners may yet log it
+        else:
+            break
+    return RitualSummary(periods=periods, streak=streak)

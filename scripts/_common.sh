@@ -1,0 +1,52 @@
+# Shared helpers for the scripts in this folder. Source it; do not run it.
+# Every function assumes the current directory is the repository root.
+
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# ensure_venv REQUIREMENTS_FILE
+# Creates .venv with Python 3.11 if it is missing, then installs the
+# requirements file. A stamp (hash of the file and of requirements.txt, which
+# the dev file includes) skips pip when nothing changed since the last install.
+ensure_venv() {
+    local req="$1" py stamp want
+    if [ ! -x .venv/bin/python ]; then
+        if command -v python3.11 >/dev/null 2>&1; then
+            py=python3.11
+        elif command -v python3 >/dev/null 2>&1; then
+            py=python3
+        else
+            die "Python 3.11 is needed: neither python3.11 nor python3 is on PATH."
+        fi
+        case "$("$py" -c 'import sys; print("%d.%d" % sys.version_info[:2])')" in
+            3.11) ;;
+            *) log "warning: $py is Python $("$py" -V 2>&1); the project targets 3.11." ;;
+        esac
+        log "Creating .venv with $py"
+        "$py" -m venv .venv || die "Could not create .venv (on Debian: apt-get install python3-venv)."
+        .venv/bin/python -m pip install --quiet --upgrade pip
+    fi
+    stamp=".venv/.installed-$(basename "$req").sha256"
+    want="$(cat "$req" requirements.txt | sha256sum | cut -d' ' -f1)"
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+        log "Installing $req into .venv"
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+        echo "$want" >"$stamp"
+    fi
+}
+
+# ensure_chromium: the browser tests drive Debian's /usr/bin/chromium.
+ensure_chromium() {
+    [ -x /usr/bin/chromium ] && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        log "Installing Debian's chromium (apt-get)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq </dev/null
+        apt-get install -y -qq chromium </dev/null >/dev/null
+        [ -x /usr/bin/chromium ] || die "apt-get installed chromium but /usr/bin/chromium is still missing."
+    else
+        die "The browser tests need Chromium at /usr/bin/chromium. Install it with:
+    sudo apt-get update && sudo apt-get install -y chromium
+(this script installs it by itself only when run as root on Debian/Ubuntu)."
+    fi
+}
