@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Couple, CoupleStatus, Invitation, Role, User
+from exercises.builtin import install_builtin_templates
 from scheduling.models import Location, LocationKind
 
 DEMO_PASSWORD = "together-2026"
@@ -173,6 +174,7 @@ def _couples(admin: User, counselors: list[User]) -> None:
 @transaction.atomic
 def demo_practice_load() -> dict[str, list[User]]:
     """Build (or complete) the demo practice; running it again changes nothing."""
+    install_builtin_templates()
     _locations()
     admin = _staff(ADMIN)
     counselors = [_staff(person) for person in COUNSELORS]

@@ -234,7 +234,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Keep each recurring assignment's rolling window of occurrences filled.
+    "generate-upcoming-occurrences": {"task": "exercises.generate_upcoming_occurrences", "schedule": 15 * 60},
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 # Production hardening: with DEBUG off, `manage.py check --deploy` is silent.

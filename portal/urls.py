@@ -8,7 +8,6 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from portal import views as portal_views
-from scheduling import views as scheduling_views
 
 # The admin's own login form checks only a password; send it through
 # allauth's, which asks for the TOTP code of users who have 2FA on.
@@ -22,6 +21,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", accounts_api.MeView.as_view(), name="api-me"),
     path("auth/token/", accounts_api.TokenView.as_view(), name="api-token"),
     path("", include(router.urls)),
+    path("", include("exercises.api_urls")),
+    path("", include("scheduling.api_urls")),
 ]
 
 urlpatterns = [
@@ -34,7 +35,8 @@ urlpatterns = [
     path("couples/<int:couple_id>/status/", accounts_views.couple_status, name="couple_status"),
     path("invitations/<int:invitation_id>/resend/", accounts_views.invitation_resend, name="invitation_resend"),
     path("invitations/accept/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
-    path("locations/", scheduling_views.location_list, name="location_list"),
+    path("", include("exercises.urls")),
+    path("", include("scheduling.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
