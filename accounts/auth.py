@@ -3,12 +3,15 @@ exchange of credentials (plus a TOTP code where enabled) for a token."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
+from django.db import connection, transaction
 from django.http import HttpRequest
 from rest_framework.authtoken.models import Token
 
@@ -26,6 +29,23 @@ def login_identifier(request: HttpRequest, credentials: dict[str, Any] | None) -
     return str(value).strip().lower()
 
 
+@contextmanager
+def login_attempts_serialized(identifier: str) -> Iterator[None]:
+    """Run one login attempt for this identifier at a time.
+
+    django-axes checks the failure count before the password and records the
+    failure after it; attempts racing in parallel would all pass the check
+    before any is recorded. A transaction-scoped advisory lock per identifier
+    makes each attempt see the ones before it, so a burst of parallel guesses
+    gets no more password checks than the failure limit allows."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"login:{identifier.strip().lower()}"])
+        # SQLite (the embedded default) serialises writing transactions itself.
+        yield
+
+
 class TokenRefused(Exception):
     """Credentials that do not yield a token; the message is safe to show."""
 
@@ -40,9 +60,7 @@ def verify_second_factor(user: User, code: str) -> bool:
     for authenticator in Authenticator.objects.filter(user=user):
         if authenticator.type == Authenticator.Type.TOTP and TOTP(authenticator).validate_code(code):
             return True
-        if authenticator.type == Authenticator.Type.RECOVERY_CODES and RecoveryCodes(authenticator).validate_code(
-            code
-        ):
+        if authenticator.type == Authenticator.Type.RECOVERY_CODES and RecoveryCodes(authenticator).validate_code(code):
             return True
     return False
 
@@ -52,7 +70,8 @@ def api_token_obtain(*, request: HttpRequest, email: str, password: str, otp_cod
 
     Every refusal reads the same whether or not the address exists, and goes
     through authenticate(), so django-axes counts it and locks it out."""
-    user = authenticate(request, email=email.strip().lower(), password=password)
+    with login_attempts_serialized(email):
+        user = authenticate(request, email=email.strip().lower(), password=password)
     if user is None or not isinstance(user, User):
         raise TokenRefused("Unable to log in with the e-mail address and password given.")
     if Authenticator.objects.filter(user=user).exists():

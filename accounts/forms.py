@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import zoneinfo
 
+from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import password_validation
 
+from accounts.auth import login_attempts_serialized
 from accounts.models import CoupleStatus, User
 
 TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
@@ -28,8 +30,12 @@ class InviteCoupleForm(forms.Form):
 
 
 class SetPasswordForm(forms.Form):
-    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -59,3 +65,21 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["full_name", "phone", "time_zone"]
+
+
+class PortalLoginForm(LoginForm):
+    """allauth's login form, one attempt per address at a time (see
+    login_attempts_serialized)."""
+
+    def clean(self) -> dict:
+        # A refused login raises ValidationError; raise it only after the
+        # block commits, or the failure django-axes recorded is rolled back.
+        refusal: forms.ValidationError | None = None
+        with login_attempts_serialized(str(self.data.get("login", ""))):
+            try:
+                cleaned = super().clean()
+            except forms.ValidationError as exc:
+                refusal = exc
+        if refusal is not None:
+            raise refusal
+        return cleaned

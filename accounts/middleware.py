@@ -11,8 +11,10 @@ from django.utils import timezone
 from accounts import policy
 
 # Pages a counselor or admin without 2FA may still reach: their own account
-# pages (to turn 2FA on, log out, change password) and static files.
-TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/", "/api/")
+# pages (to turn 2FA on, log out, change password), static files, the
+# invitation link (clients only) and the API (policy.TwoFactorSatisfied
+# guards it). Not the rest of /invitations/: re-sending is a staff action.
+TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/accept/", "/api/")
 
 
 class TimezoneMiddleware:

@@ -10,7 +10,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         people = demo.demo_practice_load()
-        self.stdout.write(self.style.SUCCESS("Demo practice ready. Every demo account's password: " + demo.DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS("Demo practice ready. Every demo account's password: " + demo.DEMO_PASSWORD)
+        )
         for group, users in people.items():
             self.stdout.write(f"  {group}:")
             for user in users:

@@ -1,0 +1,171 @@
+"""Every route of the project, opened by someone who is not logged in.
+
+The routes are read from the URL resolver, so a new one is covered the day it
+is added: it must send an anonymous visitor to the login page (pages) or
+answer 401/403 (API), unless it is on the short public list below.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls.resolvers import RoutePattern
+
+# Routes anyone may open, by URL name, each with the reason.
+PUBLIC_NAMES = {
+    # Logging in and out: allauth's anonymous steps.
+    "account_login": "the login page",
+    "account_logout": "logging out (an anonymous visitor is sent to the login page)",
+    "account_inactive": "the 'this account is inactive' notice shown instead of logging in",
+    "account_confirm_login_code": "login-by-code step (not enabled: sends to the login page)",
+    "mfa_authenticate": "the TOTP step of logging in, before the session is authenticated",
+    "account_signup": "the 'sign-up is closed' page (accounts come from invitations)",
+    "account_email_verification_sent": "allauth's 'check your e-mail' notice",
+    "account_confirm_email": "the link in a confirmation e-mail (unused: invited addresses are verified)",
+    # Forgotten passwords.
+    "account_reset_password": "asking for a reset e-mail",
+    "account_reset_password_done": "the 'check your e-mail' page",
+    "account_reset_password_from_key": "the link in the reset e-mail",
+    "account_reset_password_from_key_done": "the 'password changed' page",
+    # The portal's own.
+    "invitation_accept": "the link in the invitation e-mail",
+    "schema": "the OpenAPI schema",
+    "api-docs": "the Swagger UI",
+    "api-token": "exchanging credentials for a token (answers GET with 405)",
+}
+
+SAMPLES = ["1", "x", str(uuid.UUID(int=1))]
+NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
+DRF_FORMAT_SUFFIX = re.compile(r"\\\.\(\?P<format>|<drf_format_suffix:format>")
+ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
+
+
+@dataclass
+class Route:
+    path: str
+    name: str | None
+    pattern: str
+
+
+class Unbuildable(Exception):
+    pass
+
+
+def _sample(regex: str) -> str:
+    for value in [*SAMPLES, regex.split("|")[0]]:
+        if re.fullmatch(regex, value):
+            return value
+    raise Unbuildable(f"no sample value matches {regex!r}")
+
+
+def _fill_regex(regex: str) -> str:
+    """A concrete path for a re_path() pattern: each named group becomes a
+    sample value that its own sub-pattern accepts."""
+    out, pos = [], 0
+    for match in NAMED_GROUP.finditer(regex):
+        if match.start() < pos:
+            raise Unbuildable(f"nested groups in {regex!r}")
+        depth, end = 1, match.end()
+        while depth:
+            depth += {"(": 1, ")": -1}.get(regex[end], 0) if regex[end - 1] != "\\" else 0
+            end += 1
+        out += [regex[pos : match.start()], _sample(regex[match.end() : end - 1])]
+        pos = end
+    out.append(regex[pos:])
+    text = "".join(out).removeprefix("^").removesuffix("$").replace("/?", "/").replace("\\.", ".")
+    if re.search(r"[\\^$()\[\]*+?|{}]", text):
+        raise Unbuildable(f"cannot make a path from {regex!r}")
+    return text
+
+
+def _fill(pattern) -> str:
+    """The concrete text for one level of a URL pattern."""
+    if isinstance(pattern, RoutePattern):  # path()
+        return ROUTE_PARAM.sub(lambda m: _sample(pattern.converters[m["name"]].regex), str(pattern))
+    return _fill_regex(str(pattern))  # re_path()
+
+
+def all_routes() -> tuple[list[Route], list[str]]:
+    routes, problems = [], []
+
+    def walk(patterns, prefix):
+        for entry in patterns:
+            pattern = entry.pattern
+            if DRF_FORMAT_SUFFIX.search(str(pattern)):  # the ".json" twin of a route walked anyway
+                continue
+            try:
+                text = _fill(pattern)
+            except Unbuildable as exc:
+                problems.append(f"{prefix}{pattern}: {exc}")
+                continue
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, prefix + text)
+            elif isinstance(entry, URLPattern):
+                routes.append(Route("/" + prefix + text, entry.name, f"{prefix}{pattern}"))
+
+    walk(get_resolver().url_patterns, "")
+    return routes, problems
+
+
+def test_every_route_can_be_turned_into_a_path_that_resolves_back_to_it():
+    routes, problems = all_routes()
+    for route in routes:
+        match = resolve(route.path)
+        if route.name and match.url_name != route.name:
+            problems.append(f"{route.pattern}: {route.path} resolves to {match.url_name}")
+    assert not problems, "\n".join(problems)
+    assert len(routes) > 50  # the walk went into the included resolvers
+
+
+def _is_sent_to_login(client, path: str) -> bool:
+    response = client.get(path)
+    # The Django admin first sends to its own login page, which hands over to ours.
+    if response.status_code == 302 and response.url.startswith("/admin/login/"):
+        response = client.get(response.url)
+    if response.status_code != 302:
+        return False
+    target = urlsplit(response.url)
+    return target.path == reverse("account_login") and parse_qs(target.query).get("next") == [path]
+
+
+@pytest.fixture
+def anonymous():
+    """A visitor with no session; a crash is a status (500) to report, not an exception."""
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_reach_only_the_public_routes(anonymous):
+    client = anonymous
+    routes, _ = all_routes()
+    offenders = []
+    for route in routes:
+        if route.name in PUBLIC_NAMES:
+            continue
+        if route.path.startswith("/api/"):
+            status = client.get(route.path).status_code
+            if status not in (401, 403):
+                offenders.append(f"{route.path} ({route.name}): API answered {status}, not 401/403")
+        elif not _is_sent_to_login(client, route.path):
+            response = client.get(route.path)
+            offenders.append(
+                f"{route.path} ({route.name}): {response.status_code} {response.get('Location', '')}".rstrip()
+            )
+    assert not offenders, "Open to anonymous visitors:\n" + "\n".join(offenders)
+
+
+@pytest.mark.django_db
+def test_public_routes_answer_anonymous_visitors_without_an_error(anonymous):
+    client = anonymous
+    routes, _ = all_routes()
+    public = [r for r in routes if r.name in PUBLIC_NAMES]
+    answers = {r.path: client.get(r.path).status_code for r in public}
+    failing = {path: status for path, status in answers.items() if status >= 500 or status in (401, 403)}
+    assert not failing, failing
+    assert {r.name for r in public} == set(PUBLIC_NAMES), "an allow-listed name no longer exists"
