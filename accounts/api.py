@@ -131,5 +131,3 @@ class TokenView(APIView):
                 body["otp_code"] = [str(exc)]
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         return Response({"token": token.key})
-
-

@@ -16,7 +16,7 @@ from django.contrib.auth import password_validation
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -64,7 +64,15 @@ def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
             user.full_clean(exclude=["password"])
         except ValidationError as exc:
             raise ValidationError({f"{field_prefix}_email": exc.messages}) from None
-        user.save()
+        try:
+            # A savepoint: a parallel invitation of the same new address wins
+            # the unique e-mail and this one reports it instead of a 500.
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            raise ValidationError(
+                {f"{field_prefix}_email": "This address was invited a moment ago; check the couples list."}
+            ) from None
         return user
     if user.role != Role.CLIENT:
         raise ValidationError({f"{field_prefix}_email": "This address belongs to a staff account, not a client."})
@@ -157,9 +165,10 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationInvalid("expired") from None
     except signing.BadSignature:
         raise InvitationInvalid("invalid") from None
+    invitation_id = data.get("i") if isinstance(data, dict) else None
     invitation = (
-        Invitation.objects.select_related("user", "couple", "invited_by").filter(pk=data.get("i")).first()
-        if isinstance(data, dict)
+        Invitation.objects.select_related("user", "couple", "invited_by").filter(pk=invitation_id).first()
+        if isinstance(invitation_id, int)
         else None
     )
     if invitation is None:
@@ -182,9 +191,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     user.set_password(password)
     user.is_active = True
     user.save(update_fields=["password", "is_active"])
-    EmailAddress.objects.update_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
     invitation.accepted_at = timezone.now()
     invitation.key = Invitation._meta.get_field("key").get_default()
     invitation.save(update_fields=["accepted_at", "key"])
@@ -214,8 +221,6 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     message.send()
     Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), send_count=F("send_count") + 1)
     return True
-
-
 
 
 @transaction.atomic
