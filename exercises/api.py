@@ -1,0 +1,287 @@
+"""The exercises API (/api/v1/...): thin views over exercises.selectors and
+exercises.services, scoped as the pages are. Anything outside the caller's
+scope is a 404; a service's ValidationError is a 400 naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response as ApiResponse
+
+from accounts.models import Role, User
+from accounts.policy import couples_visible_to
+from exercises import selectors, services
+from exercises.models import Assignment, AssignmentStatus, Comment, ExerciseTemplate, Occurrence, Response
+from exercises.serializers import (
+    AssignmentCreateSerializer,
+    AssignmentNoteSerializer,
+    AssignmentSerializer,
+    CommentSerializer,
+    CommentWriteSerializer,
+    OccurrenceSerializer,
+    ResponseSerializer,
+    ResponseWriteSerializer,
+    TemplateSerializer,
+)
+from portal.api import service_errors
+
+
+def _user(request: Request) -> User:
+    return request.user  # type: ignore[return-value]  # IsAuthenticated is the default permission
+
+
+def _counselor_only(user: User, message: str) -> None:
+    if user.role != Role.COUNSELOR:
+        raise PermissionDenied(message)
+
+
+# --- Templates ------------------------------------------------------------------------
+
+
+class TemplateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The exercise library: built-ins and the counselor's own; a counselor
+    creates and updates their own (built-ins are copied first, in the pages)."""
+
+    serializer_class = TemplateSerializer
+    filterset_fields = ["category", "is_builtin", "is_archived"]
+
+    def get_queryset(self) -> QuerySet[ExerciseTemplate]:
+        return selectors.templates_visible_to(_user(self.request)).order_by("title", "pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        user = _user(request)
+        _counselor_only(user, "Only counselors write exercise templates.")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("is_archived", None)  # a new template is offered at once
+        with service_errors():
+            template = services.template_create(owner=user, **data)
+        return ApiResponse(self.get_serializer(template).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        template = self.get_object()
+        serializer = self.get_serializer(template, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            template = services.template_update(template=template, actor=_user(request), **serializer.validated_data)
+        return ApiResponse(self.get_serializer(template).data)
+
+
+# --- Assignments ----------------------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(request=AssignmentCreateSerializer, responses={201: AssignmentSerializer}),
+    partial_update=extend_schema(request=AssignmentNoteSerializer, responses=AssignmentSerializer),
+)
+class AssignmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """A counselor's assignments across their caseload (a client: their couple's).
+    Counselors create them, edit the note (PATCH), and pause, resume or end them."""
+
+    serializer_class = AssignmentSerializer
+    filterset_fields = ["couple", "status"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Assignment]:
+        return selectors.assignments_visible_to(_user(self.request)).order_by("-created_at", "-pk")
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        user = _user(request)
+        _counselor_only(user, "Only counselors assign exercises.")
+        serializer = AssignmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        # A couple or template out of scope reads like one that does not exist.
+        couple = couples_visible_to(user).filter(pk=data.pop("couple")).first()
+        if couple is None:
+            raise ValidationError({"couple": ["No such couple on your caseload."]})
+        template = selectors.templates_visible_to(user).filter(pk=data.pop("template")).first()
+        if template is None:
+            raise ValidationError({"template": ["Choose a built-in exercise or one of your own."]})
+        with service_errors():
+            assignment = services.assignment_create(counselor=user, couple=couple, template=template, **data)
+        return ApiResponse(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        assignment = self.get_object()
+        serializer = AssignmentNoteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            assignment = services.assignment_update_note(
+                assignment=assignment, counselor=_user(request), note=serializer.validated_data["note"]
+            )
+        return ApiResponse(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    def _change(self, change: Any) -> ApiResponse:
+        assignment = self.get_object()
+        with service_errors():
+            change(assignment=assignment, counselor=_user(self.request))
+        return ApiResponse(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def pause(self, request: Request, pk: str) -> ApiResponse:
+        return self._change(services.assignment_pause)
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request: Request, pk: str) -> ApiResponse:
+        return self._change(services.assignment_resume)
+
+    @extend_schema(request=None, responses=AssignmentSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str) -> ApiResponse:
+        return self._change(services.assignment_end)
+
+
+# --- Occurrences ----------------------------------------------------------------------
+
+
+class OccurrenceFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(
+        choices=[("open", "Open"), ("overdue", "Overdue"), ("completed", "Completed")],
+        method="filter_state",
+        help_text="open: not completed and the assignment active; overdue: open and past due; "
+        "completed: every answer needed is submitted.",
+    )
+    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+
+    class Meta:
+        model = Occurrence
+        fields = ["assignment", "state", "due_after", "due_before"]
+
+    def filter_state(self, queryset: QuerySet[Occurrence], name: str, value: str) -> QuerySet[Occurrence]:
+        if value == "completed":
+            return queryset.filter(completed_at__isnull=False)
+        open_ = queryset.filter(completed_at__isnull=True, assignment__status=AssignmentStatus.ACTIVE)
+        return open_.filter(due_at__lt=timezone.now()) if value == "overdue" else open_
+
+
+class OccurrenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """Occurrences of the caller's couple (client) or caseload (counselor)."""
+
+    serializer_class = OccurrenceSerializer
+    filterset_class = OccurrenceFilter
+
+    def get_queryset(self) -> QuerySet[Occurrence]:
+        return selectors.occurrences_visible_to(_user(self.request)).order_by("due_at", "pk")
+
+
+def _occurrence_for(request: Request, occurrence_pk: Any) -> Occurrence:
+    try:
+        return selectors.occurrences_visible_to(_user(request)).get(pk=int(occurrence_pk))
+    except (Occurrence.DoesNotExist, TypeError, ValueError):
+        raise NotFound("No such occurrence.") from None
+
+
+# --- Responses and comments, under an occurrence -----------------------------------------
+
+
+class ResponseViewSet(viewsets.GenericViewSet):
+    """Answers to one occurrence, as the reveal rules allow. A partner writes
+    theirs (or the couple's joint one) with POST: a draft, or submitted; a
+    counselor reads submitted answers and marks them reviewed. Every read of
+    someone else's answer is recorded in the audit log."""
+
+    serializer_class = ResponseSerializer
+    pagination_class = None  # at most two per occurrence
+
+    def get_queryset(self) -> QuerySet[Response]:
+        if getattr(self, "swagger_fake_view", False):
+            return Response.objects.none()
+        occurrence = _occurrence_for(self.request, self.kwargs["occurrence_pk"])
+        return selectors.responses_visible_to(_user(self.request)).filter(occurrence=occurrence)
+
+    def list(self, request: Request, occurrence_pk: str) -> ApiResponse:
+        responses = list(self.get_queryset())
+        services.responses_record_access(viewer=_user(request), responses=responses)
+        return ApiResponse(ResponseSerializer(responses, many=True).data)
+
+    def retrieve(self, request: Request, occurrence_pk: str, pk: str) -> ApiResponse:
+        response = self.get_object()
+        services.responses_record_access(viewer=_user(request), responses=[response])
+        return ApiResponse(ResponseSerializer(response).data)
+
+    @extend_schema(
+        request=ResponseWriteSerializer,
+        responses={200: ResponseSerializer, 400: OpenApiResponse(description="Answers that do not fit, by field.")},
+    )
+    def create(self, request: Request, occurrence_pk: str) -> ApiResponse:
+        user = _user(request)
+        occurrence = _occurrence_for(request, occurrence_pk)
+        serializer = ResponseWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        answers = serializer.validated_data["answers"]
+        save = services.response_submit if serializer.validated_data["submit"] else services.response_save_draft
+        with service_errors():
+            response = save(occurrence=occurrence, user=user, answers=answers)
+        return ApiResponse(ResponseSerializer(response).data)
+
+    @extend_schema(request=None, responses=ResponseSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, occurrence_pk: str, pk: str) -> ApiResponse:
+        user = _user(request)
+        response = self.get_object()
+        if user.role != Role.COUNSELOR:
+            raise NotFound()  # a partner sees their own answer but has no review to give
+        with service_errors():
+            response = services.response_mark_reviewed(response=response, counselor=user)
+        return ApiResponse(ResponseSerializer(response).data)
+
+
+class CommentViewSet(viewsets.GenericViewSet):
+    """A counselor's comments on an occurrence (the couple sees them), or on
+    one answer (only that answer's readers see it)."""
+
+    serializer_class = CommentSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Comment]:
+        if getattr(self, "swagger_fake_view", False):
+            return Comment.objects.none()
+        occurrence = _occurrence_for(self.request, self.kwargs["occurrence_pk"])
+        return selectors.comments_visible_to(_user(self.request)).filter(occurrence=occurrence)
+
+    def list(self, request: Request, occurrence_pk: str) -> ApiResponse:
+        return ApiResponse(CommentSerializer(self.get_queryset(), many=True).data)
+
+    @extend_schema(request=CommentWriteSerializer, responses={201: CommentSerializer})
+    def create(self, request: Request, occurrence_pk: str) -> ApiResponse:
+        user = _user(request)
+        occurrence = _occurrence_for(request, occurrence_pk)
+        _counselor_only(user, "Only the couple's counselors comment.")
+        serializer = CommentWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        response = None
+        if serializer.validated_data.get("response"):
+            answers = selectors.responses_visible_to(user).filter(occurrence=occurrence)
+            response = answers.filter(pk=serializer.validated_data["response"]).first()
+            if response is None:
+                raise ValidationError({"response": ["No such submitted answer to this occurrence."]})
+        with service_errors():
+            comment = services.comment_add(
+                counselor=user,
+                body=serializer.validated_data["body"],
+                occurrence=None if response else occurrence,
+                response=response,
+            )
+        return ApiResponse(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
