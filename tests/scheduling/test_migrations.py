@@ -1,0 +1,23 @@
+"""The embedded default runs on SQLite, where the PostgreSQL-only operations must do nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_scheduling_migrations_apply_and_unapply_on_sqlite(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    def manage(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    for step in (("migrate",), ("migrate", "scheduling", "0001"), ("migrate",)):
+        result = manage(*step)
+        assert result.returncode == 0, result.stderr
