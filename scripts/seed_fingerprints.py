@@ -24,7 +24,7 @@ def fingerprint(run: tuple[str, ...]) -> str:
 
 def main() -> None:
     seeds = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "seeds"
-    prints = set()
+    prints: set[str] = set()
     for path in sorted(seeds.glob("*.txt")):
         w = words(path.read_text())
         prints.update(fingerprint(tuple(w[i : i + RUN])) for i in range(len(w) - RUN + 1))

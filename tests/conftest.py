@@ -9,8 +9,8 @@ from portal.celery import app as celery_app
 from tests.factories import (
     DEFAULT_PASSWORD,
     ClientFactory,
-    CoupleFactory,
     CounselorFactory,
+    CoupleFactory,
     PracticeAdminFactory,
     enable_totp,
 )
