@@ -14,7 +14,7 @@ from accounts import policy
 # pages (to turn 2FA on, log out, change password), static files, the
 # invitation link (clients only) and the API (policy.TwoFactorSatisfied
 # guards it). Not the rest of /invitations/: re-sending is a staff action.
-TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/accept/", "/api/")
+TWO_FACTOR_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/invitations/accept/", "/notifications/unsubscribe/", "/api/")
 
 
 class TimezoneMiddleware:

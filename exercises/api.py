@@ -8,7 +8,7 @@ from typing import Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -162,18 +162,35 @@ class OccurrenceFilter(django_filters.FilterSet):
         help_text="open: not completed and the assignment active; overdue: open and past due; "
         "completed: every answer needed is submitted.",
     )
+    mine = django_filters.ChoiceFilter(
+        choices=[("not_started", "Not started"), ("draft", "Draft"), ("submitted", "Submitted")],
+        method="filter_mine",
+        help_text="Clients only: the caller's own answer (or the couple's joint one) is not started, "
+        "a draft, or submitted. Ignored for counselors.",
+    )
     due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
     due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = Occurrence
-        fields = ["assignment", "state", "due_after", "due_before"]
+        fields = ["assignment", "state", "mine", "due_after", "due_before"]
 
     def filter_state(self, queryset: QuerySet[Occurrence], name: str, value: str) -> QuerySet[Occurrence]:
         if value == "completed":
             return queryset.filter(completed_at__isnull=False)
         open_ = queryset.filter(completed_at__isnull=True, assignment__status=AssignmentStatus.ACTIVE)
         return open_.filter(due_at__lt=timezone.now()) if value == "overdue" else open_
+
+    def filter_mine(self, queryset: QuerySet[Occurrence], name: str, value: str) -> QuerySet[Occurrence]:
+        # The view lists a client's occurrences through occurrences_for_partner,
+        # which annotates has_submitted and has_draft for that partner.
+        if "has_submitted" not in queryset.query.annotations:
+            return queryset  # a counselor has no answers of their own
+        if value == "submitted":
+            return queryset.filter(Q(has_submitted=True))
+        if value == "draft":
+            return queryset.filter(Q(has_submitted=False), Q(has_draft=True))
+        return queryset.filter(Q(has_submitted=False), Q(has_draft=False))
 
 
 class OccurrenceViewSet(viewsets.ReadOnlyModelViewSet):
@@ -183,7 +200,10 @@ class OccurrenceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = OccurrenceFilter
 
     def get_queryset(self) -> QuerySet[Occurrence]:
-        return selectors.occurrences_visible_to(_user(self.request)).order_by("due_at", "pk")
+        user = _user(self.request)
+        if user.is_authenticated and user.role == Role.CLIENT:
+            return selectors.occurrences_for_partner(user).order_by("due_at", "pk")
+        return selectors.occurrences_visible_to(user).order_by("due_at", "pk")
 
 
 def _occurrence_for(request: Request, occurrence_pk: Any) -> Occurrence:

@@ -66,7 +66,12 @@ EXTRA_KEYS: dict[str, tuple[str, ...]] = {
 
 
 class _SpecError(Exception):
-    """One problem in one field spec; collected into a ValidationError."""
+    """One problem in one field spec; collected into a ValidationError.
+    ``name`` is the spec's key at fault, if one is (for check_field_spec)."""
+
+    def __init__(self, message: str, name: str | None = None) -> None:
+        super().__init__(message)
+        self.name = name
 
 
 def _is_number(value: Any) -> bool:
@@ -79,12 +84,12 @@ def _text(spec: Mapping[str, Any], name: str, *, max_length: int, required: bool
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise _SpecError(f"“{name}” must be text.")
+        raise _SpecError(f"“{name}” must be text.", name)
     value = value.strip()
     if required and not value:
-        raise _SpecError(f"give it a {name.replace('_', ' ')}.")
+        raise _SpecError(f"give it a {name.replace('_', ' ')}.", name)
     if len(value) > max_length:
-        raise _SpecError(f"“{name}” must be at most {max_length} characters.")
+        raise _SpecError(f"“{name}” must be at most {max_length} characters.", name)
     return value
 
 
@@ -93,26 +98,29 @@ def _optional_number(spec: Mapping[str, Any], name: str) -> int | float | None:
     if value is None:
         return None
     if not _is_number(value):
-        raise _SpecError(f"“{name}” must be a number.")
+        raise _SpecError(f"“{name}” must be a number.", name)
     return value
 
 
 def _choices(spec: Mapping[str, Any]) -> list[dict[str, str]]:
     raw = spec.get("choices")
     if not isinstance(raw, list) or not raw:
-        raise _SpecError("list at least one choice.")
+        raise _SpecError("list at least one choice.", "choices")
     if len(raw) > MAX_CHOICES:
-        raise _SpecError(f"offer at most {MAX_CHOICES} choices.")
+        raise _SpecError(f"offer at most {MAX_CHOICES} choices.", "choices")
     choices: list[dict[str, str]] = []
     for item in raw:
         if not isinstance(item, Mapping) or set(item) - {"value", "label"}:
-            raise _SpecError("each choice needs a “value” and a “label”.")
-        value = _text(item, "value", max_length=60, required=True)
-        label = _text(item, "label", max_length=200, required=True)
+            raise _SpecError("each choice needs a “value” and a “label”.", "choices")
+        try:
+            value = _text(item, "value", max_length=60, required=True)
+            label = _text(item, "label", max_length=200, required=True)
+        except _SpecError as exc:
+            raise _SpecError(f"each choice's {exc}", "choices") from None
         choices.append({"value": value, "label": label})
     values = [c["value"] for c in choices]
     if len(set(values)) != len(values):
-        raise _SpecError("each choice needs its own value.")
+        raise _SpecError("each choice needs its own value.", "choices")
     return choices
 
 
@@ -120,17 +128,17 @@ def _clean_text_extras(spec: Mapping[str, Any], kind: str) -> FieldSpec:
     default, ceiling = TEXT_LIMITS[FieldKind(kind)]
     max_length = spec.get("max_length", default)
     if not isinstance(max_length, int) or isinstance(max_length, bool) or not 1 <= max_length <= ceiling:
-        raise _SpecError(f"“max_length” must be a whole number from 1 to {ceiling}.")
+        raise _SpecError(f"“max_length” must be a whole number from 1 to {ceiling}.", "max_length")
     blame_hints = spec.get("blame_hints", False)
     if not isinstance(blame_hints, bool):
-        raise _SpecError("“blame_hints” must be true or false.")
+        raise _SpecError("“blame_hints” must be true or false.", "blame_hints")
     return {"max_length": max_length, "blame_hints": blame_hints}
 
 
 def _clean_bounds(spec: Mapping[str, Any]) -> FieldSpec:
     low, high = _optional_number(spec, "min"), _optional_number(spec, "max")
     if low is not None and high is not None and low > high:
-        raise _SpecError("“min” must not be greater than “max”.")
+        raise _SpecError("“min” must not be greater than “max”.", "min")
     return {"min": low, "max": high}
 
 
@@ -140,7 +148,9 @@ def _clean_checklist_extras(spec: Mapping[str, Any]) -> FieldSpec:
     for name in ("min", "max"):
         bound = bounds[name]
         if bound is not None and (not isinstance(bound, int) or not 0 <= bound <= len(choices)):
-            raise _SpecError(f"“{name}” (how many may be ticked) must be a whole number from 0 to {len(choices)}.")
+            raise _SpecError(
+                f"“{name}” (how many may be ticked) must be a whole number from 0 to {len(choices)}.", name
+            )
     return {"choices": choices, **bounds}
 
 
@@ -169,16 +179,16 @@ def clean_field_spec(spec: Any) -> FieldSpec:
         raise _SpecError("each field must be an object.")
     kind = spec.get("kind")
     if kind not in FieldKind.values:
-        raise _SpecError(f"“kind” must be one of: {', '.join(FieldKind.values)}.")
+        raise _SpecError(f"“kind” must be one of: {', '.join(FieldKind.values)}.", "kind")
     unknown = set(spec) - set(COMMON_KEYS) - set(EXTRA_KEYS[kind])
     if unknown:
         raise _SpecError(f"a {kind} field does not take: {', '.join(sorted(unknown))}.")
     key = spec.get("key")
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        raise _SpecError("“key” must start with a lowercase letter and use only a-z, 0-9 and _ (40 at most).")
+        raise _SpecError("“key” must start with a lowercase letter and use only a-z, 0-9 and _ (40 at most).", "key")
     required = spec.get("required", False)
     if not isinstance(required, bool):
-        raise _SpecError("“required” must be true or false.")
+        raise _SpecError("“required” must be true or false.", "required")
     return {
         "key": key,
         "kind": kind,
@@ -187,6 +197,17 @@ def clean_field_spec(spec: Any) -> FieldSpec:
         "required": required,
         **_EXTRA_CLEANERS[kind](spec, kind),
     }
+
+
+def check_field_spec(spec: Any) -> FieldSpec:
+    """clean_field_spec for one field on its own (the field builder's rows):
+    ValidationError keyed by the spec's key at fault ("label", "max_length",
+    "choices"…), or a non-field error."""
+    try:
+        return clean_field_spec(spec)
+    except _SpecError as exc:
+        message = str(exc)
+        raise ValidationError({exc.name or NON_FIELD_ERRORS: message[:1].upper() + message[1:]}) from None
 
 
 def clean_field_specs(fields: Any) -> list[FieldSpec]:

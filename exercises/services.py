@@ -38,6 +38,7 @@ from exercises.models import (
     TemplateKind,
     Visibility,
 )
+from notifications import services as reminders
 
 # How far ahead recurring occurrences exist, so that "due this week" and
 # reminders have rows to work with; a periodic task keeps the window rolling.
@@ -274,6 +275,7 @@ def _set_status(
         occurrences_generate(assignment=locked, until=now + OCCURRENCE_WINDOW)
     else:
         _drop_future_unstarted(locked, now)
+    reminders.reminders_on_assignment_status_changed(assignment=locked, now=now)
     audit_record(actor=counselor, action=f"assignment.{status}", target=locked, previous=previous)
     return locked
 
@@ -444,6 +446,7 @@ def response_submit(
     response.last_edited_by = user
     response.save()
     _mark_complete_if_done(locked, now)
+    reminders.reminders_on_response_submitted(occurrence=locked, response=response, now=now)
     audit_record(actor=user, action=action, target=response, version=response.version)
     return response
 
@@ -519,12 +522,21 @@ def _is_own(viewer: User, response: Response) -> bool:
     return response.author_id == viewer.pk
 
 
-def responses_record_access(*, viewer: User, responses: Iterable[Response]) -> None:
+def _access_details(response: Response, with_versions: bool) -> dict[str, Any]:
+    details: dict[str, Any] = {"occurrence": response.occurrence_id, "version": response.version}
+    if with_versions:
+        # Which earlier versions were shown too: their numbers, never their content.
+        details["earlier_versions"] = [version.version for version in response.versions.all()]
+    return details
+
+
+def responses_record_access(*, viewer: User, responses: Iterable[Response], with_versions: bool = False) -> None:
     """Audit that ``viewer`` opened these answers (one insert for all).
 
     Called by every page and endpoint that shows answer content. A partner
     reading their own (or their joint) answer is not recorded; anyone else,
-    counselor or the other partner, is."""
+    counselor or the other partner, is. ``with_versions``: the earlier
+    versions (prefetch ``versions``) were shown as well, and are named."""
     now = timezone.now()
     events = [
         AuditEvent(
@@ -532,11 +544,31 @@ def responses_record_access(*, viewer: User, responses: Iterable[Response]) -> N
             action="response.viewed",
             target_type=Response._meta.label_lower,
             target_id=str(response.pk),
-            details={"occurrence": response.occurrence_id, "version": response.version},
+            details=_access_details(response, with_versions),
             created_at=now,
         )
         for response in responses
         if not _is_own(viewer, response)
+    ]
+    if events:
+        AuditEvent.objects.bulk_create(events)
+
+
+def rituals_record_access(*, viewer: User, assignments: Iterable[Assignment]) -> None:
+    """Audit that ``viewer`` saw the ritual summary of these practice
+    assignments (which partner logged that it happened): one row per
+    assignment, one insert for all. Ids only, never the logs."""
+    now = timezone.now()
+    events = [
+        AuditEvent(
+            actor=viewer,
+            action="ritual.summary_viewed",
+            target_type=Assignment._meta.label_lower,
+            target_id=str(assignment.pk),
+            details={"couple": assignment.couple_id},
+            created_at=now,
+        )
+        for assignment in assignments
     ]
     if events:
         AuditEvent.objects.bulk_create(events)

@@ -1,9 +1,12 @@
 from django.urls import URLPattern, URLResolver, path
 
-from exercises import views
+from exercises import audit, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("audit/", audit.audit_list, name="audit_list"),
     path("exercises/", views.template_list, name="template_list"),
+    path("exercises/hints/", views.hints, name="exercise_hints"),
+    path("exercises/templates/new/", views.template_new, name="template_new"),
     path("exercises/templates/<int:template_id>/", views.template_detail, name="template_detail"),
     path("exercises/templates/<int:template_id>/copy/", views.template_copy, name="template_copy"),
     path("exercises/templates/<int:template_id>/edit/", views.template_edit, name="template_edit"),

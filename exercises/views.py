@@ -12,18 +12,27 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import policy as accounts_policy
 from accounts.models import Couple, Role, User
 from exercises import policy, selectors, services
 from exercises.fields import FieldKind, FieldSpec, answers_from_form, clean_answers
-from exercises.forms import AnswerForm, AssignForm, CommentForm, NoteForm, TemplateEditForm
-from exercises.hints import Hint, hints_for_answers
-from exercises.models import Assignment, ExerciseTemplate, Occurrence, Response
+from exercises.forms import AnswerForm, AssignForm, CommentForm, NoteForm, TemplateEditForm, field_formset
+from exercises.hints import Hint, blame_hints, hints_for_answers
+from exercises.models import (
+    Assignment,
+    ExerciseTemplate,
+    Occurrence,
+    Response,
+    ResponseVersion,
+    TemplateKind,
+    Visibility,
+)
 from portal.errors import add_errors_to_form, error_dict
 
 
@@ -77,15 +86,35 @@ def answer_rows(fields: list[FieldSpec], answers: dict[str, Any]) -> list[Answer
 
 
 @dataclass(frozen=True)
+class ShownVersion:
+    version: ResponseVersion
+    rows: list[AnswerRow]
+
+
+@dataclass(frozen=True)
 class ShownResponse:
     response: Response
     rows: list[AnswerRow]
     author_name: str
+    earlier: list[ShownVersion]
 
 
-def _shown(responses: list[Response], fields: list[FieldSpec]) -> list[ShownResponse]:
+def _earlier(response: Response, fields: list[FieldSpec], with_versions: bool) -> list[ShownVersion]:
+    """Earlier submitted versions, newest first (``versions`` prefetched)."""
+    if not with_versions:
+        return []
+    versions = sorted(response.versions.all(), key=lambda v: v.version, reverse=True)
+    return [ShownVersion(v, answer_rows(fields, v.answers)) for v in versions]
+
+
+def _shown(responses: list[Response], fields: list[FieldSpec], *, with_versions: bool = False) -> list[ShownResponse]:
     return [
-        ShownResponse(r, answer_rows(fields, r.answers), r.author.full_name if r.author else "Together")
+        ShownResponse(
+            r,
+            answer_rows(fields, r.answers),
+            r.author.full_name if r.author else "Together",
+            _earlier(r, fields, with_versions),
+        )
         for r in responses
     ]
 
@@ -111,7 +140,7 @@ def _partner_answer(request: HttpRequest, occurrence: Occurrence) -> HttpRespons
     user = _user(request)
     assignment = occurrence.assignment
     fields = assignment.fields
-    responses = list(selectors.responses_visible_to(user).filter(occurrence=occurrence))
+    responses = list(selectors.responses_visible_to(user).filter(occurrence=occurrence).prefetch_related("versions"))
     own = next((r for r in responses if r.author_id in (None, user.pk)), None)
     others = [r for r in responses if r is not own]
     can_answer = policy.can_respond(user, assignment) and not (own and own.is_reviewed)
@@ -146,7 +175,10 @@ def _partner_answer(request: HttpRequest, occurrence: Occurrence) -> HttpRespons
             status = 400
 
     services.responses_record_access(viewer=user, responses=others)
+    ritual, ritual_shared = _partner_ritual(user, assignment)
     context = {
+        "ritual": ritual,
+        "ritual_private": assignment.template.kind == TemplateKind.PRACTICE and not ritual_shared,
         "occurrence": occurrence,
         "assignment": assignment,
         "template": assignment.template,
@@ -156,6 +188,8 @@ def _partner_answer(request: HttpRequest, occurrence: Occurrence) -> HttpRespons
         "can_answer": can_answer,
         "own": own,
         "own_rows": answer_rows(fields, own.answers) if own else [],
+        # The author sees their earlier versions; the other partner sees only the current one.
+        "own_earlier": _earlier(own, fields, True) if own else [],
         "others": _shown(others, fields),
         "waiting_for_partner": _waiting_for_partner(assignment, own, others),
         "comments": selectors.comments_visible_to(user)
@@ -163,6 +197,22 @@ def _partner_answer(request: HttpRequest, occurrence: Occurrence) -> HttpRespons
         .select_related("response__author"),
     }
     return render(request, "exercises/occurrence_partner.html", context, status=status)
+
+
+def _partner_ritual(user: User, assignment: Assignment) -> tuple[selectors.RitualSummary | None, bool]:
+    """A practice's log as this partner may see it, and whether it includes
+    the other partner's logs (not for "counselor only" or a high-conflict couple)."""
+    if assignment.template.kind != TemplateKind.PRACTICE:
+        return None, False
+    shared = assignment.is_joint or (
+        assignment.visibility != Visibility.COUNSELOR_ONLY and not policy.is_high_conflict(assignment.couple)
+    )
+    if not shared:
+        return None, False
+    summary = selectors.ritual_summary(assignment, now=timezone.now(), viewer=user)
+    if not assignment.is_joint:
+        services.rituals_record_access(viewer=user, assignments=[assignment])
+    return summary, True
 
 
 def _waiting_for_partner(assignment: Assignment, own: Response | None, others: list[Response]) -> str:
@@ -181,8 +231,8 @@ def _counselor_review(
 ) -> HttpResponse:
     user = _user(request)
     couple = occurrence.assignment.couple
-    responses = list(selectors.responses_visible_to(user).filter(occurrence=occurrence))
-    services.responses_record_access(viewer=user, responses=responses)
+    responses = list(selectors.responses_visible_to(user).filter(occurrence=occurrence).prefetch_related("versions"))
+    services.responses_record_access(viewer=user, responses=responses, with_versions=True)
     submitted_by = {r.author_id for r in responses}
     if occurrence.assignment.is_joint:
         pending = [] if None in submitted_by else ["the couple's joint answer"]
@@ -192,7 +242,7 @@ def _counselor_review(
         "occurrence": occurrence,
         "assignment": occurrence.assignment,
         "couple": couple,
-        "responses": _shown(responses, occurrence.assignment.fields),
+        "responses": _shown(responses, occurrence.assignment.fields, with_versions=True),
         "pending": pending,
         "comments": selectors.comments_visible_to(user)
         .filter(occurrence=occurrence)
@@ -253,6 +303,7 @@ class AssignmentRow:
     assignment: Assignment
     occurrences: list[selectors.OccurrenceProgress]
     note_form: NoteForm
+    ritual: selectors.RitualSummary | None = None
 
 
 def couple_exercises(request: HttpRequest, couple_id: int) -> HttpResponse:
@@ -289,9 +340,16 @@ def couple_exercises(request: HttpRequest, couple_id: int) -> HttpResponse:
     progress_by_assignment: dict[int, list[selectors.OccurrenceProgress]] = {}
     for item in selectors.couple_progress(couple, now=now):
         progress_by_assignment.setdefault(item.occurrence.assignment_id, []).append(item)
-    assignments = selectors.assignments_visible_to(user).filter(couple=couple)
+    assignments = list(selectors.assignments_visible_to(user).filter(couple=couple))
+    rituals = selectors.ritual_summaries(assignments, now=now)
+    services.rituals_record_access(viewer=user, assignments=[a for a in assignments if a.pk in rituals])
     rows = [
-        AssignmentRow(a, progress_by_assignment.get(a.pk, []), NoteForm(initial={"note": a.note}, prefix=f"a{a.pk}"))
+        AssignmentRow(
+            a,
+            progress_by_assignment.get(a.pk, []),
+            NoteForm(initial={"note": a.note}, prefix=f"a{a.pk}"),
+            rituals.get(a.pk),
+        )
         for a in assignments
     ]
     context = {
@@ -399,24 +457,64 @@ def template_copy(request: HttpRequest, template_id: int) -> HttpResponse:
     return redirect("template_edit", template_id=copy.pk)
 
 
+def _save_template_form(
+    request: HttpRequest, template: ExerciseTemplate | None, initial: dict[str, Any]
+) -> HttpResponse:
+    """The template page and its field builder, for a new template or one's own.
+    Nothing is saved unless the whole of it is valid: the row errors come from
+    exercises.fields, the rest from the service."""
+    user = _user(request)
+    data = request.POST if request.method == "POST" else None
+    form = TemplateEditForm(data, initial=initial)
+    formset = field_formset(data, template)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid() and formset.is_valid():
+            try:
+                if template is None:
+                    template = services.template_create(owner=user, fields=formset.specs, **form.changes())
+                else:
+                    services.template_update(template=template, actor=user, fields=formset.specs, **form.changes())
+            except ValidationError as exc:
+                errors = error_dict(exc)
+                for message in errors.pop("fields", []):
+                    formset.non_form_errors().append(message)
+                add_errors_to_form(form, ValidationError(errors))
+            else:
+                messages.success(request, "The exercise is saved. Assignments already made keep their questions.")
+                return redirect("template_detail", template_id=template.pk)
+    context = {"template": template, "form": form, "formset": formset}
+    return render(request, "exercises/template_edit.html", context, status=status)
+
+
 def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
     user = _user(request)
     template = _template_for(user, template_id)
     if not policy.can_edit_template(user, template):
         raise Http404
-    form = TemplateEditForm(request.POST or None, initial=TemplateEditForm.initial_for(template))
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.template_update(template=template, actor=user, **form.changes())
-            except ValidationError as exc:
-                errors = error_dict(exc)
-                if "fields" in errors:  # the questions are edited in fields_json
-                    errors["fields_json"] = errors.pop("fields")
-                add_errors_to_form(form, ValidationError(errors))
-            else:
-                messages.success(request, "The exercise is saved. Assignments already made keep their questions.")
-                return redirect("template_detail", template_id=template.pk)
-    return render(request, "exercises/template_edit.html", {"template": template, "form": form}, status=status)
+    return _save_template_form(request, template, TemplateEditForm.initial_for(template))
+
+
+def template_new(request: HttpRequest) -> HttpResponse:
+    """A new exercise of the counselor's own, built from scratch."""
+    _counselor_only(_user(request))
+    initial = {"estimated_minutes": 15, "category": "other", "visibility": "after_both", "kind": "once"}
+    return _save_template_form(request, None, initial)
+
+
+# --- Live "I" statement hints ----------------------------------------------------------------
+
+HINT_TEXT_LIMIT = 10000
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def hints(request: HttpRequest) -> JsonResponse:
+    """The hints of exercises.hints for a text, as JSON, for the page to show
+    while a partner types (static/js/hints.js): the rules stay in one place.
+    The page POSTs, so that what a partner writes stays out of URLs and logs;
+    GET ?text= is accepted too. Nothing is stored."""
+    text = (request.POST if request.method == "POST" else request.GET).get("text", "")[:HINT_TEXT_LIMIT]
+    found = blame_hints(text)
+    return JsonResponse({"hints": [{"code": h.code, "phrase": h.phrase, "message": h.message} for h in found]})

@@ -19,6 +19,7 @@ from django.utils.text import slugify
 
 from accounts.models import Couple, CoupleStatus, Invitation, Role, User
 from exercises.builtin import install_builtin_templates
+from exercises.demo import demo_exercises_load
 from scheduling.models import Location, LocationKind
 
 DEMO_PASSWORD = "together-2026"
@@ -180,4 +181,14 @@ def demo_practice_load() -> dict[str, list[User]]:
     counselors = [_staff(person) for person in COUNSELORS]
     _couples(admin, counselors)
     clients = [_person(p) for one, two, *_ in COUPLES for p in (one, two)]
+    demo_exercises_load(
+        couples=Couple.objects.filter(partner_one__in=clients).select_related("partner_one", "partner_two"),
+        counselors=counselors,
+        now=timezone.now(),
+    )
+    # Imported here: the portal's demo builds on the scheduling app, not the other way round.
+    from scheduling.demo import demo_schedule_load
+
+    couples = [Couple.objects.get(partner_one__email=one.email) for one, *_ in COUPLES]
+    demo_schedule_load(counselors=counselors, couples=couples, now=timezone.now())
     return {"Practice admin": [admin], "Counselors": counselors, "Clients": clients}

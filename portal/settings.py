@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accounts",
     "exercises",
     "scheduling",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.practice",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -246,6 +248,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {
     # Keep each recurring assignment's rolling window of occurrences filled.
     "generate-upcoming-occurrences": {"task": "exercises.generate_upcoming_occurrences", "schedule": 15 * 60},
+    # Reminders: plan rows for new occurrences, then claim and hand out what is due.
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 

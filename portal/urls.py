@@ -37,6 +37,7 @@ urlpatterns = [
     path("invitations/accept/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
     path("", include("exercises.urls")),
     path("", include("scheduling.urls")),
+    path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

@@ -8,6 +8,7 @@ interpreted (scheduling.services and scheduling.slots).
 
 from __future__ import annotations
 
+import secrets
 import zoneinfo
 from datetime import datetime, timedelta
 
@@ -487,3 +488,22 @@ class PracticeSettings(models.Model):
     def load(cls) -> PracticeSettings:
         settings, _ = cls.objects.get_or_create(pk=cls.SINGLETON_PK)
         return settings
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A user's private iCalendar subscription: whoever has the URL reads the feed.
+
+    Revoking deletes the row; regenerating replaces the token, so an old URL
+    answers 404 from then on.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user.full_name}"

@@ -37,6 +37,7 @@ from scheduling.models import (
     AppointmentParticipant,
     AppointmentSeries,
     AppointmentStatus,
+    CalendarFeed,
     ChangeAction,
     CounselorProfile,
     IntakeRequest,
@@ -47,6 +48,7 @@ from scheduling.models import (
     Specialty,
     TimeOff,
     WorkingHours,
+    new_feed_token,
 )
 
 # ---------------------------------------------------------------- errors
@@ -980,3 +982,34 @@ def intake_request_schedule(
         kind=AppointmentKind.INTAKE, intake_names=intake.names, intake_email=intake.email,
         intake_phone=intake.phone, intake_request=intake, override_hours_reason=override_hours_reason,
     )  # fmt: skip
+
+
+# ---------------------------------------------------------------- calendar feeds
+
+
+@transaction.atomic
+def calendar_feed_enable(*, user: User) -> CalendarFeed:
+    """The user's feed, made on first use."""
+    feed, created = CalendarFeed.objects.get_or_create(user=user)
+    if created:
+        audit_record(actor=user, action="calendar_feed.enabled", target=feed)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
+    """A new secret URL; the old one stops working at once."""
+    feed, _ = CalendarFeed.objects.get_or_create(user=user)
+    feed.token = new_feed_token()
+    feed.created_at = timezone.now()
+    feed.save(update_fields=["token", "created_at"])
+    audit_record(actor=user, action="calendar_feed.regenerated", target=feed)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_revoke(*, user: User) -> None:
+    feed = CalendarFeed.objects.filter(user=user).first()
+    if feed is not None:
+        audit_record(actor=user, action="calendar_feed.revoked", target=feed)
+        feed.delete()

@@ -279,3 +279,21 @@ def test_the_schema_lists_the_exercises_endpoints(client):
     for path in ("/api/v1/exercises/", "/api/v1/assignments/", "/api/v1/occurrences/",
                  "/api/v1/occurrences/{occurrence_pk}/responses/"):  # fmt: skip
         assert f"  {path}:" in schema
+
+
+def test_occurrences_filter_by_the_callers_own_state(partner, other_partner, occurrence, as_user):
+    def mine(client, state):
+        return [o["id"] for o in client.get(f"/api/v1/occurrences/?mine={state}").json()["results"]]
+
+    sam, riley = as_user(partner), as_user(other_partner)
+    assert (mine(sam, "not_started"), mine(sam, "draft"), mine(sam, "submitted")) == ([occurrence.pk], [], [])
+    services.response_save_draft(occurrence=occurrence, user=partner, answers={"i_feel": "calm"})
+    assert (mine(sam, "not_started"), mine(sam, "draft")) == ([], [occurrence.pk])
+    services.response_submit(occurrence=occurrence, user=partner, answers=ANSWERS)
+    assert (mine(sam, "draft"), mine(sam, "submitted")) == ([], [occurrence.pk])
+    assert mine(riley, "not_started") == [occurrence.pk]  # per partner: Riley has not started
+
+
+def test_an_unknown_mine_state_is_a_400_naming_it(partner, as_user):
+    response = as_user(partner).get("/api/v1/occurrences/?mine=maybe")
+    assert response.status_code == 400 and "mine" in response.json()

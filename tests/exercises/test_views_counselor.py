@@ -162,16 +162,17 @@ def test_copying_a_builtin_makes_an_own_template(counselor, builtin, as_user):
     assert response["Location"] == f"/exercises/templates/{copy.pk}/edit/"
 
 
-def test_editing_with_bad_field_json_is_a_400_on_that_field(counselor, make_template, as_user):
+def test_editing_with_a_bad_question_is_a_400_on_that_question(counselor, make_template, as_user):
     template = make_template()
     data = {
         "title": "T", "summary": "S", "instructions": "I", "estimated_minutes": "10", "category": "other",
         "completion_mode": "each_partner", "visibility": "after_both", "kind": "once",
-        "fields_json": '[{"key": "Bad Key", "kind": "short_text", "label": "x"}]',
+        "fields-TOTAL_FORMS": "1", "fields-INITIAL_FORMS": "0",
+        "fields-0-label": "x", "fields-0-key": "Bad Key", "fields-0-kind": "short_text",
     }  # fmt: skip
     response = as_user(counselor).post(f"/exercises/templates/{template.pk}/edit/", data)
     assert response.status_code == 400
-    assert "fields_json" in response.context["form"].errors
+    assert "key" in response.context["formset"].forms[0].errors
     template.refresh_from_db()
     assert template.title == "Feelings check"
 

@@ -38,6 +38,14 @@ PUBLIC_NAMES = {
     "schema": "the OpenAPI schema",
     "api-docs": "the Swagger UI",
     "api-token": "exchanging credentials for a token (answers GET with 405)",
+    "unsubscribe": "the one-click unsubscribe link in reminder e-mails (RFC 8058: no login)",
+    # Scheduling: what the practice's public website shows, and calendar subscriptions.
+    "office_list": "the public list of offices with addresses, phones and hours",
+    "office_detail": "an office's public page with its counselors",
+    "counselor_directory": "the public counselor directory",
+    "counselor_profile": "a counselor's public profile and the new-client request form",
+    "calendar_feed": "a private iCalendar feed: calendar apps cannot log in, the secret token is the key",
+    "location_feed": "a location's iCalendar feed for an admin's calendar app, behind the admin's secret token",
 }
 
 SAMPLES = ["1", "x", str(uuid.UUID(int=1))]

@@ -1,0 +1,64 @@
+"""Tunables for reminders, read from ``settings.NOTIFICATIONS`` (a dict) with
+the defaults below, so a deployment (or a test's worker) can change one
+without a settings variable per knob."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time, timedelta
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Due soon: this long before the due time...
+    "DUE_SOON_LEAD": timedelta(hours=24),
+    # ...except for a daily practice, reminded on the morning of the day, at
+    # this local time (then moved out of the recipient's quiet hours).
+    "DAILY_MORNING": time(8, 0),
+    # Overdue: this long after the due time, once.
+    "OVERDUE_AFTER": timedelta(hours=24),
+    # Occurrences whose overdue time is further back than this when first
+    # planned get no reminders (a backlog from before reminders existed).
+    "PLAN_LOOKBACK": timedelta(days=2),
+    # The sweep claims at most this many rows per transaction...
+    "SWEEP_BATCH": 500,
+    # ...and at most this many transactions per run (the next run goes on).
+    "SWEEP_MAX_BATCHES": 40,
+    # Reminders handed to one delivery task (one SMTP connection).
+    "DELIVERY_BATCH": 50,
+    # A claimed reminder whose delivery task has not taken it within this
+    # time (broker down, message lost with a killed worker) is handed out again.
+    "DISPATCH_LEASE": timedelta(minutes=10),
+    # A delivery task holds the reminders it sends for this long. Longer than
+    # CELERY_TASK_TIME_LIMIT, so a live task never loses its lease mid-batch.
+    "SEND_LEASE": timedelta(minutes=6),
+    # Delivery attempts per reminder before it is marked failed.
+    "MAX_ATTEMPTS": 6,
+    # Exponential backoff between attempts: base * 2**(attempt-1), capped
+    # (Celery's advice: no countdown in the broker beyond a few minutes).
+    "RETRY_BASE": timedelta(seconds=30),
+    "RETRY_CAP": timedelta(minutes=5),
+}
+
+
+@dataclass(frozen=True)
+class Conf:
+    due_soon_lead: timedelta
+    daily_morning: time
+    overdue_after: timedelta
+    plan_lookback: timedelta
+    sweep_batch: int
+    sweep_max_batches: int
+    delivery_batch: int
+    dispatch_lease: timedelta
+    send_lease: timedelta
+    max_attempts: int
+    retry_base: timedelta
+    retry_cap: timedelta
+
+
+def conf() -> Conf:
+    """Read on every call, so override_settings in tests takes effect."""
+    values = {**DEFAULTS, **getattr(settings, "NOTIFICATIONS", {})}
+    return Conf(**{name.lower(): value for name, value in values.items()})

@@ -1,0 +1,151 @@
+"""What a reminder says: the e-mail (HTML and text parts from templates) and
+the in-app notification's line. Never the content of an answer: e-mail is no
+safe channel for clinical content, so a reminder names the exercise and when
+it is due, and links to the portal, where the reader logs in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import dateformat, timezone
+
+from notifications.models import Reminder, ReminderKind
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    """Signed (user, kind): the link unsubscribes that user from that kind of
+    e-mail only. No expiry: a link in an old e-mail must still work."""
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_claims(token: str) -> tuple[int, str] | None:
+    """(user id, kind) of a genuine token, else None."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict):
+        return None
+    user_id, kind = data.get("u"), data.get("k")
+    if not isinstance(user_id, int) or kind not in ReminderKind.values:
+        return None
+    return user_id, kind
+
+
+def absolute(path: str) -> str:
+    return settings.PORTAL_BASE_URL + path
+
+
+def unsubscribe_url(*, user_id: int, kind: str) -> str:
+    return absolute(reverse("notifications:unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)]))
+
+
+def message_id(reminder: Reminder) -> str:
+    """Derived from the reminder's id: if a message has to be sent twice (a
+    worker killed between sending and recording it), both copies carry the
+    same Message-ID and mail clients show one."""
+    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    return f"<reminder.{reminder.pk}.{reminder.kind}@{domain}>"
+
+
+def _portal_path(reminder: Reminder) -> str:
+    if reminder.occurrence_id is not None:
+        try:
+            return reverse("occurrence_detail", args=[reminder.occurrence_id])
+        except NoReverseMatch:  # the exercises pages are not wired in yet
+            pass
+    return reverse("home")
+
+
+@dataclass(frozen=True)
+class Wording:
+    subject: str
+    line: str  # the in-app notification's text (also the e-mail's first line)
+
+
+def _when(reminder: Reminder, tz: ZoneInfo) -> str:
+    assert reminder.occurrence is not None
+    return dateformat.format(reminder.occurrence.due_at.astimezone(tz), "l, F j \\a\\t g:i A")
+
+
+def wording(reminder: Reminder) -> Wording:
+    """Subject and one line, in the recipient's time zone. The exercise's
+    title is named (it is what was assigned, not what anyone answered)."""
+    tz = ZoneInfo(reminder.recipient.time_zone)
+    practice = settings.PRACTICE_NAME
+    if reminder.kind == ReminderKind.EXERCISE_DUE_SOON:
+        title = reminder.occurrence.assignment.template.title  # type: ignore[union-attr]
+        return Wording(f"{practice}: “{title}” is due soon", f"“{title}” is due {_when(reminder, tz)}.")
+    if reminder.kind == ReminderKind.EXERCISE_OVERDUE:
+        title = reminder.occurrence.assignment.template.title  # type: ignore[union-attr]
+        return Wording(
+            f"{practice}: “{title}” is waiting for you",
+            f"“{title}” was due {_when(reminder, tz)}. There is still time to do it.",
+        )
+    if reminder.kind == ReminderKind.PARTNER_FINISHED:
+        title = reminder.occurrence.assignment.template.title  # type: ignore[union-attr]
+        return Wording(
+            f"{practice}: your partner has finished “{title}”",
+            f"Your partner has finished “{title}”. Once you submit yours, you can read each other's.",
+        )
+    return Wording(f"{practice}: your weekly summary", "Your weekly summary is ready in the portal.")
+
+
+def context(reminder: Reminder) -> dict[str, Any]:
+    words = wording(reminder)
+    return {
+        "reminder": reminder,
+        "recipient": reminder.recipient,
+        "practice_name": settings.PRACTICE_NAME,
+        "practice_phone": settings.PRACTICE_PHONE,
+        "subject": words.subject,
+        "line": words.line,
+        "url": absolute(_portal_path(reminder)),
+        "preferences_url": absolute(reverse("notifications:preferences")),
+        "unsubscribe_url": unsubscribe_url(user_id=reminder.recipient_id, kind=reminder.kind),
+        "kind_label": reminder.get_kind_display(),
+    }
+
+
+def reminder_message(reminder: Reminder, *, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
+    ctx = context(reminder)
+    template = f"emails/reminders/{reminder.kind}"
+    # Dates in templates are shown in the active time zone: the recipient's.
+    with timezone.override(ZoneInfo(reminder.recipient.time_zone)):
+        text = render_to_string(f"{template}.txt", ctx)
+        html = render_to_string(f"{template}.html", ctx)
+    message = EmailMultiAlternatives(
+        subject=ctx["subject"],
+        body=text,
+        to=[reminder.recipient.email],
+        connection=connection,
+        headers={
+            "Message-ID": message_id(reminder),
+            # RFC 2369 and RFC 8058: a one-click POST to this URL unsubscribes.
+            "List-Unsubscribe": f"<{ctx['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation replies
+        },
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def in_app_text(reminder: Reminder) -> str:
+    return wording(reminder).line[:300]
+
+
+def in_app_url(reminder: Reminder) -> str:
+    return _portal_path(reminder)

@@ -1,0 +1,184 @@
+"""Reminders (the schedule of what to tell whom, and when), each person's
+notification preferences, and the in-app notifications behind the bell.
+
+The schedule is the database: a Reminder row is created ahead of time with
+the moment it is due, and a sweep that runs every minute hands due rows to
+delivery tasks. Nothing waits in the broker with an ETA.
+
+What a reminder is about
+------------------------
+``object_key`` names the thing, as text: ``occurrence:<id>`` for an exercise
+occurrence, ``week:<ISO year>-W<week>`` for a counselor's weekly digest, and,
+once scheduling's Appointment exists, ``appointment:<id>:<lead>`` (one per
+lead time, e.g. 24h and 2h). The unique constraint (recipient, kind,
+object_key) makes a second reminder for the same thing impossible whatever
+the kind of object, including those that are no row at all (a week).
+
+Alongside it, a typed nullable foreign key per kind of row
+(``occurrence`` now, ``appointment`` later, added by a migration) gives
+referential integrity and joins: deleting an occurrence deletes its
+reminders, and a check constraint ties the key to the foreign key, so the two
+never disagree. We chose this over a generic (content type, object id) pair
+because a generic relation has no foreign key in the database: no cascade,
+no join, and no way for a constraint to check it.
+"""
+
+from __future__ import annotations
+
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Cast, Concat
+
+
+class ReminderKind(models.TextChoices):
+    EXERCISE_DUE_SOON = "exercise_due_soon", "Exercise due soon"
+    EXERCISE_OVERDUE = "exercise_overdue", "Exercise overdue"
+    PARTNER_FINISHED = "partner_finished", "Your partner has finished"
+    WEEKLY_DIGEST = "weekly_digest", "Counselor's weekly digest"
+    # appointment_* kinds come with scheduling's Appointment.
+
+
+# Kinds about one exercise occurrence (they carry its foreign key).
+OCCURRENCE_KINDS = (ReminderKind.EXERCISE_DUE_SOON, ReminderKind.EXERCISE_OVERDUE, ReminderKind.PARTNER_FINISHED)
+
+
+class ReminderState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+def occurrence_key(occurrence_id: int) -> str:
+    return f"occurrence:{occurrence_id}"
+
+
+class Reminder(models.Model):
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    object_key = models.CharField(max_length=64, help_text="What it is about: occurrence:<id>, week:<yyyy-Www>, …")
+    occurrence = models.ForeignKey(
+        "exercises.Occurrence", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    due_at = models.DateTimeField(help_text="When to send (UTC), already moved out of the recipient's quiet hours.")
+    # After this the reminder is pointless (a due-soon reminder after the due
+    # time): the sweep cancels it instead of sending it late.
+    expires_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ReminderState.choices, default=ReminderState.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    # While sending: who holds the reminder (the delivery task's id; empty
+    # between the sweep's claim and a task taking it) and until when. A lease
+    # that runs out (a killed worker, a lost message) lets the sweep hand the
+    # reminder out again.
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False, help_text="False when sent in the portal only (e-mail turned off).")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "object_key"], name="reminder_once_per_object_kind"),
+            models.CheckConstraint(condition=Q(kind__in=ReminderKind.values), name="reminder_kind_valid"),
+            models.CheckConstraint(condition=Q(state__in=ReminderState.values), name="reminder_state_valid"),
+            models.CheckConstraint(condition=~Q(object_key=""), name="reminder_object_key_set"),
+            # An occurrence's reminder names it in its key, and only then.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=OCCURRENCE_KINDS)
+                    & Q(occurrence__isnull=False)
+                    & Q(object_key=Concat(models.Value("occurrence:"), Cast("occurrence_id", models.TextField())))
+                )
+                | (~Q(kind__in=OCCURRENCE_KINDS) & Q(occurrence__isnull=True)),
+                name="reminder_occurrence_matches_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ReminderState.SENT, sent_at__isnull=False)
+                | (~Q(state=ReminderState.SENT) & Q(sent_at__isnull=True)),
+                name="reminder_sent_at_iff_sent",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=ReminderState.SENDING, lease_expires_at__isnull=False)
+                | (~Q(state=ReminderState.SENDING) & Q(lease_expires_at__isnull=True)),
+                name="reminder_lease_iff_sending",
+            ),
+        ]
+        indexes = [
+            # The sweep's two questions: what is due, and whose lease ran out.
+            models.Index(fields=["due_at"], condition=Q(state="pending"), name="reminder_pending_due"),
+            models.Index(fields=["lease_expires_at"], condition=Q(state="sending"), name="reminder_sending_lease"),
+            models.Index(fields=["state", "-updated_at"], name="reminder_state_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for user {self.recipient_id} ({self.object_key}, {self.state})"
+
+
+def default_quiet_start() -> time:
+    return time(21, 0)
+
+
+def default_quiet_end() -> time:
+    return time(8, 0)
+
+
+class NotificationPreference(models.Model):
+    """One user's choices. No row means the defaults (see ``for_user`` in
+    selectors): e-mail on for every kind, quiet 21:00-08:00 in their own time
+    zone (User.time_zone), told when their partner has finished."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_preference"
+    )
+    email_exercise_due_soon = models.BooleanField("e-mail when an exercise is due soon", default=True)
+    email_exercise_overdue = models.BooleanField("e-mail when an exercise is overdue", default=True)
+    email_partner_finished = models.BooleanField("e-mail when my partner has finished", default=True)
+    email_weekly_digest = models.BooleanField("e-mail the weekly digest", default=True)
+    # Opt-in (default on) to be told at all, in the portal or by e-mail.
+    partner_finished = models.BooleanField("tell me when my partner has finished an exercise", default=True)
+    quiet_start = models.TimeField("quiet hours start", default=default_quiet_start)
+    quiet_end = models.TimeField("quiet hours end", default=default_quiet_end)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Notification preferences of user {self.user_id}"
+
+    def email_enabled(self, kind: str) -> bool:
+        return bool(getattr(self, f"email_{kind}", True))
+
+
+class InAppNotification(models.Model):
+    """What the bell shows. Its text never carries clinical content."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=ReminderKind.choices)
+    # One per reminder, whatever happens to its e-mail: redelivered tasks and
+    # resends find it there and add none.
+    reminder = models.OneToOneField(
+        Reminder, on_delete=models.SET_NULL, null=True, blank=True, related_name="in_app_notification"
+    )
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "-created_at"], name="inapp_user_created"),
+            models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="inapp_user_unread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for user {self.user_id}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

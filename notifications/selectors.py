@@ -1,0 +1,97 @@
+"""Queries for reminders and notifications (reads only; changes are in services)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet
+
+from accounts.models import CoupleStatus, User
+from exercises.models import AssignmentStatus, Occurrence, Response, ResponseState
+from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderKind, ReminderState
+
+
+def preferences_for(user_ids: Iterable[int]) -> dict[int, NotificationPreference]:
+    """Each user's preferences; the defaults (unsaved) for users without a row."""
+    ids = set(user_ids)
+    found = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=ids)}
+    return {uid: found.get(uid) or NotificationPreference(user_id=uid) for uid in ids}
+
+
+def preference_for(user: User) -> NotificationPreference:
+    return preferences_for([user.pk])[user.pk]
+
+
+def due_reminders(now: datetime) -> QuerySet[Reminder]:
+    """Pending reminders whose time has come, oldest first (reminder_pending_due index)."""
+    return Reminder.objects.filter(state=ReminderState.PENDING, due_at__lte=now).order_by("due_at", "pk")
+
+
+def lapsed_leases(now: datetime) -> QuerySet[Reminder]:
+    """Reminders being sent whose holder has gone quiet: never taken by a task
+    (broker down, message lost) or taken by a worker that died."""
+    return Reminder.objects.filter(state=ReminderState.SENDING, lease_expires_at__lt=now).order_by("lease_expires_at")
+
+
+def reminders_for_delivery(ids: Iterable[int]) -> list[Reminder]:
+    """The reminders with what their e-mail needs, joined (no answer content)."""
+    return list(
+        Reminder.objects.filter(pk__in=list(ids))
+        .select_related(
+            "recipient",
+            "occurrence__assignment__template",
+            "occurrence__assignment__couple",
+        )
+        .order_by("pk")
+    )
+
+
+def submitted_authors(occurrence_ids: Iterable[int]) -> dict[int, set[int | None]]:
+    """{occurrence id: authors of its submitted answers (None: the joint one)}."""
+    result: dict[int, set[int | None]] = defaultdict(set)
+    rows = Response.objects.filter(occurrence_id__in=list(occurrence_ids), state=ResponseState.SUBMITTED).values_list(
+        "occurrence_id", "author_id"
+    )
+    for occurrence_id, author_id in rows:
+        result[occurrence_id].add(author_id)
+    return result
+
+
+def occurrences_to_plan(*, now: datetime, since: datetime, until: datetime) -> QuerySet[Occurrence]:
+    """Open occurrences of active assignments, due between ``since`` and
+    ``until``, that have no overdue reminder yet: every occurrence planned for
+    someone has one (due-soon may rightly be missing), so this finds the ones
+    never planned, cheaply, every minute."""
+    planned = Reminder.objects.filter(occurrence=OuterRef("pk"), kind=ReminderKind.EXERCISE_OVERDUE)
+    return (
+        Occurrence.objects.filter(
+            completed_at__isnull=True,
+            due_at__gte=since,
+            due_at__lte=until,
+            assignment__status=AssignmentStatus.ACTIVE,
+            assignment__couple__status=CoupleStatus.ACTIVE,
+        )
+        .filter(~Exists(planned))
+        .select_related("assignment__couple")
+        .order_by("due_at", "pk")
+    )
+
+
+def unread_count(user: User) -> int:
+    return InAppNotification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_for(user: User) -> QuerySet[InAppNotification]:
+    return InAppNotification.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def failed_reminders() -> QuerySet[Reminder]:
+    """For the practice admins' list: newest failures first."""
+    return (
+        Reminder.objects.filter(state=ReminderState.FAILED)
+        .select_related("recipient")
+        .defer("recipient__password")
+        .order_by("-updated_at", "-pk")
+    )

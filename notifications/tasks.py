@@ -1,0 +1,34 @@
+"""Celery tasks for reminders: thin, each calls one service.
+
+Beat runs ``notifications.sweep`` every minute (CELERY_BEAT_SCHEDULE). The
+sweep queues ``notifications.deliver_reminders`` with batches of ids, only
+after its transaction commits. Delivery is acks_late (a killed worker's batch
+is redelivered) and idempotent (see services.reminders_deliver).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import shared_task
+
+from notifications import services
+from notifications.conf import conf
+
+
+@shared_task(name="notifications.sweep", ignore_result=True)
+def sweep() -> int:
+    """Plan reminders for new occurrences, then hand out what is due."""
+    result = services.reminders_tick()
+    return len(result.claimed) + len(result.reissued)
+
+
+@shared_task(name="notifications.deliver_reminders", bind=True, acks_late=True, ignore_result=True, max_retries=None)
+def deliver_reminders(self: Any, reminder_ids: list[int]) -> int:
+    result = services.reminders_deliver(reminder_ids=reminder_ids, owner=self.request.id)
+    if result.retry:
+        # Exponential backoff, capped at a few minutes (services.retry_delay);
+        # the reminders' own attempts decide when to give up, so max_retries
+        # is not needed here. The same task id keeps its lease on them.
+        raise self.retry(args=[result.retry], countdown=result.retry_in, max_retries=conf().max_attempts)
+    return len(result.sent)

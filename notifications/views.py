@@ -1,0 +1,93 @@
+"""Pages: the notifications behind the bell, preferences, failed reminders
+for practice admins, and the one-click unsubscribe link from e-mails."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.models import User
+from notifications import emails, policy, selectors, services
+from notifications.forms import PreferencesForm
+from notifications.models import Reminder, ReminderKind
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_POST
+def mark_read(request: HttpRequest) -> HttpResponse:
+    """One notification (``id``) or, without one, all of them. Following a
+    notification's link marks it read too (``next``)."""
+    raw_id = request.POST.get("id")
+    ids = [int(raw_id)] if raw_id and raw_id.isdigit() else None
+    services.notifications_mark_read(user=request.user, notification_ids=ids)  # type: ignore[arg-type]
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect("notifications:list")
+
+
+def preferences(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    current = selectors.preference_for(user)
+    form = PreferencesForm(request.POST or None, instance=current, initial={"time_zone": user.time_zone}, user=user)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in services.PREFERENCE_FIELDS if name in form.fields}
+        try:
+            services.preferences_update(user=user, time_zone=form.cleaned_data["time_zone"], **changes)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Your notification settings are saved.")
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not policy.can_manage_reminders(request.user):  # type: ignore[arg-type]
+        raise Http404("No such page.")
+
+
+def failed_list(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    page = Paginator(selectors.failed_reminders(), 50).get_page(request.GET.get("page"))
+    return render(request, "notifications/failed.html", {"page": page})
+
+
+@require_POST
+def failed_resend(request: HttpRequest, reminder_id: int) -> HttpResponse:
+    _require_manager(request)
+    reminder = get_object_or_404(Reminder, pk=reminder_id)
+    if services.reminder_resend(reminder=reminder, actor=request.user):  # type: ignore[arg-type]
+        messages.success(request, "The reminder will be sent again within a minute.")
+    else:
+        messages.info(request, "That reminder is no longer failed.")
+    return redirect("notifications:failed")
+
+
+@login_not_required
+@csrf_exempt  # RFC 8058: the mail provider POSTs here with no cookie; the signed token is the authority
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a confirm button (link scanners follow GETs: they must not
+    unsubscribe anyone); POST, from that button or the mail client's one-click
+    (body ``List-Unsubscribe=One-Click``), unsubscribes."""
+    claims = emails.unsubscribe_claims(token)
+    user = User.objects.filter(pk=claims[0], is_active=True).first() if claims else None
+    if claims is None or user is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status=400)
+    kind = claims[1]
+    context = {"kind_label": ReminderKind(kind).label, "email": user.email, "token": token}
+    if request.method == "POST":
+        services.preferences_unsubscribe(user=user, kind=kind)
+        return render(request, "notifications/unsubscribe_done.html", context)
+    return render(request, "notifications/unsubscribe.html", context)

@@ -1,0 +1,285 @@
+"""The scheduling API: thin views over scheduling.services and scheduling.selectors.
+
+A conflict (the time is taken) is 409 with a message naming who is booked
+then; a series conflict adds the dates. Bad input is 400 naming the field.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Role, User
+from portal.api import service_errors
+from scheduling import policy, selectors, services, slots
+from scheduling.models import Appointment, CounselorProfile, IntakeRequest, Location, Specialty
+from scheduling.serializers import (
+    AppointmentCreateSerializer,
+    AppointmentSerializer,
+    ConflictSerializer,
+    CounselorProfileSerializer,
+    IntakeRequestSerializer,
+    LocationSerializer,
+    ReasonSerializer,
+    RescheduleSerializer,
+    SeriesCreateSerializer,
+    SeriesResultSerializer,
+    SlotQuerySerializer,
+    SlotSerializer,
+    StaffAppointmentSerializer,
+    appointment_serializer_for,
+)
+
+
+def conflict_response(exc: services.AppointmentConflict) -> Response:
+    body: dict[str, Any] = {
+        "detail": exc.message,
+        "conflicts": [{"person": c.person, "start": c.start, "end": c.end} for c in exc.conflicts],
+    }
+    if isinstance(exc, services.SeriesConflict):
+        body["dates"] = exc.dates
+    return Response(ConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
+
+
+class LocationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Offices with opening hours (wall-clock, in each location's time zone). Admins also see inactive ones."""
+
+    serializer_class = LocationSerializer
+    lookup_field = "slug"
+    filterset_fields = ["kind"]
+
+    def get_queryset(self) -> QuerySet[Location]:
+        if policy.is_practice_admin(self.request.user):  # type: ignore[arg-type]
+            return Location.objects.prefetch_related("opening_hours").order_by("name")
+        return selectors.locations_with_hours()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("location", str, description="A location's slug."),
+            OpenApiParameter("specialty", str, description="A specialty's slug."),
+            OpenApiParameter("online", bool),
+        ]
+    )
+)
+class CounselorViewSet(viewsets.ReadOnlyModelViewSet):
+    """The directory: active counselors not on leave."""
+
+    serializer_class = CounselorProfileSerializer
+    lookup_field = "slug"
+    filter_backends: list = []
+
+    def get_queryset(self) -> QuerySet[CounselorProfile]:
+        params = self.request.query_params
+        filters: dict[str, Any] = {}
+        if params.get("location"):
+            filters["location"] = Location.objects.filter(slug=params["location"]).first()
+            if filters["location"] is None:
+                return CounselorProfile.objects.none()
+        if params.get("specialty"):
+            filters["specialty"] = Specialty.objects.filter(slug=params["specialty"]).first()
+            if filters["specialty"] is None:
+                return CounselorProfile.objects.none()
+        if params.get("online") in ("true", "1", "false", "0"):
+            filters["online"] = params["online"] in ("true", "1")
+        return selectors.counselors_directory(**filters)
+
+
+class AppointmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Appointments in the caller's scope: admins all, counselors their own, clients their couple's.
+
+    Staff create confirmed bookings; a client's create is a request for a free slot of their counselor.
+    """
+
+    filterset_fields = ["status", "counselor", "location", "kind"]
+
+    def get_queryset(self) -> QuerySet[Appointment]:
+        return selectors.appointments_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    def get_serializer_class(self) -> type[AppointmentSerializer]:
+        if getattr(self, "swagger_fake_view", False):
+            return StaffAppointmentSerializer
+        return appointment_serializer_for(self.request.user)  # type: ignore[arg-type]
+
+    def get_object(self) -> Appointment:
+        return selectors.appointment_for(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def _answer(self, appointment: Appointment, code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.appointment_for(self.request.user, appointment.pk)  # type: ignore[arg-type]
+        return Response(self.get_serializer_class()(fresh).data, status=code)
+
+    @extend_schema(
+        request=AppointmentCreateSerializer,
+        responses={201: StaffAppointmentSerializer, 409: ConflictSerializer},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        serializer = AppointmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        user: User = request.user  # type: ignore[assignment]
+        try:
+            with service_errors():
+                if user.role == Role.CLIENT:
+                    appointment = services.appointment_request(
+                        actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
+                        duration_minutes=data.get("duration_minutes"), note=data["note"],
+                    )  # fmt: skip
+                else:
+                    appointment = services.appointment_book(
+                        actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
+                        duration_minutes=data.get("duration_minutes"), kind=data["kind"],
+                        couple=data.get("couple"), individual_client=data.get("individual_client"),
+                        intake_names=data["intake_names"], intake_email=data["intake_email"],
+                        telehealth_url=data["telehealth_url"], staff_note=data["staff_note"],
+                        override_hours_reason=data["override_hours_reason"],
+                    )  # fmt: skip
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except services.AppointmentConflict as exc:
+            return conflict_response(exc)
+        return self._answer(appointment, status.HTTP_201_CREATED)
+
+    @extend_schema(request=SeriesCreateSerializer, responses={201: SeriesResultSerializer, 409: ConflictSerializer})
+    @action(detail=False, methods=["post"])
+    def series(self, request: Request) -> Response:
+        """Weekly or every-other-week sessions; any taken date is listed (409) and nothing is saved."""
+        serializer = SeriesCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            with service_errors():
+                series = services.appointment_book_series(
+                    actor=request.user, counselor=data["counselor"], location=data["location"],  # type: ignore[arg-type]
+                    first_start=data["first_start"], interval_weeks=int(data["interval_weeks"]),
+                    count=data.get("count"), until=data.get("until"), duration_minutes=data.get("duration_minutes"),
+                    couple=data["couple"],
+                )  # fmt: skip
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from None
+        except services.AppointmentConflict as exc:
+            return conflict_response(exc)
+        appointments = self.get_queryset().filter(series=series)
+        body = {"series": series.pk, "appointments": StaffAppointmentSerializer(appointments, many=True).data}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    def _change(self, change: Any) -> Response:
+        try:
+            with service_errors():
+                appointment = change()
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        except services.AppointmentConflict as exc:
+            return conflict_response(exc)
+        return self._answer(appointment)
+
+    @extend_schema(request=RescheduleSerializer, responses={200: StaffAppointmentSerializer, 409: ConflictSerializer})
+    @action(detail=True, methods=["post"])
+    def reschedule(self, request: Request, pk: str) -> Response:
+        appointment = self.get_object()
+        serializer = RescheduleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        actor: User = request.user  # type: ignore[assignment]
+        return self._change(
+            lambda: services.appointment_reschedule(
+                actor=actor,
+                appointment=appointment,
+                start=data["start"],
+                end=data.get("end"),
+                location=data.get("location"),
+                reason=data["reason"],
+                override_hours_reason=data["override_hours_reason"],
+            )
+        )
+
+    @extend_schema(request=ReasonSerializer, responses=StaffAppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request: Request, pk: str) -> Response:
+        appointment = self.get_object()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        return self._change(
+            lambda: services.appointment_cancel(actor=request.user, appointment=appointment, reason=reason)  # type: ignore[arg-type]
+        )
+
+    @extend_schema(request=None, responses=StaffAppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request: Request, pk: str) -> Response:
+        appointment = self.get_object()
+        return self._change(lambda: services.appointment_confirm(actor=request.user, appointment=appointment))  # type: ignore[arg-type]
+
+    @extend_schema(request=ReasonSerializer, responses=StaffAppointmentSerializer)
+    @action(detail=True, methods=["post"])
+    def decline(self, request: Request, pk: str) -> Response:
+        appointment = self.get_object()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        return self._change(
+            lambda: services.appointment_decline(actor=request.user, appointment=appointment, reason=reason)  # type: ignore[arg-type]
+        )
+
+
+class SlotsView(APIView):
+    """Free start times for a counselor (all their locations) or every counselor at a location.
+
+    Times are in the location's time zone; the practice's buffer and slot step apply.
+    """
+
+    @extend_schema(parameters=[SlotQuerySerializer], responses=SlotSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        query = SlotQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        data = query.validated_data
+        minutes = data.get("duration_minutes")
+        found = slots.free_slots(
+            counselor=data.get("counselor"), location=data.get("location"), date_from=data["date_from"],
+            date_to=data["date_to"], duration=timedelta(minutes=minutes) if minutes else None,
+        )  # fmt: skip
+        return Response(SlotSerializer(found, many=True).data)
+
+
+class IntakeRequestViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """New clients' requests: anyone may create one (rate limited); practice admins read them."""
+
+    serializer_class = IntakeRequestSerializer
+    filterset_fields = ["status"]
+
+    def get_permissions(self) -> list:
+        if self.action == "create":
+            return [AllowAny()]
+        return list(super().get_permissions())
+
+    def get_queryset(self) -> QuerySet[IntakeRequest]:
+        if not policy.is_practice_admin(self.request.user):  # type: ignore[arg-type]
+            return IntakeRequest.objects.none()
+        return IntakeRequest.objects.order_by("-created_at", "pk")
+
+    @extend_schema(request=IntakeRequestSerializer, responses={201: IntakeRequestSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        from scheduling.views import _intake_rate_limited
+
+        if _intake_rate_limited(request._request):
+            return Response({"detail": "Too many requests; please call us."}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        serializer = IntakeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with service_errors():
+            intake = services.intake_request_create(**serializer.validated_data)
+        return Response(IntakeRequestSerializer(intake).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,249 @@
+"""Forms for the scheduling pages: they parse input; the services decide."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from datetime import date, datetime, time
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from accounts.models import Couple, User
+from scheduling.models import (
+    AppointmentKind,
+    Location,
+    Specialty,
+    Weekday,
+)
+from scheduling.services import LOCATION_FIELDS, HoursInterval
+
+DAY_NAMES = {label.lower()[:3]: value for value, label in Weekday.choices}
+HOURS_LINE = re.compile(r"^\s*(?P<day>[A-Za-z]{3})[a-z]*\s+(?P<ranges>.+)$")
+RANGE = re.compile(r"^(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
+
+
+def parse_weekly_hours(text: str) -> list[HoursInterval]:
+    """Lines like "Mon 09:00-12:00, 13:00-17:00"; a day left out is closed."""
+    intervals, errors = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = HOURS_LINE.match(line)
+        day = DAY_NAMES.get(match["day"].lower()) if match else None
+        if match is None or day is None:
+            errors.append(f"Line {number}: start with a weekday, like “Tue 09:00-17:00”.")
+            continue
+        for part in match["ranges"].split(","):
+            found = RANGE.match(part.strip())
+            if found is None:
+                errors.append(f"Line {number}: write times as 09:00-17:00.")
+                continue
+            try:
+                start, end = time.fromisoformat(found["start"].zfill(5)), time.fromisoformat(found["end"].zfill(5))
+            except ValueError:
+                errors.append(f"Line {number}: {part.strip()} is not a time of day.")
+                continue
+            intervals.append(HoursInterval(day, start, end))
+    if errors:
+        raise ValidationError(errors)
+    return intervals
+
+
+def format_weekly_hours(rows: list[tuple[int, time, time]]) -> str:
+    by_day: dict[int, list[str]] = {}
+    for weekday, start, end in sorted(rows):
+        by_day.setdefault(weekday, []).append(f"{start:%H:%M}-{end:%H:%M}")
+    return "\n".join(f"{Weekday(day).label[:3]} {', '.join(ranges)}" for day, ranges in by_day.items())
+
+
+HOURS_HELP = "One weekday a line, e.g. “Mon 08:00-12:00, 13:00-18:00”. A day left out is closed."
+
+
+class WeeklyHoursField(forms.CharField):
+    widget = forms.Textarea(attrs={"rows": 7, "class": "code"})
+
+    def clean(self, value: Any) -> list[HoursInterval]:  # type: ignore[override]
+        return parse_weekly_hours(super().clean(value) or "")
+
+
+class LocationForm(forms.ModelForm):
+    opening_hours = WeeklyHoursField(required=False, help_text=HOURS_HELP)
+
+    class Meta:
+        model = Location
+        fields = list(LOCATION_FIELDS)
+
+
+class IntakeRequestForm(forms.Form):
+    """The public "Schedule with ..." form."""
+
+    preferred_location = forms.ModelChoiceField(
+        queryset=Location.objects.none(), required=False, empty_label="No preference"
+    )
+    prefers_online = forms.BooleanField(required=False, label="We would like to meet online")
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.order_by("name"), required=False, label="Kind of counseling", empty_label="Not sure"
+    )
+    preferred_times = forms.CharField(
+        max_length=300, required=False, label="Preferred days and times", help_text="For example “Tuesday evenings”."
+    )
+    names = forms.CharField(max_length=200, label="Your names", help_text="Both partners, if you are coming together.")
+    email = forms.EmailField(label="E-mail")
+    phone = forms.CharField(max_length=32, required=False, label="Phone")
+    note = forms.CharField(
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Anything you would like us to know",
+        help_text="Please keep it short; we will talk in person. Do not use this form in an emergency.",
+    )
+    # The honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    def __init__(self, *args: Any, locations: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if locations is not None:
+            self.fields["preferred_location"].queryset = locations  # type: ignore[attr-defined]
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    @property
+    def is_spam(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+
+class DirectoryFilterForm(forms.Form):
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label="Any location",
+    )
+    specialty = forms.ModelChoiceField(
+        queryset=Specialty.objects.order_by("name"), required=False, to_field_name="slug", empty_label="Any"
+    )
+    online = forms.BooleanField(required=False, label="Sees clients online")
+
+
+class CounselorProfileForm(forms.Form):
+    credentials = forms.CharField(max_length=100, required=False, help_text="For example “MA, LMHCA”.")
+    title = forms.CharField(max_length=150, required=False)
+    bio = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    specialties = forms.ModelMultipleChoiceField(
+        queryset=Specialty.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    locations = forms.ModelMultipleChoiceField(
+        queryset=Location.objects.filter(is_active=True).order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    sees_online = forms.BooleanField(required=False)
+    is_accepting_new_clients = forms.BooleanField(required=False, initial=True)
+    on_leave = forms.BooleanField(required=False, help_text="Hidden from the directory, search and booking.")
+
+
+class WorkingHoursForm(forms.Form):
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
+    hours = WeeklyHoursField(
+        required=False,
+        help_text="Replaces the hours at this location. " + HOURS_HELP,
+    )
+
+
+class TimeOffForm(forms.Form):
+    starts_on = forms.DateField(label="First day off", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Last day off", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=200, required=False, help_text="Staff only.")
+
+
+def _location_time(location: Location, day: date, clock: time) -> datetime:
+    return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(location.time_zone))
+
+
+class SlotSearchForm(forms.Form):
+    counselor = forms.ModelChoiceField(queryset=User.objects.none())
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
+    week_of = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Week of")
+    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
+
+    def __init__(self, *args: Any, counselors: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselors  # type: ignore[attr-defined]
+
+
+class BookingForm(forms.Form):
+    """One appointment: a slot from the search, or a day and time in the location's time zone."""
+
+    counselor = forms.ModelChoiceField(queryset=User.objects.none())
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
+    slot = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}), label="Start")
+    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
+    kind = forms.ChoiceField(choices=AppointmentKind.choices, initial=AppointmentKind.COUPLE_SESSION)
+    couple = forms.ModelChoiceField(queryset=Couple.objects.none(), required=False)
+    individual_client = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Which partner")
+    intake_names = forms.CharField(max_length=200, required=False, label="Prospective clients (intake)")
+    intake_email = forms.EmailField(required=False, label="Their e-mail (intake)")
+    telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
+    staff_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Staff only.")
+    override_hours = forms.BooleanField(required=False, label="Book outside working or opening hours")
+    override_hours_reason = forms.CharField(max_length=300, required=False, label="Reason for the override")
+
+    def __init__(self, *args: Any, counselors: Any, couples: Any, clients: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselors  # type: ignore[attr-defined]
+        self.fields["couple"].queryset = couples  # type: ignore[attr-defined]
+        self.fields["individual_client"].queryset = clients  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        location = data.get("location")
+        if data.get("slot") is None and location is not None:
+            if data.get("day") is None or data.get("start_time") is None:
+                raise ValidationError("Choose a free time, or give a day and a start time.")
+            data["slot"] = _location_time(location, data["day"], data["start_time"])
+        if data.get("override_hours") and not (data.get("override_hours_reason") or "").strip():
+            self.add_error("override_hours_reason", "Say why this appointment is outside the hours.")
+        if not data.get("override_hours"):
+            data["override_hours_reason"] = ""
+        return data
+
+
+class SeriesForm(forms.Form):
+    counselor = forms.ModelChoiceField(queryset=User.objects.none())
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
+    couple = forms.ModelChoiceField(queryset=Couple.objects.none())
+    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="First session")
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Start")
+    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
+    interval_weeks = forms.TypedChoiceField(
+        choices=[(1, "Weekly"), (2, "Every other week")], coerce=int, initial=1, label="Repeats"
+    )
+    count = forms.IntegerField(min_value=1, max_value=52, required=False, label="Number of sessions")
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Or until")
+
+    def __init__(self, *args: Any, counselors: Any, couples: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselors  # type: ignore[attr-defined]
+        self.fields["couple"].queryset = couples  # type: ignore[attr-defined]
+
+
+class RescheduleForm(forms.Form):
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="New start")
+    reason = forms.CharField(max_length=300, required=False)
+    override_hours_reason = forms.CharField(
+        max_length=300, required=False, label="Override reason (admins, outside the hours)"
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(max_length=300)
+
+
+class RequestSlotForm(forms.Form):
+    slot = forms.DateTimeField(widget=forms.HiddenInput)
+    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True), widget=forms.HiddenInput)
+    note = forms.CharField(max_length=300, required=False)

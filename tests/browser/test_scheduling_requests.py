@@ -1,0 +1,104 @@
+"""A new couple asks Dana for an appointment from the public directory and the front desk books it;
+an existing client requests one of Dana's free times and Dana's front desk confirms it."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from scheduling.models import Appointment, AppointmentStatus, IntakeRequest
+
+# The scheduling personas' fixtures; the test parameters below use them by name.
+from tests.scheduling.conftest import dana, edmonds, online_office, specialties  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(recording, live_server, user) -> None:
+    """Give the browser a session (the admin's TOTP step is tested elsewhere)."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_new_couple_finds_dana_and_asks_and_the_front_desk_books_the_intake(
+    width,
+    open_page,
+    live_server,
+    dana,  # noqa: F811
+    edmonds,  # noqa: F811
+    practice_admin,
+    screenshots_dir,
+):
+    visitor = open_page(width, 900).page
+    visitor.goto(f"{live_server.url}/counselors/")
+    visitor.select_option("#id_location", "edmonds")
+    visitor.select_option("#id_specialty", "premarital-counseling")
+    with visitor.expect_navigation():
+        visitor.click("text=Show counselors")
+    with visitor.expect_navigation():
+        visitor.click("text=Dana Reyes, MA, LMHCA")
+    visitor.fill("#id_names", "Jamie and Pat Moore")
+    visitor.fill("#id_email", "jamie@example.test")
+    visitor.fill("#id_preferred_times", "Tuesday mornings")
+    with visitor.expect_navigation():
+        visitor.click("text=Send request")
+    assert "your request is with our front desk" in visitor.locator(".messages").inner_text()
+    visitor.screenshot(path=str(screenshots_dir / f"scheduling-intake-sent-{width}.png"), full_page=True)
+    if width == 375:
+        assert visitor.evaluate("document.documentElement.scrollWidth") <= 375
+
+    desk = open_page(width, 900)
+    _log_in(desk, live_server, practice_admin)
+    page = desk.page
+    page.goto(f"{live_server.url}/intake-requests/")
+    with page.expect_navigation():
+        page.click("text=Jamie and Pat Moore")
+    page.select_option("#id_location", str(edmonds.pk))
+    page.locator("input[name=slot]").first.check()
+    page.screenshot(path=str(screenshots_dir / f"scheduling-intake-booking-{width}.png"), full_page=True)
+    with page.expect_navigation():
+        page.click("text=Book the intake")
+    assert "The intake with Jamie and Pat Moore is booked" in page.locator(".messages").inner_text()
+    assert Appointment.objects.get().intake_request == IntakeRequest.objects.get()
+    assert desk.foreign_requests(live_server.url) == []
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_client_requests_a_free_time_and_the_admin_confirms_it(
+    width,
+    open_page,
+    live_server,
+    dana,  # noqa: F811
+    edmonds,  # noqa: F811
+    partner,
+    practice_admin,
+    screenshots_dir,
+):
+    client = open_page(width, 900)
+    _log_in(client, live_server, partner)
+    page = client.page
+    page.goto(f"{live_server.url}/appointments/request/")
+    page.screenshot(path=str(screenshots_dir / f"scheduling-client-free-times-{width}.png"), full_page=True)
+    with page.expect_navigation():
+        page.locator("button.slot-button").first.click()
+    assert "Your request is sent" in page.locator(".messages").inner_text()
+    if width == 375:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    appointment = Appointment.objects.get()
+    desk = open_page(width, 900)
+    _log_in(desk, live_server, practice_admin)
+    page = desk.page
+    page.goto(f"{live_server.url}/appointments/")
+    with page.expect_navigation():
+        page.click(f"a[href='/appointments/{appointment.pk}/']")
+    with page.expect_navigation():
+        page.click("button:text('Confirm')")
+    assert "The appointment is confirmed" in page.locator(".messages").inner_text()
+    page.screenshot(path=str(screenshots_dir / f"scheduling-confirmed-{width}.png"), full_page=True)
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED

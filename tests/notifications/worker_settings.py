@@ -1,0 +1,19 @@
+"""Settings for the real Celery worker the end-to-end tests start: the
+portal's, with short leases and backoff so that recovery fits in a test.
+DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL come from the environment."""
+
+from datetime import timedelta
+
+from portal.settings import *  # noqa: F403
+
+# Shared with the test process (it runs the sweep): see test_worker.WORKER_TUNING.
+NOTIFICATIONS = {
+    "DELIVERY_BATCH": 50,
+    "DISPATCH_LEASE": timedelta(seconds=8),
+    "SEND_LEASE": timedelta(seconds=8),
+    "MAX_ATTEMPTS": 30,
+    "RETRY_BASE": timedelta(seconds=0.5),
+    "RETRY_CAP": timedelta(seconds=2),
+}
+EMAIL_TIMEOUT = 5
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}

@@ -1,0 +1,286 @@
+"""Staff pages: locations, schedules, booking, series, requests and the calendar."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from scheduling import services
+from scheduling.models import (
+    Appointment,
+    AppointmentStatus,
+    IntakeRequest,
+    IntakeStatus,
+    Location,
+    OpeningHours,
+    PracticeSettings,
+    TimeOff,
+    WorkingHours,
+)
+from tests.factories import CoupleFactory
+from tests.scheduling.conftest import at
+
+# ---------------------------------------------------------------- locations
+
+
+def test_an_admin_adds_a_location_with_its_opening_hours(as_user, practice_admin):
+    response = as_user(practice_admin).post(
+        "/locations/new/",
+        {
+            "name": "Bothell", "slug": "bothell", "kind": "in_person", "address_line1": "10116 Main St",
+            "city": "Bothell", "state": "WA", "postal_code": "98011", "phone": "(425) 939-7959",
+            "time_zone": "America/Los_Angeles", "opening_hours": "Mon 09:00-12:00, 13:00-18:00\nSat 10:00-14:00",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    bothell = Location.objects.get(slug="bothell")
+    assert list(bothell.opening_hours.values_list("weekday", flat=True)) == [0, 0, 5]
+
+
+def test_opening_hours_that_overlap_are_refused_with_a_message(as_user, practice_admin, edmonds):
+    response = as_user(practice_admin).post(
+        f"/locations/{edmonds.pk}/edit/",
+        {
+            "name": "Edmonds", "slug": "edmonds", "kind": "in_person", "state": "WA",
+            "time_zone": "America/Los_Angeles", "opening_hours": "Mon 09:00-13:00, 12:00-18:00",
+        },
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "overlap" in response.content.decode()
+    assert OpeningHours.objects.filter(location=edmonds, weekday=0).count() == 1
+
+
+def test_an_admin_deactivates_a_location(as_user, practice_admin, edmonds):
+    as_user(practice_admin).post(f"/locations/{edmonds.pk}/toggle/")
+    edmonds.refresh_from_db()
+    assert edmonds.is_active is False
+
+
+def test_a_counselor_cannot_open_the_location_pages(as_user, counselor, edmonds):
+    assert as_user(counselor).get(f"/locations/{edmonds.pk}/edit/").status_code == 404
+
+
+# ---------------------------------------------------------------- schedules
+
+
+def test_a_counselor_sets_their_own_working_hours(as_user, dana, edmonds):
+    response = as_user(dana).post(
+        f"/schedules/{dana.pk}/", {"form": "hours", "location": edmonds.pk, "hours": "Wed 10:00-16:00"}
+    )
+    assert response.status_code == 302
+    assert list(WorkingHours.objects.filter(counselor=dana, location=edmonds).values_list("weekday", flat=True)) == [2]
+
+
+def test_a_counselor_cannot_open_another_counselors_schedule(as_user, dana, owen):
+    assert as_user(dana).get(f"/schedules/{owen.pk}/").status_code == 404
+
+
+def test_an_admin_adds_time_off_for_a_counselor(as_user, practice_admin, dana, tuesday):
+    as_user(practice_admin).post(
+        f"/schedules/{dana.pk}/",
+        {"form": "time_off", "starts_on": tuesday.isoformat(), "ends_on": tuesday.isoformat(), "reason": "Training"},
+    )
+    assert TimeOff.objects.get(counselor=dana).starts_on == tuesday
+
+
+def test_a_counselor_edits_their_public_profile(as_user, dana, edmonds):
+    as_user(dana).post(
+        f"/schedules/{dana.pk}/",
+        {"form": "profile", "credentials": "PhD", "bio": "Hello.", "locations": [edmonds.pk], "sees_online": ""},
+    )
+    dana.counselor_profile.refresh_from_db()
+    assert dana.counselor_profile.credentials == "PhD"
+
+
+# ---------------------------------------------------------------- booking
+
+
+def test_the_booking_page_offers_the_counselors_free_times(as_user, practice_admin, dana, edmonds, tuesday):
+    page = as_user(practice_admin).get(
+        "/appointments/book/",
+        {"counselor": dana.pk, "location": edmonds.pk, "week_of": tuesday.isoformat(), "duration_minutes": 50},
+    )
+    assert page.status_code == 200
+    assert at(tuesday, "09:00").isoformat() in page.content.decode()
+
+
+def test_an_admin_books_a_free_slot_for_a_couple(as_user, practice_admin, dana, edmonds, couple, tuesday):
+    response = as_user(practice_admin).post(
+        "/appointments/book/",
+        {
+            "counselor": dana.pk, "location": edmonds.pk, "duration_minutes": 50,
+            "slot": at(tuesday, "10:00").isoformat(), "kind": "couple_session", "couple": couple.pk,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Appointment.objects.get().start == at(tuesday, "10:00")
+
+
+def test_booking_a_taken_slot_answers_409_naming_the_conflict(as_user, practice_admin, book, dana, edmonds, tuesday):
+    book(tuesday, "10:00")
+    other = CoupleFactory(primary_counselor=dana)
+    response = as_user(practice_admin).post(
+        "/appointments/book/",
+        {
+            "counselor": dana.pk, "location": edmonds.pk, "duration_minutes": 50,
+            "slot": at(tuesday, "10:30").isoformat(), "kind": "couple_session", "couple": other.pk,
+        },
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert "Dana Reyes already has an appointment" in response.content.decode()
+
+
+def test_an_admin_books_outside_the_hours_only_with_a_reason(as_user, practice_admin, dana, edmonds, couple, tuesday):
+    form = {
+        "counselor": dana.pk, "location": edmonds.pk, "duration_minutes": 50, "day": tuesday.isoformat(),
+        "start_time": "18:00", "kind": "couple_session", "couple": couple.pk,
+    }  # fmt: skip
+    client = as_user(practice_admin)
+    assert client.post("/appointments/book/", form).status_code == 400
+    response = client.post(
+        "/appointments/book/", {**form, "override_hours": "on", "override_hours_reason": "Only evening works"}
+    )
+    assert response.status_code == 302
+    assert Appointment.objects.get().hours_override_reason == "Only evening works"
+
+
+def test_a_counselor_cannot_book_for_another_counselor(as_user, dana, owen, edmonds, other_couple, tuesday):
+    response = as_user(dana).post(
+        "/appointments/book/",
+        {
+            "counselor": owen.pk, "location": edmonds.pk, "duration_minutes": 50,
+            "slot": at(tuesday, "10:00").isoformat(), "kind": "couple_session", "couple": other_couple.pk,
+        },
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert not Appointment.objects.exists()
+
+
+def test_a_series_with_a_taken_date_lists_it_and_books_nothing(as_user, practice_admin, book, dana, edmonds, tuesday):
+    book(tuesday + timedelta(weeks=2), "10:00")
+    other = CoupleFactory(primary_counselor=dana)
+    response = as_user(practice_admin).post(
+        "/appointments/series/",
+        {
+            "counselor": dana.pk, "location": edmonds.pk, "couple": other.pk, "first_day": tuesday.isoformat(),
+            "start_time": "10:00", "duration_minutes": 50, "interval_weeks": 1, "count": 4,
+        },
+    )  # fmt: skip
+    assert response.status_code == 409
+    assert f"{tuesday + timedelta(weeks=2):%A, %B %-d, %Y}" in response.content.decode()
+    assert Appointment.objects.count() == 1
+
+
+def test_cancelling_less_than_a_day_ahead_is_flagged_late(as_user, practice_admin, book, tuesday):
+    appointment = book(tuesday, "10:00")
+    Appointment.objects.filter(pk=appointment.pk).update(
+        start=timezone.now() + timedelta(hours=3), end=timezone.now() + timedelta(hours=4)
+    )
+    as_user(practice_admin).post(f"/appointments/{appointment.pk}/cancel/", {"reason": "Sick"})
+    appointment.refresh_from_db()
+    assert (appointment.status, appointment.late_cancellation) == (AppointmentStatus.CANCELLED, True)
+
+
+def test_a_counselor_reschedules_with_a_reason_kept_in_the_history(as_user, dana, book, tuesday):
+    appointment = book(tuesday, "10:00")
+    as_user(dana).post(
+        f"/appointments/{appointment.pk}/reschedule/",
+        {"day": tuesday.isoformat(), "start_time": "14:00", "reason": "Couple asked"},
+    )
+    appointment.refresh_from_db()
+    assert appointment.start == at(tuesday, "14:00")
+    assert appointment.changes.last().reason == "Couple asked"
+
+
+def test_a_client_sees_their_counselors_free_times(as_user, partner, dana, tuesday):
+    page = as_user(partner).get("/appointments/request/", {"from": tuesday.isoformat()})
+    assert at(tuesday, "09:00").isoformat() in page.content.decode()
+
+
+def test_a_client_requests_a_slot_and_the_counselor_confirms_it(as_user, partner, dana, edmonds, tuesday):
+    as_user(partner).post("/appointments/request/", {"slot": at(tuesday, "11:00").isoformat(), "location": edmonds.pk})
+    appointment = Appointment.objects.get()
+    assert appointment.status == AppointmentStatus.REQUESTED
+    as_user(dana).post(f"/appointments/{appointment.pk}/confirm/")
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.CONFIRMED
+
+
+def test_a_client_sees_no_free_times_when_the_practice_takes_requests_by_phone(as_user, partner, dana, tuesday):
+    PracticeSettings.objects.update_or_create(pk=1, defaults={"clients_may_request": False})
+    page = as_user(partner).get("/appointments/request/", {"from": tuesday.isoformat()}).content.decode()
+    assert "please call the front desk" in page
+    assert at(tuesday, "09:00").isoformat() not in page
+
+
+def test_a_client_never_sees_the_staff_note(as_user, partner, book, tuesday):
+    appointment = book(tuesday, "10:00", staff_note="Discussed finances")
+    assert "Discussed finances" not in as_user(partner).get(f"/appointments/{appointment.pk}/").content.decode()
+
+
+def test_an_admin_turns_an_intake_request_into_an_appointment(as_user, practice_admin, dana, edmonds, tuesday):
+    intake = services.intake_request_create(names="Jamie Moore", email="jamie@example.test", counselor=dana)
+    response = as_user(practice_admin).post(
+        f"/intake-requests/{intake.pk}/",
+        {
+            "counselor": dana.pk, "location": edmonds.pk, "slot": at(tuesday, "09:00").isoformat(),
+            "duration_minutes": 50, "kind": "intake",
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert Appointment.objects.get().intake_names == "Jamie Moore"
+    assert IntakeRequest.objects.get().status == IntakeStatus.SCHEDULED
+
+
+# ---------------------------------------------------------------- calendar
+
+
+def test_the_week_view_shows_times_in_the_viewers_time_zone(as_user, practice_admin, book, dana, tuesday):
+    book(tuesday, "10:00")
+    practice_admin.time_zone = "America/New_York"
+    practice_admin.save()
+    page = as_user(practice_admin).get("/calendar/", {"counselor": dana.pk, "date": tuesday.isoformat()})
+    assert "1:00 PM–1:50 PM" in page.content.decode()
+
+
+def _fill_week(n, dana, edmonds, monday):
+    """n confirmed sessions of Dana's in the week of `monday`, a different couple each.
+
+    Written directly: this measures reading, and a week holds more than
+    Dana's working hours would let the services book.
+    """
+    made = Appointment.objects.filter(counselor=dana).count()
+    for index in range(made, made + n):
+        day, hour = divmod(index, 10)
+        start = at(monday + timedelta(days=day), f"{8 + hour}:00")
+        Appointment.objects.create(
+            counselor=dana, location=edmonds, couple=CoupleFactory(primary_counselor=dana),
+            start=start, end=start + timedelta(minutes=50), status=AppointmentStatus.CONFIRMED,
+        )  # fmt: skip
+
+
+# Measured: session, user, the 2FA check, the unread-notifications count in the
+# header, then the calendar: the counselors and locations for the pickers and
+# the appointments (everything shown joined in); the list: requests, upcoming
+# and past (one query each). Raise only with a reason.
+CALENDAR_QUERIES = 7
+LIST_QUERIES = 7
+
+
+@pytest.mark.parametrize(("url", "pinned"), [("/calendar/", CALENDAR_QUERIES), ("/appointments/", LIST_QUERIES)])
+def test_query_count_does_not_grow_with_appointments(url, pinned, as_user, practice_admin, dana, edmonds, tuesday):
+    client = as_user(practice_admin)
+    monday = tuesday - timedelta(days=1)
+    params = {"date": monday.isoformat(), "counselor": dana.pk} if url == "/calendar/" else {}
+    _fill_week(5, dana, edmonds, monday)
+    client.get(url, params)  # warm up per-process caches
+    with CaptureQueriesContext(connection) as five:
+        assert client.get(url, params).content.decode().count('class="appointment ') == 5
+    _fill_week(45, dana, edmonds, monday)
+    with CaptureQueriesContext(connection) as fifty:
+        assert client.get(url, params).content.decode().count('class="appointment ') == 50
+    assert len(five) == len(fifty) == pinned, "\n".join(q["sql"][:150] for q in fifty.captured_queries)
