@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -19,3 +25,32 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         authenticate() runs, so axes would not see the attempt; and its
         read-then-write counter can miss parallel attempts."""
         return None
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render here (the request is at hand), send through Celery (a slow
+        or unreachable mail server never holds up the page). With a text part
+        and an HTML part, the latter from emails/account_message.html when
+        allauth has no HTML template. If the broker cannot take the task
+        (publishing fails fast, see CELERY_BROKER_*), the mail is sent here."""
+        from allauth.account.adapter import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from accounts import services
+        from accounts.tasks import send_rendered_email
+
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        if not isinstance(message, EmailMultiAlternatives):
+            message = EmailMultiAlternatives(message.subject, message.body, message.from_email, message.to)
+        if not any(mimetype == "text/html" for _, mimetype in message.alternatives):
+            html = render_to_string(
+                "emails/account_message.html",
+                {"subject": message.subject, "body": message.body, "practice_name": settings.PRACTICE_NAME},
+            )
+            message.attach_alternative(html, "text/html")
+        try:
+            send_rendered_email.apply_async(args=[services.email_to_dict(message)], retry=False)
+        except Exception:  # the broker, whatever its client raises
+            logger.warning("the broker did not take an account e-mail; sending it from the web process")
+            message.send()

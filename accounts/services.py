@@ -6,6 +6,7 @@ writes an AuditEvent. Views, serializers, admin actions and tasks call these.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from accounts import policy
 from accounts.models import OPEN_COUPLE_STATUSES, AuditEvent, Couple, CoupleStatus, Invitation, Role, User
 
 INVITATION_SALT = "accounts.invitation"
+logger = logging.getLogger(__name__)
 
 
 def audit_record(*, actor: User | None, action: str, target: Any, **details: Any) -> AuditEvent:
@@ -130,7 +132,17 @@ def _queue_invitation_email(invitation: Invitation) -> None:
     from accounts.tasks import send_invitation_email
 
     invitation_id = invitation.pk
-    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id))
+
+    def queue() -> None:
+        # Publishing fails fast when the broker is down (CELERY_BROKER_*);
+        # then the e-mail goes from here rather than the request failing.
+        try:
+            send_invitation_email.apply_async(args=[invitation_id], retry=False)
+        except Exception:  # the broker, whatever its client raises
+            logger.warning("the broker did not take invitation %s; sending it from the web process", invitation_id)
+            invitation_send_email(invitation_id=invitation_id)
+
+    transaction.on_commit(queue)
 
 
 @transaction.atomic
@@ -251,3 +263,29 @@ def user_update_profile(*, user: User, full_name: str, time_zone: str, phone: st
     user.save(update_fields=["full_name", "time_zone", "phone"])
     audit_record(actor=user, action="user.profile_updated", target=user)
     return user
+
+
+def email_to_dict(message: EmailMultiAlternatives) -> dict[str, Any]:
+    """A rendered e-mail as JSON-safe data for a Celery task (text and HTML parts)."""
+    html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), None)
+    return {
+        "subject": message.subject,
+        "body": message.body,
+        "html": html,
+        "from_email": message.from_email,
+        "to": list(message.to),
+        "headers": dict(message.extra_headers),
+    }
+
+
+def email_from_dict(data: dict[str, Any]) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=data["subject"],
+        body=data["body"],
+        from_email=data["from_email"],
+        to=data["to"],
+        headers=data.get("headers") or {},
+    )
+    if data.get("html"):
+        message.attach_alternative(data["html"], "text/html")
+    return message

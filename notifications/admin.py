@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from notifications import services
-from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderState
+from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderSettings, ReminderState
 
 
 @admin.register(Reminder)
@@ -29,6 +29,7 @@ class ReminderAdmin(admin.ModelAdmin):
         "recipient",
         "object_key",
         "occurrence",
+        "appointment",
         "due_at",
         "expires_at",
         "state",
@@ -82,3 +83,21 @@ class InAppNotificationAdmin(admin.ModelAdmin):
     raw_id_fields = ["user", "reminder"]
     readonly_fields = ["created_at"]
     ordering = ["-created_at"]
+
+
+@admin.register(ReminderSettings)
+class ReminderSettingsAdmin(admin.ModelAdmin):
+    """The practice's appointment-reminder lead times and change-notice delay (one row)."""
+
+    list_display = [
+        "__str__",
+        "appointment_first_lead_hours",
+        "appointment_second_lead_hours",
+        "change_notice_delay_minutes",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not ReminderSettings.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -19,9 +19,10 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
-from notifications.models import Reminder, ReminderKind
+from notifications.models import APPOINTMENT_KINDS, Reminder, ReminderKind
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+WHEN_FORMAT = "l, F j \\a\\t g:i A"
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
@@ -61,6 +62,10 @@ def message_id(reminder: Reminder) -> str:
 
 
 def _portal_path(reminder: Reminder) -> str:
+    if reminder.appointment_id is not None:
+        return reverse("appointment_detail", args=[reminder.appointment_id])
+    if reminder.kind == ReminderKind.INTAKE_REQUESTED:
+        return reverse("intake_detail", args=[int(reminder.object_key.split(":")[1])])
     if reminder.occurrence_id is not None:
         try:
             return reverse("occurrence_detail", args=[reminder.occurrence_id])
@@ -100,7 +105,87 @@ def wording(reminder: Reminder) -> Wording:
             f"{practice}: your partner has finished “{title}”",
             f"Your partner has finished “{title}”. Once you submit yours, you can read each other's.",
         )
-    return Wording(f"{practice}: your weekly summary", "Your weekly summary is ready in the portal.")
+    if reminder.kind in APPOINTMENT_KINDS:
+        return _appointment_wording(reminder, tz, practice)
+    if reminder.kind == ReminderKind.INTAKE_REQUESTED:
+        intake = _intake(reminder)
+        names = intake.names if intake is not None else "a prospective client"
+        return Wording(f"{practice}: a new client request", f"New request for an intake from {names}.")
+    return Wording(f"{practice}: your weekly summary", "Your weekly summary of your couples' exercises is ready.")
+
+
+def _intake(reminder: Reminder) -> Any:
+    from scheduling.models import IntakeRequest
+
+    return IntakeRequest.objects.filter(pk=int(reminder.object_key.split(":")[1])).first()
+
+
+def appointment_when(reminder: Reminder) -> str:
+    """The appointment's start in the recipient's time zone, with the zone's name."""
+    assert reminder.appointment is not None
+    local = reminder.appointment.start.astimezone(ZoneInfo(reminder.recipient.time_zone))
+    return f"{dateformat.format(local, WHEN_FORMAT)} ({local.tzname()})"
+
+
+def _appointment_wording(reminder: Reminder, tz: ZoneInfo, practice: str) -> Wording:
+    from scheduling.models import AppointmentStatus, ChangeAction
+
+    appointment = reminder.appointment
+    assert appointment is not None
+    when = appointment_when(reminder)
+    if reminder.kind == ReminderKind.APPOINTMENT_REMINDER:
+        return Wording(f"{practice}: your appointment {when}", f"A reminder of your appointment on {when}.")
+    if reminder.kind == ReminderKind.APPOINTMENT_REQUESTED:
+        return Wording(
+            f"{practice}: appointment requested",
+            f"{appointment.client_label} requested an appointment with {appointment.counselor.full_name} on {when}.",
+        )
+    last = appointment.changes.order_by("-at", "-pk").values_list("action", flat=True).first()
+    if appointment.status == AppointmentStatus.CANCELLED:
+        if last == ChangeAction.DECLINED:
+            return Wording(
+                f"{practice}: your appointment request",
+                f"Your request for {when} could not be confirmed. Please see the portal for another time.",
+            )
+        return Wording(f"{practice}: appointment cancelled", f"Your appointment on {when} was cancelled.")
+    if last == ChangeAction.CONFIRMED:
+        return Wording(f"{practice}: appointment confirmed", f"Your appointment request for {when} is confirmed.")
+    return Wording(f"{practice}: appointment changed", f"Your appointment is now on {when}.")
+
+
+def _appointment_context(reminder: Reminder) -> dict[str, Any]:
+    from notifications.appointments import attendance_token
+    from scheduling.models import AppointmentStatus
+
+    appointment = reminder.appointment
+    assert appointment is not None
+    location = appointment.location
+    ctx: dict[str, Any] = {
+        "appointment": appointment,
+        "when": appointment_when(reminder),
+        "counselor_name": appointment.counselor.full_name,
+        "location_name": location.name,
+        "is_online": location.is_online,
+        "address": "" if location.is_online else location.address,
+        "location_phone": location.phone,
+        "telehealth_url": appointment.telehealth_url if location.is_online else "",
+        "is_cancelled": appointment.status == AppointmentStatus.CANCELLED,
+    }
+    if reminder.kind == ReminderKind.APPOINTMENT_REMINDER:
+        token = attendance_token(appointment=appointment, user_id=reminder.recipient_id)
+        ctx["confirm_url"] = absolute(reverse("notifications:attend", args=[token]))
+        ctx["change_url"] = absolute(reverse("appointment_detail", args=[appointment.pk]))
+    return ctx
+
+
+def _digest_context(reminder: Reminder) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from notifications import selectors
+
+    until = reminder.due_at
+    since = until - timedelta(days=7)
+    return {"couples": selectors.digest_for(reminder.recipient_id, since=since, until=until)}
 
 
 def context(reminder: Reminder) -> dict[str, Any]:
@@ -116,6 +201,8 @@ def context(reminder: Reminder) -> dict[str, Any]:
         "preferences_url": absolute(reverse("notifications:preferences")),
         "unsubscribe_url": unsubscribe_url(user_id=reminder.recipient_id, kind=reminder.kind),
         "kind_label": reminder.get_kind_display(),
+        **(_appointment_context(reminder) if reminder.appointment_id is not None else {}),
+        **(_digest_context(reminder) if reminder.kind == ReminderKind.WEEKLY_DIGEST else {}),
     }
 
 

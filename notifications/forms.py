@@ -20,6 +20,10 @@ class PreferencesForm(forms.ModelForm):
             "email_exercise_overdue",
             "email_partner_finished",
             "email_weekly_digest",
+            "email_appointment_reminder",
+            "email_appointment_changed",
+            "email_appointment_requested",
+            "email_intake_requested",
             "quiet_start",
             "quiet_end",
         ]
@@ -33,7 +37,16 @@ class PreferencesForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # Only what applies to this user: partners have no digest, staff no partner.
         if user.role == Role.CLIENT:
-            del self.fields["email_weekly_digest"]
+            staff_only = ["email_weekly_digest", "email_appointment_requested", "email_intake_requested"]
+            for name in staff_only:
+                del self.fields[name]
         else:
-            del self.fields["partner_finished"]
-            del self.fields["email_partner_finished"]
+            for name in [
+                "partner_finished",
+                "email_partner_finished",
+                "email_appointment_reminder",
+                "email_appointment_changed",
+            ]:
+                del self.fields[name]
+            if user.role != Role.COUNSELOR:
+                del self.fields["email_weekly_digest"]

@@ -38,11 +38,21 @@ class ReminderKind(models.TextChoices):
     EXERCISE_OVERDUE = "exercise_overdue", "Exercise overdue"
     PARTNER_FINISHED = "partner_finished", "Your partner has finished"
     WEEKLY_DIGEST = "weekly_digest", "Counselor's weekly digest"
-    # appointment_* kinds come with scheduling's Appointment.
+    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
+    APPOINTMENT_CHANGED = "appointment_changed", "Appointment changed"
+    APPOINTMENT_REQUESTED = "appointment_requested", "Appointment requested"
+    INTAKE_REQUESTED = "intake_requested", "New-client request"
 
 
 # Kinds about one exercise occurrence (they carry its foreign key).
 OCCURRENCE_KINDS = (ReminderKind.EXERCISE_DUE_SOON, ReminderKind.EXERCISE_OVERDUE, ReminderKind.PARTNER_FINISHED)
+# Kinds about one appointment (they carry its foreign key; their key starts
+# with ``appointment:<id>:``).
+APPOINTMENT_KINDS = (
+    ReminderKind.APPOINTMENT_REMINDER,
+    ReminderKind.APPOINTMENT_CHANGED,
+    ReminderKind.APPOINTMENT_REQUESTED,
+)
 
 
 class ReminderState(models.TextChoices):
@@ -57,12 +67,22 @@ def occurrence_key(occurrence_id: int) -> str:
     return f"occurrence:{occurrence_id}"
 
 
+def appointment_key(appointment_id: int, suffix: str) -> str:
+    """``appointment:<id>:24h`` (a reminder, by lead time), ``:requested``,
+    ``:change-<n>`` (a coalesced change notice, n = the appointment's sequence
+    when it was first planned)."""
+    return f"appointment:{appointment_id}:{suffix}"
+
+
 class Reminder(models.Model):
     kind = models.CharField(max_length=32, choices=ReminderKind.choices)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     object_key = models.CharField(max_length=64, help_text="What it is about: occurrence:<id>, week:<yyyy-Www>, …")
     occurrence = models.ForeignKey(
         "exercises.Occurrence", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
+    )
+    appointment = models.ForeignKey(
+        "scheduling.Appointment", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
     due_at = models.DateTimeField(help_text="When to send (UTC), already moved out of the recipient's quiet hours.")
     # After this the reminder is pointless (a due-soon reminder after the due
@@ -100,6 +120,29 @@ class Reminder(models.Model):
                 name="reminder_occurrence_matches_key",
             ),
             models.CheckConstraint(
+                condition=(
+                    Q(kind__in=APPOINTMENT_KINDS)
+                    & Q(appointment__isnull=False)
+                    & Q(
+                        object_key__startswith=Concat(
+                            models.Value("appointment:"),
+                            Cast("appointment_id", models.TextField()),
+                            models.Value(":"),
+                            output_field=models.TextField(),
+                        )
+                    )
+                )
+                | (~Q(kind__in=APPOINTMENT_KINDS) & Q(appointment__isnull=True)),
+                name="reminder_appointment_matches_key",
+            ),
+            # Changes to one appointment within a few minutes make one notice:
+            # at most one pending change notice per person and appointment.
+            models.UniqueConstraint(
+                fields=["recipient", "appointment"],
+                condition=Q(kind="appointment_changed", state="pending"),
+                name="reminder_one_pending_change_notice",
+            ),
+            models.CheckConstraint(
                 condition=Q(state=ReminderState.SENT, sent_at__isnull=False)
                 | (~Q(state=ReminderState.SENT) & Q(sent_at__isnull=True)),
                 name="reminder_sent_at_iff_sent",
@@ -112,8 +155,12 @@ class Reminder(models.Model):
         ]
         indexes = [
             # The sweep's two questions: what is due, and whose lease ran out.
-            models.Index(fields=["due_at"], condition=Q(state="pending"), name="reminder_pending_due"),
-            models.Index(fields=["lease_expires_at"], condition=Q(state="sending"), name="reminder_sending_lease"),
+            # (time, id): the sweep's ORDER BY ... LIMIT reads the index in
+            # order, without sorting every row due at the same moment.
+            models.Index(fields=["due_at", "id"], condition=Q(state="pending"), name="reminder_pending_due_id"),
+            models.Index(
+                fields=["lease_expires_at", "id"], condition=Q(state="sending"), name="reminder_sending_lease_id"
+            ),
             models.Index(fields=["state", "-updated_at"], name="reminder_state_updated"),
         ]
 
@@ -141,6 +188,10 @@ class NotificationPreference(models.Model):
     email_exercise_overdue = models.BooleanField("e-mail when an exercise is overdue", default=True)
     email_partner_finished = models.BooleanField("e-mail when my partner has finished", default=True)
     email_weekly_digest = models.BooleanField("e-mail the weekly digest", default=True)
+    email_appointment_reminder = models.BooleanField("e-mail a reminder before each appointment", default=True)
+    email_appointment_changed = models.BooleanField("e-mail when an appointment is changed", default=True)
+    email_appointment_requested = models.BooleanField("e-mail when a client requests an appointment", default=True)
+    email_intake_requested = models.BooleanField("e-mail when a new client asks for an intake", default=True)
     # Opt-in (default on) to be told at all, in the portal or by e-mail.
     partner_finished = models.BooleanField("tell me when my partner has finished an exercise", default=True)
     quiet_start = models.TimeField("quiet hours start", default=default_quiet_start)
@@ -182,3 +233,40 @@ class InAppNotification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class ReminderSettings(models.Model):
+    """The practice's reminder rules: one row (pk 1), edited in the admin."""
+
+    SINGLETON_PK = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
+    appointment_first_lead_hours = models.PositiveSmallIntegerField(
+        "first appointment reminder, hours before", default=24, help_text="0: none."
+    )
+    appointment_second_lead_hours = models.PositiveSmallIntegerField(
+        "second appointment reminder, hours before", default=2, help_text="0: none."
+    )
+    change_notice_delay_minutes = models.PositiveSmallIntegerField(
+        "wait this long for more changes before telling about one",
+        default=3,
+        help_text="Changes to one appointment within this time make one notice.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "reminder settings"
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="reminder_settings_singleton")]
+
+    def __str__(self) -> str:
+        return "Reminder settings"
+
+    @classmethod
+    def load(cls) -> ReminderSettings:
+        found = cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        return found or cls(pk=cls.SINGLETON_PK)
+
+    def appointment_leads(self) -> list[int]:
+        """Distinct lead times in hours, longest first."""
+        return sorted(
+            {h for h in (self.appointment_first_lead_hours, self.appointment_second_lead_hours) if h}, reverse=True
+        )

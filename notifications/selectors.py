@@ -25,14 +25,16 @@ def preference_for(user: User) -> NotificationPreference:
 
 
 def due_reminders(now: datetime) -> QuerySet[Reminder]:
-    """Pending reminders whose time has come, oldest first (reminder_pending_due index)."""
+    """Pending reminders whose time has come, oldest first (reminder_pending_due_id index)."""
     return Reminder.objects.filter(state=ReminderState.PENDING, due_at__lte=now).order_by("due_at", "pk")
 
 
 def lapsed_leases(now: datetime) -> QuerySet[Reminder]:
     """Reminders being sent whose holder has gone quiet: never taken by a task
     (broker down, message lost) or taken by a worker that died."""
-    return Reminder.objects.filter(state=ReminderState.SENDING, lease_expires_at__lt=now).order_by("lease_expires_at")
+    return Reminder.objects.filter(state=ReminderState.SENDING, lease_expires_at__lt=now).order_by(
+        "lease_expires_at", "pk"
+    )
 
 
 def reminders_for_delivery(ids: Iterable[int]) -> list[Reminder]:
@@ -43,6 +45,9 @@ def reminders_for_delivery(ids: Iterable[int]) -> list[Reminder]:
             "recipient",
             "occurrence__assignment__template",
             "occurrence__assignment__couple",
+            "appointment__location",
+            "appointment__counselor",
+            "appointment__couple",
         )
         .order_by("pk")
     )
@@ -95,3 +100,55 @@ def failed_reminders() -> QuerySet[Reminder]:
         .defer("recipient__password")
         .order_by("-updated_at", "-pk")
     )
+
+
+def digest_for(counselor_id: int, *, since: datetime, until: datetime) -> list[dict[str, object]]:
+    """The counselor's weekly digest: per active couple on their caseload,
+    exercises completed in [since, until), overdue ones, and submitted answers
+    waiting for their review. Counts and names only, never answer content."""
+    from django.db.models import Count, Q
+
+    from accounts.models import Couple
+
+    couples = (
+        Couple.objects.filter(primary_counselor_id=counselor_id, status=CoupleStatus.ACTIVE)
+        .select_related("partner_one", "partner_two")
+        .annotate(
+            completed=Count(
+                "exercise_assignments__occurrences",
+                filter=Q(
+                    exercise_assignments__occurrences__completed_at__gte=since,
+                    exercise_assignments__occurrences__completed_at__lt=until,
+                ),
+                distinct=True,
+            ),
+            overdue=Count(
+                "exercise_assignments__occurrences",
+                filter=Q(
+                    exercise_assignments__status=AssignmentStatus.ACTIVE,
+                    exercise_assignments__occurrences__completed_at__isnull=True,
+                    exercise_assignments__occurrences__due_at__lt=until,
+                ),
+                distinct=True,
+            ),
+        )
+    )
+    to_review = dict(
+        Response.objects.filter(
+            occurrence__assignment__couple__primary_counselor_id=counselor_id,
+            state=ResponseState.SUBMITTED,
+            reviewed_at__isnull=True,
+        )
+        .values_list("occurrence__assignment__couple_id")
+        .annotate(n=Count("pk"))
+        .values_list("occurrence__assignment__couple_id", "n")
+    )
+    return [
+        {
+            "name": couple.display_name,
+            "completed": couple.completed,  # type: ignore[attr-defined]
+            "overdue": couple.overdue,  # type: ignore[attr-defined]
+            "to_review": to_review.get(couple.pk, 0),
+        }
+        for couple in sorted(couples, key=lambda c: c.display_name)
+    ]

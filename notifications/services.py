@@ -486,6 +486,8 @@ def _still_wanted(reminder: Reminder, submitted: dict[int, set[int | None]], *, 
     """Empty if the reminder should go; else why it is moot."""
     if not reminder.recipient.is_active:
         return "recipient inactive"
+    if reminder.appointment is not None:
+        return _appointment_moot(reminder, now=now)
     occurrence = reminder.occurrence
     if occurrence is None:
         return ""
@@ -497,6 +499,24 @@ def _still_wanted(reminder: Reminder, submitted: dict[int, set[int | None]], *, 
         return "answered"
     if reminder.kind == ReminderKind.EXERCISE_DUE_SOON and occurrence.due_at <= now:
         return "stale: already due"
+    return ""
+
+
+def _appointment_moot(reminder: Reminder, *, now: datetime) -> str:
+    from notifications.appointments import planned_start_matches
+    from scheduling.models import AppointmentStatus
+
+    appointment = reminder.appointment
+    assert appointment is not None
+    if reminder.kind == ReminderKind.APPOINTMENT_REMINDER:
+        if appointment.status != AppointmentStatus.CONFIRMED:
+            return f"appointment {appointment.status}"
+        if not planned_start_matches(reminder):
+            return "appointment moved"
+        if appointment.start <= now:
+            return "stale: the appointment has begun"
+    if reminder.kind == ReminderKind.APPOINTMENT_REQUESTED and appointment.status != AppointmentStatus.REQUESTED:
+        return "request already handled"
     return ""
 
 
@@ -629,6 +649,10 @@ PREFERENCE_FIELDS = (
     "email_exercise_overdue",
     "email_partner_finished",
     "email_weekly_digest",
+    "email_appointment_reminder",
+    "email_appointment_changed",
+    "email_appointment_requested",
+    "email_intake_requested",
     "partner_finished",
     "quiet_start",
     "quiet_end",

@@ -32,3 +32,11 @@ def deliver_reminders(self: Any, reminder_ids: list[int]) -> int:
         # is not needed here. The same task id keeps its lease on them.
         raise self.retry(args=[result.retry], countdown=result.retry_in, max_retries=conf().max_attempts)
     return len(result.sent)
+
+
+@shared_task(name="notifications.plan_weekly_digests", ignore_result=True)
+def plan_weekly_digests() -> int:
+    """Plan each counselor's next Monday-07:00 digest (their time zone)."""
+    from notifications import appointments
+
+    return appointments.digests_plan()

@@ -11,4 +11,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("failed/", views.failed_list, name="failed"),
     path("failed/<int:reminder_id>/resend/", views.failed_resend, name="resend"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("attend/<str:token>/", views.attend, name="attend"),
 ]

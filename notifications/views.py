@@ -3,6 +3,8 @@ for practice admins, and the one-click unsubscribe link from e-mails."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -13,7 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from notifications import emails, policy, selectors, services
+from notifications import appointments, emails, policy, selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Reminder, ReminderKind
 
@@ -91,3 +93,24 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.preferences_unsubscribe(user=user, kind=kind)
         return render(request, "notifications/unsubscribe_done.html", context)
     return render(request, "notifications/unsubscribe.html", context)
+
+
+@login_not_required
+@csrf_exempt  # no session: the signed token is the authority, as for unsubscribe
+@require_http_methods(["GET", "POST"])
+def attend(request: HttpRequest, token: str) -> HttpResponse:
+    """The "I will be there" link of an appointment reminder, without login.
+
+    GET shows the appointment and one button; the POST it makes records the
+    confirmation (mail scanners follow GET links, and must not confirm for
+    the client)."""
+    try:
+        appointment, user = appointments.attendance_from_token(token)
+    except appointments.AttendanceInvalid as exc:
+        return render(request, "notifications/attend_invalid.html", {"reason": str(exc)}, status=400)
+    local = appointment.start.astimezone(ZoneInfo(user.time_zone))
+    context = {"appointment": appointment, "local_start": local, "token": token, "done": False}
+    if request.method == "POST":
+        appointment = appointments.attendance_confirm(token=token)
+        context["done"] = True
+    return render(request, "notifications/attend.html", context)

@@ -191,4 +191,7 @@ def demo_practice_load() -> dict[str, list[User]]:
 
     couples = [Couple.objects.get(partner_one__email=one.email) for one, *_ in COUPLES]
     demo_schedule_load(counselors=counselors, couples=couples, now=timezone.now())
+    from progress.demo import demo_measures_load
+
+    demo_measures_load(couples=couples, now=timezone.now())
     return {"Practice admin": [admin], "Counselors": counselors, "Clients": clients}

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "exercises",
     "scheduling",
     "notifications",
+    "progress",
 ]
 
 MIDDLEWARE = [
@@ -232,7 +233,16 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 1.0,
+        "socket_timeout": 5.0,
+        # Publishing to a broker that is down: one quick retry, then fail.
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -250,7 +260,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     "generate-upcoming-occurrences": {"task": "exercises.generate_upcoming_occurrences", "schedule": 15 * 60},
     # Reminders: plan rows for new occurrences, then claim and hand out what is due.
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
+    # Each counselor's weekly digest (Monday 07:00 their time), planned as a reminder row.
+    "notifications-plan-weekly-digests": {"task": "notifications.plan_weekly_digests", "schedule": 60 * 60},
 }
+# A broker that is down must not hold up a web request or the sweep: publishing
+# fails within about a second and the reminders' leases bring them back later.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 
 # Production hardening: with DEBUG off, `manage.py check --deploy` is silent.

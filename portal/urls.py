@@ -23,6 +23,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include(router.urls)),
     path("", include("exercises.api_urls")),
     path("", include("scheduling.api_urls")),
+    path("", include("progress.api_urls")),
 ]
 
 urlpatterns = [
@@ -37,6 +38,7 @@ urlpatterns = [
     path("invitations/accept/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
     path("", include("exercises.urls")),
     path("", include("scheduling.urls")),
+    path("", include("progress.urls")),
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

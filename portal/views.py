@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from accounts.models import Role
 
 HOME_BY_ROLE = {
-    Role.COUNSELOR: "couple_list",  # their caseload
+    Role.COUNSELOR: "progress_dashboard",  # their caseload, those needing attention first
     Role.CLIENT: "client_home",  # their exercises and couple
     Role.PRACTICE_ADMIN: "location_list",  # locations and appointments
 }

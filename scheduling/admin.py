@@ -89,10 +89,11 @@ class AppointmentAdmin(admin.ModelAdmin):
 
 @admin.register(IntakeRequest)
 class IntakeRequestAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "names", "email", "counselor", "preferred_location", "status"]
+    list_display = ["created_at", "names", "email", "counselor", "preferred_location", "status", "couple"]
     list_filter = ["status", "preferred_location", "prefers_online"]
     search_fields = ["names", "email", "phone"]
-    list_select_related = ["counselor", "preferred_location"]
+    list_select_related = ["counselor", "preferred_location", "couple__partner_one", "couple__partner_two"]
+    raw_id_fields = ["couple"]
 
 
 @admin.register(PracticeSettings)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -20,7 +21,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts import policy as accounts_policy
 from accounts.models import Role, User
+from accounts.serializers import CoupleSerializer, InviteCoupleSerializer
+from accounts.services import PartnerDetails
 from portal.api import service_errors
 from scheduling import policy, selectors, services, slots
 from scheduling.models import Appointment, CounselorProfile, IntakeRequest, Location, Specialty
@@ -274,12 +278,49 @@ class IntakeRequestViewSet(
 
     @extend_schema(request=IntakeRequestSerializer, responses={201: IntakeRequestSerializer})
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Create a request. `website` is a honeypot: people leave it empty; a bot that fills it is told
+        the request was received, and nothing is saved (as on the profile page's form)."""
         from scheduling.views import _intake_rate_limited
 
         if _intake_rate_limited(request._request):
             return Response({"detail": "Too many requests; please call us."}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+        sent = request.data if isinstance(request.data, dict) else {}
+        if str(sent.get("website", "") or "").strip():
+            return Response(_pretend_received(sent), status=status.HTTP_201_CREATED)
         serializer = IntakeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        fields = {name: value for name, value in serializer.validated_data.items() if name != "website"}
         with service_errors():
-            intake = services.intake_request_create(**serializer.validated_data)
+            intake = services.intake_request_create(**fields)
         return Response(IntakeRequestSerializer(intake).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=InviteCoupleSerializer, responses={201: CoupleSerializer})
+    @action(detail=True, methods=["post"], url_path="invite-couple")
+    def invite_couple(self, request: Request, pk: str) -> Response:
+        """After the intake: make the couple (the second partner's name and e-mail are asked for) and
+        e-mail each partner an invitation; the request and its intake appointment are linked to the couple.
+        Practice admins only; a missing or refused detail is 400 naming the field."""
+        intake = self.get_object()
+        serializer = InviteCoupleSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            with service_errors():
+                couple = services.intake_request_invite_couple(
+                    actor=request.user,  # type: ignore[arg-type]
+                    intake=intake,
+                    partner_one=PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
+                    partner_two=PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+                    primary_counselor=data.get("primary_counselor"),
+                    time_zone=data.get("time_zone"),
+                )
+        except DjangoPermissionDenied:
+            raise NotFound() from None
+        couple = accounts_policy.couple_for(request.user, couple.pk)  # type: ignore[arg-type]
+        return Response(CoupleSerializer(couple).data, status=status.HTTP_201_CREATED)
+
+
+def _pretend_received(data: Any) -> dict[str, Any]:
+    """What a saved request would answer, for a bot caught by the honeypot: nothing is stored."""
+    echoed = {name: str(data.get(name, "") or "")[:300] for name in ("names", "email", "phone", "preferred_times")}
+    return {"id": None, **echoed, "status": "new", "created_at": timezone.now()}

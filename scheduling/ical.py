@@ -9,12 +9,20 @@ calendars remove it rather than keep a stale copy.
 What a feed never carries: the staff note (calendars live on other
 companies' servers), cancellation reasons, intake contact details, or
 anything clinical. A client's events name the counselor, not other people.
+
+A client's feed also carries their exercise due dates: one event per open
+occurrence (not yet submitted by them) of their couple's active assignments,
+at the moment it is due (no DTEND: an instant, RFC 5545 3.6.1), marked
+TRANSPARENT so it never shows them busy. It gives the exercise's title and
+a link to the portal, never its prompts or answers. Its UID is stable per
+occurrence and distinct from any appointment's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
@@ -22,6 +30,9 @@ from icalendar import Calendar, Event
 
 from accounts.models import Role, User
 from scheduling.models import Appointment, AppointmentStatus
+
+if TYPE_CHECKING:
+    from exercises.models import Occurrence
 
 PRODID = "-//Counseling portal//Scheduling//EN"
 ICAL_STATUS = {
@@ -33,9 +44,16 @@ ICAL_STATUS = {
 }
 
 
+def _host() -> str:
+    return settings.PORTAL_BASE_URL.split("://", 1)[-1].split("/", 1)[0] or "portal"
+
+
 def uid_for(appointment: Appointment) -> str:
-    host = settings.PORTAL_BASE_URL.split("://", 1)[-1].split("/", 1)[0] or "portal"
-    return f"appointment-{appointment.pk}@{host}"
+    return f"appointment-{appointment.pk}@{_host()}"
+
+
+def exercise_uid_for(occurrence: Occurrence) -> str:
+    return f"exercise-occurrence-{occurrence.pk}@{_host()}"
 
 
 def summary_for(appointment: Appointment, viewer: User) -> str:
@@ -70,7 +88,26 @@ def _event(appointment: Appointment, viewer: User) -> Event:
     return event
 
 
-def calendar_bytes(appointments: Iterable[Appointment], *, viewer: User, name: str) -> bytes:
+def _exercise_event(occurrence: Occurrence) -> Event:
+    event = Event()
+    event.add("uid", exercise_uid_for(occurrence))
+    event.add("dtstamp", occurrence.created_at.astimezone(UTC))
+    event.add("dtstart", occurrence.due_at.astimezone(UTC))
+    event.add("sequence", 0)
+    event.add("status", "CONFIRMED")
+    event.add("summary", f"Exercise due: {occurrence.assignment.template.title}")
+    event.add("description", settings.PORTAL_BASE_URL + reverse("occurrence_detail", args=[occurrence.pk]))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def calendar_bytes(
+    appointments: Iterable[Appointment],
+    *,
+    viewer: User,
+    name: str,
+    exercises_due: Iterable[Occurrence] = (),
+) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -79,4 +116,6 @@ def calendar_bytes(appointments: Iterable[Appointment], *, viewer: User, name: s
     calendar.add("x-wr-calname", name)
     for appointment in appointments:
         calendar.add_component(_event(appointment, viewer))
+    for occurrence in exercises_due:
+        calendar.add_component(_exercise_event(occurrence))
     return calendar.to_ical()

@@ -239,6 +239,8 @@ class AppointmentSeries(models.Model):
 class IntakeStatus(models.TextChoices):
     NEW = "new", "New"
     SCHEDULED = "scheduled", "Scheduled"
+    # After the intake: the prospective clients became a couple with invitations.
+    CONVERTED = "converted", "Couple invited"
     CLOSED = "closed", "Closed"
 
 
@@ -260,6 +262,8 @@ class IntakeRequest(models.Model):
     note = models.TextField(blank=True, max_length=2000)
     status = models.CharField(max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.NEW)
     handled_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The couple the request became (scheduling.services.intake_request_invite_couple).
+    couple = models.ForeignKey(Couple, on_delete=models.SET_NULL, null=True, blank=True, related_name="intake_requests")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -295,6 +299,8 @@ class Appointment(models.Model):
     cancellation_reason = models.CharField(max_length=300, blank=True)
     late_cancellation = models.BooleanField(default=False)
     telehealth_url = models.URLField(blank=True)
+    # A client clicked "I will be there" in a reminder (notifications.appointments).
+    client_confirmed_at = models.DateTimeField("confirmed by the client", null=True, blank=True)
     staff_note = models.TextField(blank=True, help_text="Never shown to clients.")
     series = models.ForeignKey(
         AppointmentSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
@@ -323,8 +329,10 @@ class Appointment(models.Model):
                 | Q(couple__isnull=False, individual_client__isnull=False),
                 name="appointment_individual_session_has_client",
             ),
+            # An intake is booked for names, not a couple; once the request
+            # becomes a couple, its intake appointment is linked to it.
             models.CheckConstraint(
-                condition=~Q(kind=AppointmentKind.INTAKE) | (Q(couple__isnull=True) & ~Q(intake_names="")),
+                condition=~Q(kind=AppointmentKind.INTAKE) | ~Q(intake_names=""),
                 name="appointment_intake_has_names",
             ),
             models.CheckConstraint(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import Role, User
+from exercises import selectors as exercise_selectors
+from exercises.models import AssignmentStatus, Occurrence
 from scheduling.models import Appointment, CounselorProfile, Location, OpeningHours, Specialty
 
 
@@ -72,3 +75,17 @@ def counselor_profile_public(slug: str) -> CounselorProfile:
         return counselors_directory().get(slug=slug)
     except CounselorProfile.DoesNotExist:
         raise Http404("No such counselor.") from None
+
+
+def exercises_due_for_feed(user: User, *, since: datetime) -> QuerySet[Occurrence]:
+    """A client's open exercise occurrences (not submitted by them) of active assignments, due since `since`.
+
+    Clients only: staff calendars carry appointments, not their couples' exercises.
+    """
+    if not (user.is_authenticated and user.is_active and user.role == Role.CLIENT):
+        return Occurrence.objects.none()
+    return (
+        exercise_selectors.occurrences_for_partner(user)
+        .filter(Q(has_submitted=False), assignment__status=AssignmentStatus.ACTIVE, due_at__gte=since)
+        .order_by("due_at", "pk")
+    )

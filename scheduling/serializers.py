@@ -217,5 +217,11 @@ class IntakeRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=32)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+    website = serializers.CharField(
+        required=False, allow_blank=True, write_only=True, help_text="Leave empty (a trap for spam robots)."
+    )
     status = serializers.CharField(read_only=True)
+    couple = serializers.IntegerField(
+        source="couple_id", read_only=True, allow_null=True, help_text="The couple the request became, once invited."
+    )
     created_at = serializers.DateTimeField(read_only=True)

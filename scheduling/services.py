@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import OPEN_COUPLE_STATUSES, Couple, CoupleStatus, Role, User
-from accounts.services import audit_record
+from accounts.services import PartnerDetails, audit_record
+from accounts.services import couple_invite as accounts_couple_invite
 from scheduling import policy, recurrence, signals, slots
 from scheduling.models import (
     BLOCKING_STATUSES,
@@ -982,6 +983,72 @@ def intake_request_schedule(
         kind=AppointmentKind.INTAKE, intake_names=intake.names, intake_email=intake.email,
         intake_phone=intake.phone, intake_request=intake, override_hours_reason=override_hours_reason,
     )  # fmt: skip
+
+
+def _split_names(names: str) -> tuple[str, str]:
+    """A guess at two people in "Jamie and Pat Moore": ("Jamie Moore", "Pat Moore"); one name gives ("…", "")."""
+    for separator in (" and ", " & ", " + ", ", "):
+        if separator in names:
+            first, second = (part.strip() for part in names.split(separator, 1))
+            if first and second:
+                if " " not in first and " " in second:
+                    first = f"{first} {second.rsplit(' ', 1)[1]}"
+                return first, second
+    return names.strip(), ""
+
+
+def intake_partner_guess(intake: IntakeRequest) -> dict[str, str]:
+    """Initial values for the invitation form: the request's names split in two, its e-mail for the first."""
+    first, second = _split_names(intake.names)
+    return {"partner_one_name": first, "partner_one_email": intake.email, "partner_two_name": second}
+
+
+@transaction.atomic
+def intake_request_invite_couple(
+    *,
+    actor: User,
+    intake: IntakeRequest,
+    partner_one: PartnerDetails,
+    partner_two: PartnerDetails,
+    primary_counselor: User | None = None,
+    time_zone: str | None = None,
+) -> Couple:
+    """After the intake: the prospective clients become a couple, and each partner gets an invitation.
+
+    The request has one e-mail address; the second partner's name and address
+    are asked for (accounts.services.couple_invite refuses a missing or shared
+    one, naming the field). The counselor defaults to the intake's. The
+    request and its intake appointments are linked to the new couple, which
+    then sees its intake among its appointments.
+    """
+    _require(policy.is_practice_admin(actor), "Only practice admins turn requests into couples.")
+    intake = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
+    if intake.status == IntakeStatus.CONVERTED:
+        raise ValidationError({"status": "This request is already a couple; see the couples list."})
+    appointments = list(
+        Appointment.objects.filter(intake_request=intake, kind=AppointmentKind.INTAKE)
+        .select_related("counselor", "location")
+        .order_by("-start")
+    )
+    held = [a for a in appointments if a.status != AppointmentStatus.CANCELLED]
+    if intake.status != IntakeStatus.SCHEDULED or not held:
+        raise ValidationError({"status": "Book the intake appointment first; invite the couple after it."})
+    intake_appointment = held[0]
+    couple = accounts_couple_invite(
+        invited_by=actor, partner_one=partner_one, partner_two=partner_two,
+        primary_counselor=primary_counselor or intake_appointment.counselor,
+        time_zone=time_zone or intake_appointment.location.time_zone,
+    )  # fmt: skip
+    linked = Appointment.objects.filter(pk__in=[a.pk for a in appointments]).update(couple=couple)
+    intake.couple = couple
+    intake.status = IntakeStatus.CONVERTED
+    intake.handled_by = actor
+    intake.save(update_fields=["couple", "status", "handled_by"])
+    audit_record(
+        actor=actor, action="intake_request.couple_invited", target=intake, couple=couple.pk,
+        appointments=sorted(a.pk for a in appointments), linked=linked,
+    )  # fmt: skip
+    return couple
 
 
 # ---------------------------------------------------------------- calendar feeds

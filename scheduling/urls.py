@@ -28,4 +28,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("appointments/<int:appointment_id>/<str:action>/", views.appointment_action, name="appointment_action"),
     path("intake-requests/", views.intake_list, name="intake_list"),
     path("intake-requests/<int:intake_id>/", views.intake_detail, name="intake_detail"),
+    path("intake-requests/<int:intake_id>/couple/", views.intake_invite_couple, name="intake_invite_couple"),
 ]

@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
@@ -22,7 +23,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import policy as accounts_policy
+from accounts.forms import InviteCoupleForm
 from accounts.models import Couple, CoupleStatus, Role, User
+from accounts.services import PartnerDetails
 from portal.errors import add_errors_to_form
 from scheduling import ical, policy, selectors, services, slots
 from scheduling.forms import (
@@ -465,11 +468,26 @@ def _booking_choices(user: User) -> dict[str, Any]:
     return {"counselors": _bookable_counselors(user), "couples": couples, "clients": clients}
 
 
-def _slot_days(found: list[slots.Slot]) -> list[tuple[date, list[slots.Slot]]]:
+def _slot_days(found: list[slots.Slot], tz: Any = None) -> list[tuple[date, list[slots.Slot]]]:
+    """Slots by day: the location's day, or the day in `tz` (a client's own time zone)."""
     by_day: dict[date, list[slots.Slot]] = defaultdict(list)
     for slot in found:
-        by_day[slot.start.date()].append(slot)
+        by_day[(slot.start.astimezone(tz) if tz else slot.start).date()].append(slot)
     return sorted(by_day.items())
+
+
+SlotDay = tuple[date, str, bool, list[tuple[slots.Slot, Location]]]
+
+
+def _folded_slot_days(found: list[slots.Slot], locations: dict[int, Location], tz: Any = None) -> list[SlotDay]:
+    """One folded section a day, so two weeks of times stay usable on a phone:
+    (day, its office names, whether it has several, [(slot, office)])."""
+    folded = []
+    for day, day_slots in _slot_days(found, tz):
+        places = sorted({locations[slot.location_id].name for slot in day_slots})
+        rows = [(slot, locations[slot.location_id]) for slot in day_slots]
+        folded.append((day, " and ".join(places), len(places) > 1, rows))
+    return folded
 
 
 def appointment_book(request: HttpRequest) -> HttpResponse:
@@ -602,12 +620,16 @@ def appointment_request(request: HttpRequest) -> HttpResponse:
             counselor=couple.primary_counselor, date_from=start, date_to=start + timedelta(days=13), couple=couple
         )
         locations = {place.pk: place for place in Location.objects.filter(pk__in={s.location_id for s in found})}
+    # Shown in the client's own time zone (the middleware activates it), each
+    # office's zone stated beside it: a couple in New York booking Edmonds.
+    viewer_tz = timezone.get_current_timezone()
     context = {
         "couple": couple,
         "may_request": may_request,
-        "slot_days": [(day, [(slot, locations[slot.location_id]) for slot in day_slots])
-                      for day, day_slots in _slot_days(found)],
-    }  # fmt: skip
+        "viewer_tz": str(viewer_tz),
+        "offices": sorted(locations.values(), key=lambda place: place.name),
+        "slot_days": _folded_slot_days(found, locations, viewer_tz),
+    }
     return render(request, "scheduling/appointment_request.html", context)
 
 
@@ -624,20 +646,76 @@ def intake_list(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/intake_list.html", context)
 
 
-def intake_detail(request: HttpRequest, intake_id: int) -> HttpResponse:
-    """One request, and the form that turns it into an intake appointment."""
-    actor = _admin_only(request)
-    intake = get_object_or_404(
-        IntakeRequest.objects.select_related("counselor", "preferred_location", "specialty"), pk=intake_id
+def _intake(intake_id: int) -> IntakeRequest:
+    return get_object_or_404(
+        IntakeRequest.objects.select_related("counselor", "preferred_location", "specialty", "couple"), pk=intake_id
     )
-    choices = _booking_choices(actor)
+
+
+def _intake_appointments(intake: IntakeRequest) -> list[Appointment]:
+    return list(intake.appointments.select_related("counselor", "location").order_by("start"))
+
+
+def _invite_form(actor: User, intake: IntakeRequest, data: Any = None) -> InviteCoupleForm:
+    """The couple-invitation form, filled in from the request and its intake appointment."""
+    held = [a for a in _intake_appointments(intake) if a.status != AppointmentStatus.CANCELLED]
+    counselor_id = held[-1].counselor_id if held else intake.counselor_id
+    time_zone = held[-1].location.time_zone if held else settings.PRACTICE_TIME_ZONE
+    initial = {**services.intake_partner_guess(intake), "primary_counselor": counselor_id}
+    return InviteCoupleForm(
+        data,
+        counselors=accounts_policy.counselors_assignable_by(actor),
+        default_time_zone=time_zone,
+        initial=initial,
+    )
+
+
+def _render_intake(
+    request: HttpRequest,
+    intake: IntakeRequest,
+    *,
+    form: BookingForm,
+    invite_form: InviteCoupleForm,
+    status: int = 200,
+) -> HttpResponse:
+    found: list[slots.Slot] = []
+    if intake.counselor_id and intake.status == IntakeStatus.NEW:
+        today = timezone.localdate()
+        found = slots.free_slots(
+            counselor=intake.counselor, location=intake.preferred_location, date_from=today,
+            date_to=today + timedelta(days=13),
+        )  # fmt: skip
+    locations = {place.pk: place for place in Location.objects.filter(pk__in={s.location_id for s in found})}
+    context = {
+        "intake": intake,
+        "form": form,
+        "invite_form": invite_form,
+        "appointments": _intake_appointments(intake),
+        "slot_days": _folded_slot_days(found, locations),
+    }
+    return render(request, "scheduling/intake_detail.html", context, status=status)
+
+
+def _intake_booking_form(actor: User, intake: IntakeRequest, data: Any = None) -> BookingForm:
     initial = {
         "kind": "intake",
         "counselor": intake.counselor_id,
         "location": intake.preferred_location_id,
         "duration_minutes": PracticeSettings.load().default_duration_minutes,
     }
-    form = BookingForm(request.POST or None, initial=initial, **choices)
+    return BookingForm(data, initial=initial, **_booking_choices(actor))
+
+
+def intake_detail(request: HttpRequest, intake_id: int) -> HttpResponse:
+    """One request, and the form that turns it into an intake appointment."""
+    actor = _admin_only(request)
+    intake = _intake(intake_id)
+    posted = request.POST.copy() if request.method == "POST" else None
+    choice = str(posted.get("slot_choice", "")) if posted is not None else ""
+    if posted is not None and choice:
+        # A free time carries its counselor and office: "<counselor id>|<location id>|<start>".
+        posted["counselor"], posted["location"], posted["slot"] = [*choice.split("|", 2), "", ""][:3]
+    form = _intake_booking_form(actor, intake, posted)
     status = 200
     if request.method == "POST":
         status = 400
@@ -657,21 +735,31 @@ def intake_detail(request: HttpRequest, intake_id: int) -> HttpResponse:
             else:
                 messages.success(request, f"The intake with {intake.names} is booked.")
                 return redirect("appointment_detail", appointment_id=appointment.pk)
-    found: list[slots.Slot] = []
-    if intake.counselor_id and intake.status == IntakeStatus.NEW:
-        today = timezone.localdate()
-        found = slots.free_slots(
-            counselor=intake.counselor, location=intake.preferred_location, date_from=today,
-            date_to=today + timedelta(days=13),
-        )  # fmt: skip
-    locations = {place.pk: place for place in Location.objects.filter(pk__in={s.location_id for s in found})}
-    context = {
-        "intake": intake,
-        "form": form,
-        "slot_days": [(day, [(slot, locations[slot.location_id]) for slot in day_slots])
-                      for day, day_slots in _slot_days(found)],
-    }  # fmt: skip
-    return render(request, "scheduling/intake_detail.html", context, status=status)
+    return _render_intake(request, intake, form=form, invite_form=_invite_form(actor, intake), status=status)
+
+
+@require_POST
+def intake_invite_couple(request: HttpRequest, intake_id: int) -> HttpResponse:
+    """After the intake: make the couple and send both partners their invitations."""
+    actor = _admin_only(request)
+    intake = _intake(intake_id)
+    invite_form = _invite_form(actor, intake, request.POST)
+    if invite_form.is_valid():
+        data = invite_form.cleaned_data
+        try:
+            couple = services.intake_request_invite_couple(
+                actor=actor, intake=intake,
+                partner_one=PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
+                partner_two=PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+                primary_counselor=data["primary_counselor"], time_zone=data["time_zone"],
+            )  # fmt: skip
+        except ValidationError as exc:
+            add_errors_to_form(invite_form, exc)
+        else:
+            messages.success(request, f"Invitations are on their way to {couple.display_name}.")
+            return redirect("couple_detail", couple_id=couple.pk)
+    form = _intake_booking_form(actor, intake)
+    return _render_intake(request, intake, form=form, invite_form=invite_form, status=400)
 
 
 # ---------------------------------------------------------------- calendar feeds
@@ -713,9 +801,14 @@ def _feed_owner(token: str) -> User:
     return feed.user
 
 
-def _feed_response(appointments: QuerySet[Appointment], *, viewer: User, name: str) -> HttpResponse:
+def _feed_response(
+    appointments: QuerySet[Appointment], *, viewer: User, name: str, with_exercises: bool = False
+) -> HttpResponse:
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    body = ical.calendar_bytes(appointments.filter(end__gte=since), viewer=viewer, name=name)
+    exercises_due = selectors.exercises_due_for_feed(viewer, since=since) if with_exercises else []
+    body = ical.calendar_bytes(
+        appointments.filter(end__gte=since), viewer=viewer, name=name, exercises_due=exercises_due
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
@@ -724,13 +817,14 @@ def _feed_response(appointments: QuerySet[Appointment], *, viewer: User, name: s
 
 @login_not_required
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The owner's appointments: a counselor's own, a client's couple's, an admin's every one."""
+    """The owner's appointments (a counselor's own, a client's couple's, an admin's booked) and a client's exercises."""
     owner = _feed_owner(token)
     appointments = selectors.appointments_visible_to(owner)
     if owner.role == Role.PRACTICE_ADMIN:
         # The front desk subscribes per location (below); their own feed has what they booked.
         appointments = appointments.filter(created_by=owner)
-    return _feed_response(appointments, viewer=owner, name="Appointments")
+    # A client's feed also has their exercise due dates (titles only).
+    return _feed_response(appointments, viewer=owner, name="Appointments", with_exercises=True)
 
 
 @login_not_required

@@ -213,3 +213,23 @@ def test_accepting_an_invitation_writes_an_audit_event(invited, mailoutbox, clie
     assert AuditEvent.objects.filter(
         action="invitation.accepted", actor=invitation.user, target_id=str(invitation.pk)
     ).exists()
+
+
+def test_an_invitation_is_e_mailed_from_the_web_process_when_the_broker_refuses_the_task(
+    counselor, mailoutbox, django_capture_on_commit_callbacks
+):
+    from unittest.mock import patch
+
+    from accounts import services
+    from accounts.tasks import send_invitation_email
+
+    with (
+        patch.object(send_invitation_email, "apply_async", side_effect=ConnectionError("broker down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.couple_invite(
+            invited_by=counselor,
+            partner_one=services.PartnerDetails("Ada Ray", "ada@example.test"),
+            partner_two=services.PartnerDetails("Bo Ray", "bo@example.test"),
+        )
+    assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.test", "bo@example.test"]

@@ -14,6 +14,11 @@ from exercises import services as exercise_services
 from exercises.models import Assignment, ExerciseTemplate, Occurrence
 from tests.exercises.helpers import SIMPLE_FIELDS
 
+# Fixtures shared with other modules: scheduling's personas (appointment
+# reminders) and the real worker and SMTP server (fault tests).
+from tests.notifications.test_worker import smtp, start_worker  # noqa: F401
+from tests.scheduling.conftest import book, dana, edmonds, online_office, specialties, tuesday  # noqa: F401
+
 # A Monday morning in spring, before any due time used below (UTC).
 NOW = datetime(2026, 4, 6, 15, 0, tzinfo=UTC)
 

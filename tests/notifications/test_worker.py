@@ -37,10 +37,13 @@ from tests.notifications.worker_settings import NOTIFICATIONS as WORKER_TUNING
 ROOT = Path(__file__).resolve().parents[2]
 BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not BROKER_URL.startswith("redis://"), reason="needs Redis as the broker (CELERY_BROKER_URL)"),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _redis_broker():
+    # The suite runs on Redis (scripts/test.sh); anything else is a setup error, not a reason to skip.
+    assert BROKER_URL.startswith("redis://"), "these tests need Redis as the broker: set CELERY_BROKER_URL"
 
 
 class Sink:
@@ -103,27 +106,37 @@ def smtp() -> Iterator[tuple[Sink, SmtpServer]]:
         server.stop()
 
 
+def process_env(smtp_port: int) -> dict[str, str]:
+    """The environment of a worker (or beat) process: the test database, the
+    test broker, the local SMTP server and the worker settings."""
+    db = connection.settings_dict
+    credentials = f"{db['USER']}:{db['PASSWORD']}" if db.get("PASSWORD") else db["USER"]
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
+        "DATABASE_URL": f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_BROKER_URL": BROKER_URL,
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 @pytest.fixture
-def start_worker(smtp, settings) -> Iterator[Callable[[], subprocess.Popen]]:
+def start_worker(smtp, settings) -> Iterator[Callable[..., subprocess.Popen]]:
     """start_worker() -> a running `celery -A portal worker` (2 processes)."""
     settings.NOTIFICATIONS = WORKER_TUNING  # the sweep here and the worker agree on leases
     redis.Redis.from_url(BROKER_URL).flushdb()  # this test's own database (see the brief)
     celery_app.conf.task_always_eager = False
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.notifications.worker_settings",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-        "CELERY_BROKER_URL": BROKER_URL,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp[1].port}",
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "PYTHONPATH": str(ROOT),
-    }
-    if db.get("PASSWORD"):
-        env["DATABASE_URL"] = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = process_env(smtp[1].port)
     workers: list[subprocess.Popen] = []
 
-    def start() -> subprocess.Popen:
+    def start(*, broker: str = BROKER_URL, application_name: str = "") -> subprocess.Popen:
+        """``broker``: another Redis (the fault tests' own); ``application_name``:
+        how the worker's PostgreSQL sessions are named in pg_stat_activity."""
+        worker_env = {**env, "CELERY_BROKER_URL": broker}
+        if application_name:
+            worker_env["DATABASE_URL"] += f"?application_name={application_name}"
         worker = subprocess.Popen(
             [
                 str(Path(sys.executable).parent / "celery"),
@@ -138,7 +151,7 @@ def start_worker(smtp, settings) -> Iterator[Callable[[], subprocess.Popen]]:
                 f"--hostname=notif-test-{len(workers)}@%h",
             ],
             cwd=ROOT,
-            env=env,
+            env=worker_env,
             start_new_session=True,  # its own process group: kill -9 takes the pool children too
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -39,6 +39,7 @@ PUBLIC_NAMES = {
     "api-docs": "the Swagger UI",
     "api-token": "exchanging credentials for a token (answers GET with 405)",
     "unsubscribe": "the one-click unsubscribe link in reminder e-mails (RFC 8058: no login)",
+    "attend": "the confirm-attendance link in appointment reminders (signed, no login; GET only shows the button)",
     # Scheduling: what the practice's public website shows, and calendar subscriptions.
     "office_list": "the public list of offices with addresses, phones and hours",
     "office_detail": "an office's public page with its counselors",

@@ -52,3 +52,15 @@ def test_demo_accounts_can_log_in_with_the_printed_password(db, client):
     response = client.post("/accounts/login/", {"login": "maya.chen@demo.test", "password": demo.DEMO_PASSWORD})
     assert response.status_code == 302
     assert client.get("/me/").status_code == 200
+
+
+def test_load_demo_gives_each_active_couple_weeks_of_exercises_scores_and_sessions(db):
+    from exercises.models import Response
+    from progress.models import MeasureScore
+    from scheduling.models import Appointment
+
+    call_command("load_demo", stdout=StringIO())
+    for couple in Couple.objects.filter(status="active"):
+        assert Response.objects.filter(occurrence__assignment__couple=couple, state="submitted").count() >= 4
+        assert MeasureScore.objects.filter(response__occurrence__assignment__couple=couple).count() >= 4
+        assert Appointment.objects.filter(couple=couple).exists()

@@ -176,3 +176,23 @@ def test_only_admins_read_intake_requests(viewer, request, as_user, dana):
     IntakeRequest.objects.create(names="Jamie Moore", email="jamie@example.test")
     user = request.getfixturevalue(viewer)
     assert as_user(user).get("/api/v1/intake-requests/").json()["results"] == []
+
+
+def test_an_api_request_with_the_honeypot_filled_looks_received_and_saves_nothing(dana, db):
+    response = Client().post(
+        "/api/v1/intake-requests/",
+        {"counselor": dana.pk, "names": "Jamie Moore", "email": "jamie@example.test", "website": "http://spam.test"},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["status"]) == (201, "new")
+    assert not IntakeRequest.objects.exists()
+
+
+def test_an_api_request_with_the_honeypot_left_empty_is_saved(dana, db):
+    response = Client().post(
+        "/api/v1/intake-requests/",
+        {"counselor": dana.pk, "names": "Jamie Moore", "email": "jamie@example.test", "website": ""},
+        content_type="application/json",
+    )
+    assert response.status_code == 201
+    assert IntakeRequest.objects.get().pk == response.json()["id"]

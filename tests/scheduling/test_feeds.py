@@ -1,16 +1,19 @@
-"""Private iCalendar feeds and single-appointment .ics downloads."""
+"""Private iCalendar feeds (appointments, and a client's exercise due dates) and single-appointment .ics downloads."""
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, time, timedelta
 
 import pytest
 import vobject
 from django.test import Client
+from django.utils import timezone
 from icalendar import Calendar
 
+from exercises import services as exercise_services
+from exercises.models import Occurrence
 from scheduling import services
-from scheduling.ical import uid_for
+from scheduling.ical import exercise_uid_for, uid_for
 from tests.scheduling.conftest import at
 
 
@@ -115,3 +118,75 @@ def test_one_appointment_downloads_as_an_ics_file(as_user, partner, sessions):
 
 def test_another_couples_appointment_ics_is_a_404(as_user, other_couple, sessions):
     assert as_user(other_couple.partner_one).get(f"/appointments/{sessions[0].pk}/calendar.ics").status_code == 404
+
+
+# ---------------------------------------------------------------- a client's exercise due dates
+
+
+@pytest.fixture
+def exercises_due(counselor, couple):
+    """Dana's "Feelings check" given to Sam and Riley twice (due in 2 and 9 days at 19:00), and a paused one."""
+    template = exercise_services.template_create(
+        owner=counselor, title="Feelings check", summary="Name a feeling.", instructions="Write one feeling.",
+        fields=[{"key": "feeling", "kind": "short_text", "label": "I feel", "required": True, "max_length": 50}],
+    )  # fmt: skip
+
+    def assign(days: int) -> Occurrence:
+        assignment = exercise_services.assignment_create(
+            counselor=counselor, couple=couple, template=template, starts_on=timezone.localdate(),
+            due_on=timezone.localdate() + timedelta(days=days), due_time=time(19, 0),
+        )  # fmt: skip
+        return assignment.occurrences.get()
+
+    soon, later, paused = assign(2), assign(9), assign(5)
+    exercise_services.assignment_pause(assignment=paused.assignment, counselor=counselor)
+    return soon, later
+
+
+def _exercise_events(body: bytes) -> dict[str, object]:
+    return {str(e["uid"]): e for e in _events(body) if str(e["uid"]).startswith("exercise-")}
+
+
+def test_a_clients_feed_has_each_open_exercise_at_its_due_time(visitor, partner, exercises_due):
+    events = _exercise_events(visitor.get(_feed_url(partner)).content)
+    assert sorted(events) == sorted(exercise_uid_for(o) for o in exercises_due)
+    for occurrence in exercises_due:
+        event = events[exercise_uid_for(occurrence)]
+        assert event.decoded("dtstart") == occurrence.due_at
+        assert str(event["summary"]) == "Exercise due: Feelings check"
+
+
+def test_the_exercise_events_carry_the_title_only_never_prompts_or_answers(visitor, partner, exercises_due):
+    exercise_services.response_save_draft(occurrence=exercises_due[0], user=partner, answers={"feeling": "Hopeful"})
+    body = visitor.get(_feed_url(partner)).content
+    assert b"Feelings check" in body
+    for content in (b"Write one feeling", b"Name a feeling", b"I feel", b"Hopeful"):
+        assert content not in body
+
+
+def test_an_exercise_the_partner_submitted_leaves_their_feed(visitor, partner, exercises_due):
+    soon, later = exercises_due
+    exercise_services.response_submit(occurrence=soon, user=partner, answers={"feeling": "Calm"})
+    assert sorted(_exercise_events(visitor.get(_feed_url(partner)).content)) == [exercise_uid_for(later)]
+
+
+def test_a_paused_assignments_exercises_are_not_in_the_feed(visitor, partner, exercises_due):
+    titles_due = [o.due_at for o in exercises_due]
+    starts = [e.decoded("dtstart") for e in _exercise_events(visitor.get(_feed_url(partner)).content).values()]
+    assert sorted(starts) == sorted(titles_due)  # the paused one (due in 5 days) is absent
+
+
+def test_an_exercise_uid_is_stable_between_fetches(visitor, partner, exercises_due):
+    url = _feed_url(partner)
+    assert list(_exercise_events(visitor.get(url).content)) == list(_exercise_events(visitor.get(url).content))
+
+
+def test_the_feed_with_exercises_parses_with_vobject_and_keeps_the_due_times(visitor, partner, sessions, exercises_due):
+    calendar = vobject.readOne(visitor.get(_feed_url(partner)).content.decode())
+    by_uid = {event.uid.value: event for event in calendar.vevent_list}
+    assert {by_uid[exercise_uid_for(o)].dtstart.value for o in exercises_due} == {o.due_at for o in exercises_due}
+    assert by_uid[uid_for(sessions[0])].dtstart.value == sessions[0].start
+
+
+def test_a_counselors_feed_has_no_exercises(visitor, dana, exercises_due):
+    assert _exercise_events(visitor.get(_feed_url(dana)).content) == {}

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -154,3 +155,22 @@ def test_is_free_slot_agrees_with_the_search(book, dana, edmonds, tuesday):
     assert not slots.is_free_slot(
         counselor=dana, location=edmonds, start=at(tuesday, "11:45"), duration=timedelta(minutes=50)
     )
+
+
+def test_a_client_in_new_york_sees_the_spring_forward_day_in_their_time_with_the_offices_zone_stated(
+    as_user, partner, dana, sunday_office
+):
+    partner.time_zone = "America/New_York"
+    partner.save()
+    day = next_dst_change(spring=True)
+    page = as_user(partner).get("/appointments/request/", {"from": day.isoformat()}).content.decode()
+    assert "Times are in your time zone, <strong>America/New_York</strong>" in page
+    assert "Edmonds is in America/Los_Angeles" in page
+    sunday = page.split(f"{day:%A, %B} {day.day} · 9 free", 1)[1].split("</details>", 1)[0]
+    labels = re.findall(r'slot-button">([^<]+)<span class="small"> \(([^)]+) there\)', sunday)
+    # Los Angeles skips 02:00-03:00 that night; New York has already sprung, so its clock runs on unbroken.
+    assert labels == [
+        ("5:00 AM", "1:00 AM PST"), ("5:15 AM", "1:15 AM PST"), ("5:30 AM", "1:30 AM PST"),
+        ("5:45 AM", "1:45 AM PST"), ("6:00 AM", "3:00 AM PDT"), ("6:15 AM", "3:15 AM PDT"),
+        ("6:30 AM", "3:30 AM PDT"), ("6:45 AM", "3:45 AM PDT"), ("7:00 AM", "4:00 AM PDT"),
+    ]  # fmt: skip

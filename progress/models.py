@@ -1,0 +1,142 @@
+"""Measures and their scores.
+
+A Measure is a short questionnaire taken again and again: statements answered
+on a 1-5 agreement scale, a scoring (sum or mean, some statements reversed)
+and score bands. Built-ins have no owner; a counselor's own have one.
+
+A measure is assigned and answered through the exercises app, so that its
+recurrence, occurrences, reminders, reveal rules and review all work as for
+any exercise: the counselor who assigns it gets a backing ExerciseTemplate
+(MeasureTemplate links the two) whose fields are the measure's statements as
+required scale questions. When a partner submits an answer to it, its score
+is computed and stored in MeasureScore (progress.receivers), next to the
+answers the Response keeps.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from exercises.models import Visibility
+from progress import scoring
+from progress.scoring import ScoringMethod
+
+
+def _agreement_labels() -> list[str]:
+    return list(scoring.AGREEMENT_LABELS)
+
+
+class Measure(models.Model):
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120)
+    summary = models.CharField(max_length=300, blank=True)
+    items = models.JSONField(help_text='The statements: [{"key", "text", "reversed"}].')
+    scale_labels = models.JSONField(default=_agreement_labels, help_text="A label for each point, 1 to 5.")
+    scoring = models.CharField(max_length=10, choices=ScoringMethod.choices, default=ScoringMethod.MEAN)
+    bands = models.JSONField(default=list, blank=True, help_text='[{"label", "min", "max"}], lowest first.')
+    visibility = models.CharField(
+        max_length=20,
+        choices=Visibility.choices,
+        default=Visibility.AFTER_BOTH,
+        help_text="Who reads a partner's answers and score (the exercises' reveal rules).",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="measures",
+        help_text="The counselor who wrote it; empty for a built-in.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(scoring__in=ScoringMethod.values), name="measure_scoring_valid"),
+            models.CheckConstraint(condition=Q(visibility__in=Visibility.values), name="measure_visibility_valid"),
+            models.UniqueConstraint(fields=["slug"], condition=Q(owner__isnull=True), name="measure_builtin_slug"),
+            models.UniqueConstraint(
+                fields=["owner", "slug"], condition=Q(owner__isnull=False), name="measure_owner_slug"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title + (" (built-in)" if self.is_builtin else "")
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.owner_id is None
+
+    @property
+    def score_min(self) -> float:
+        return float(scoring.score_range(self.scoring, len(self.items))[0])
+
+    @property
+    def score_max(self) -> float:
+        return float(scoring.score_range(self.scoring, len(self.items))[1])
+
+    @property
+    def reversed_count(self) -> int:
+        return sum(1 for item in self.items if item.get("reversed"))
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, list[str]] = {}
+        for name, clean in (
+            ("items", lambda: scoring.clean_items(self.items)),
+            ("scale_labels", lambda: scoring.clean_scale_labels(self.scale_labels)),
+        ):
+            try:
+                setattr(self, name, clean())
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        if not errors:
+            try:
+                self.bands = scoring.clean_bands(self.bands, method=self.scoring, item_count=len(self.items))
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+
+class MeasureTemplate(models.Model):
+    """The exercise template a counselor assigns a measure with (one per
+    measure and counselor, made on first assignment)."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="templates")
+    counselor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    template = models.OneToOneField("exercises.ExerciseTemplate", on_delete=models.PROTECT, related_name="measure_link")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["measure", "counselor"], name="measure_template_per_counselor")]
+
+    def __str__(self) -> str:
+        return f"{self.measure} for {self.counselor_id}"
+
+
+class MeasureScore(models.Model):
+    """The computed score of one submitted answer to a measure. Couple,
+    partner and time are copied from the answer so that charts and the
+    dashboard read one narrow table."""
+
+    response = models.OneToOneField("exercises.Response", on_delete=models.CASCADE, related_name="measure_score")
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="scores")
+    couple = models.ForeignKey("accounts.Couple", on_delete=models.CASCADE, related_name="measure_scores")
+    partner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="measure_scores")
+    score = models.DecimalField(max_digits=7, decimal_places=2)
+    band = models.CharField(max_length=60, blank=True)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        indexes = [
+            models.Index(fields=["couple", "partner", "submitted_at"]),
+            models.Index(fields=["partner", "measure", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score} on {self.measure_id} by {self.partner_id}"

@@ -1,0 +1,215 @@
+"""Progress pages: the counselor's caseload dashboard (their home), a couple's
+progress (counselor and couple), its CSV export and printable summary, and
+the measures library."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from accounts.models import Couple, CoupleStatus, Role, User
+from accounts.policy import couples_visible_to
+from portal.errors import add_errors_to_form, error_dict
+from progress import charts, selectors, services
+from progress.figures import progress_figures
+from progress.forms import AssignMeasureForm, MeasureForm
+from progress.models import Measure
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]  # login is required on every page
+
+
+def _counselor_only(user: User) -> None:
+    if user.role != Role.COUNSELOR:
+        raise Http404
+
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _counselor_only(user)
+    status = request.GET.get("status", "open")
+    if status not in dict(selectors.STATUS_FILTERS):
+        status = "open"
+    query = request.GET.get("q", "").strip()
+    attention_only = request.GET.get("attention") == "1"
+    rows = selectors.dashboard(user, now=timezone.now(), status=status, query=query, attention_only=attention_only)
+    context = {
+        "rows": rows,
+        "status": status,
+        "query": query,
+        "attention_only": attention_only,
+        "statuses": selectors.STATUS_FILTERS,
+        "needing_attention": sum(1 for row in rows if row.needs_attention),
+    }
+    return render(request, "progress/dashboard.html", context)
+
+
+# --- A couple's progress ------------------------------------------------------------------------
+
+
+def _load_progress(request: HttpRequest, couple_id: int) -> tuple[Couple, dict[str, Any]]:
+    user = _user(request)
+    couple = selectors.progress_couple_for(user, couple_id)
+    progress = selectors.couple_progress(couple, user, now=timezone.now())
+    services.progress_record_access(viewer=user, couple=couple, progress=progress)
+    return couple, progress_figures(progress)
+
+
+def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each measure's chart (both partners on one) and the rows of its table."""
+    result = []
+    for index, measure in enumerate(figures["measures"]):
+        series = [
+            charts.Series(name=p["name"], points=[(s["at"], s["score"]) for s in p["scores"]])
+            for p in measure["partners"]
+        ]
+        rows = sorted(
+            ({"at": s["at"], "name": p["name"], "score": s["score"], "band": s["band"]}
+             for p in measure["partners"] for s in p["scores"]),
+            key=lambda row: row["at"],
+        )  # fmt: skip
+        svg = charts.score_chart(
+            chart_id=f"chart-{index}",
+            title=f"{measure['title']}: each partner's scores over time",
+            series=series,
+            y_min=measure["score_min"],
+            y_max=measure["score_max"],
+            start=figures["since"],
+            end=figures["generated_at"],
+        )
+        result.append({"measure": measure, "svg": svg, "rows": rows, "index": index})
+    return result
+
+
+def couple_progress(request: HttpRequest, couple_id: int) -> HttpResponse:
+    couple, figures = _load_progress(request, couple_id)
+    context = {
+        "couple": couple,
+        "figures": figures,
+        "charts": _charts(figures),
+        "is_counselor": _user(request).role == Role.COUNSELOR,
+    }
+    return render(request, "progress/couple_progress.html", context)
+
+
+def couple_progress_summary(request: HttpRequest, couple_id: int) -> HttpResponse:
+    """One printable page to prepare the couple's next session (counselors)."""
+    _counselor_only(_user(request))
+    couple, figures = _load_progress(request, couple_id)
+    row = selectors.dashboard_row(_user(request), couple, now=figures["generated_at"])
+    context = {
+        "couple": couple,
+        "figures": figures,
+        "charts": _charts(figures),
+        "row": row,
+        "recent": figures["timeline"][:10],
+        "recent_weeks": figures["completion"][-4:],
+    }
+    return render(request, "progress/couple_summary.html", context)
+
+
+def couple_progress_csv(request: HttpRequest, couple_id: int) -> HttpResponse:
+    """Scores and weekly completion, one row each (counselors only)."""
+    _counselor_only(_user(request))
+    couple, figures = _load_progress(request, couple_id)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="progress-couple-{couple.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["record", "date", "partner", "measure", "score", "band", "due", "done", "completion_percent"])
+    for measure in figures["measures"]:
+        for partner in measure["partners"]:
+            for point in partner["scores"]:
+                writer.writerow(
+                    ["score", point["at"].isoformat(), partner["name"], measure["title"], point["score"],
+                     point["band"], "", "", ""]
+                )  # fmt: skip
+    for week in figures["completion"]:
+        for partner in week["partners"]:
+            rate = "" if partner["rate"] is None else partner["rate"]
+            writer.writerow(
+                ["completion", week["week_start"].isoformat(), partner["name"], "", "", "", partner["due"],
+                 partner["done"], rate]
+            )  # fmt: skip
+    return response
+
+
+# --- Measures ------------------------------------------------------------------------------------
+
+
+def measure_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _counselor_only(user)
+    return render(request, "progress/measure_list.html", {"measures": selectors.measures_visible_to(user)})
+
+
+def measure_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    _counselor_only(user)
+    form = MeasureForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                measure = services.measure_create(
+                    owner=user,
+                    title=data["title"],
+                    summary=data["summary"],
+                    items=data["items"],
+                    scoring_method=data["scoring"],
+                    bands=data["bands"],
+                    visibility=data["visibility"],
+                )
+            except ValidationError as exc:
+                add_errors_to_form(form, exc)
+            else:
+                messages.success(request, f"“{measure.title}” is saved. Assign it to a couple below.")
+                return redirect("measure_detail", measure_id=measure.pk)
+    return render(request, "progress/measure_new.html", {"form": form}, status=status)
+
+
+def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
+    user = _user(request)
+    _counselor_only(user)
+    try:
+        measure = selectors.measures_visible_to(user).get(pk=int(measure_id))
+    except (Measure.DoesNotExist, ValueError):
+        raise Http404 from None
+    now = timezone.now()
+    couples = couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).order_by("partner_one__full_name")
+    form = AssignMeasureForm(request.POST or None, couples=couples, today=timezone.localdate(now))
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            couple = form.cleaned_data["couple"]
+            try:
+                services.measure_assign(
+                    counselor=user,
+                    couple=couple,
+                    measure=measure,
+                    starts_on=form.cleaned_data["starts_on"],
+                    due_time=form.cleaned_data["due_time"],
+                    rrule=form.rrule(),
+                    now=now,
+                )
+            except ValidationError as exc:
+                errors = error_dict(exc)
+                if "rrule" in errors:
+                    errors["every_weeks"] = errors.pop("rrule")
+                add_errors_to_form(form, ValidationError(errors))
+            else:
+                messages.success(request, f"“{measure.title}” is assigned to {couple.display_name}.")
+                return redirect("couple_progress", couple_id=couple.pk)
+    return render(request, "progress/measure_detail.html", {"measure": measure, "form": form}, status=status)

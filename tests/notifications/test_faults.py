@@ -1,0 +1,233 @@
+"""Faults under a real Celery worker: the broker (Redis) down for a while,
+the worker's PostgreSQL sessions killed, two beat processes at once.
+
+Redis: these tests start their OWN redis-server on a free port and stop
+that one, never the shared server. PostgreSQL: the server on this machine
+is shared with other test runs, so it is not restarted; a restart is
+simulated by terminating the worker's sessions (pg_terminate_backend on
+those named ``reminder-worker``), which is what a worker sees of a restart:
+its connections die under it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+from django.utils import timezone
+
+from exercises.models import Assignment
+from notifications import services
+from notifications.models import InAppNotification, Reminder, ReminderState
+from portal.celery import app as celery_app
+from tests.notifications import bulk
+from tests.notifications.test_worker import (
+    ROOT,
+    expected_ids,
+    free_port,
+    process_env,
+    sweep_until_done,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class OwnRedis:
+    """A redis-server of this test's own, on a fixed free port, that can be
+    stopped and started again on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        assert REDIS_SERVER, "redis-server is not installed"
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, timeout=10, what="our redis-server to start")
+
+    def answers(self) -> bool:
+        try:
+            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+@contextlib.contextmanager
+def app_broker(url: str) -> Iterator[None]:
+    """Point this process's Celery app (sweep hand-over, pings) at ``url``."""
+    previous = celery_app.conf.broker_url
+
+    def switch(to: str) -> None:
+        # Forget every cached connection pool, so the next use connects to ``to``.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        celery_app.__dict__.pop("control", None)
+        # Celery reads CELERY_BROKER_URL from the environment before its conf.
+        os.environ["CELERY_BROKER_URL"] = to
+        celery_app.conf.broker_url = to
+
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(previous)
+
+
+@pytest.fixture
+def own_redis() -> Iterator[OwnRedis]:
+    server = OwnRedis()
+    server.start()
+    try:
+        with app_broker(server.url):
+            yield server
+    finally:
+        server.stop()  # always: a stopped one stays stopped
+
+
+def test_redis_down_for_20s_web_answers_promptly_and_every_reminder_arrives_once(
+    smtp, start_worker, own_redis, counselor, couple, template, as_user
+):
+    sink, _ = smtp
+    start_worker(broker=own_redis.url)
+    ids = bulk.due_reminders(couples=20, per_partner=2, counselor=counselor, template=template, now=timezone.now())
+    own_redis.stop()
+    web = as_user(counselor)
+    down_since = time.monotonic()
+    slowest_sweep = slowest_request = 0.0
+    created = 0
+    while time.monotonic() - down_since < 20:
+        began = time.monotonic()
+        services.reminders_sweep()  # the hand-over fails fast; the leases bring them back
+        slowest_sweep = max(slowest_sweep, time.monotonic() - began)
+        began = time.monotonic()
+        response = web.post(
+            f"/couples/{couple.pk}/exercises/",
+            {
+                "template": template.pk,
+                "starts_on": timezone.localdate().isoformat(),
+                "due_time": "19:00",
+                "schedule": "once",
+                "due_on": (timezone.localdate() + timedelta(days=2)).isoformat(),
+                "ends": "never",
+            },
+        )
+        slowest_request = max(slowest_request, time.monotonic() - began)
+        assert response.status_code == 302, response.content[:500]
+        created += 1
+        time.sleep(1)
+    assert Assignment.objects.filter(couple=couple).count() == created
+    assert slowest_request < 2.0 and slowest_sweep < 2.0, (slowest_request, slowest_sweep)
+    assert sink.count() == 0
+    own_redis.start()  # same port; the worker is not restarted
+    sweep_until_done(ids, timeout=40)
+    assert Counter(sink.message_ids) == expected_ids(ids)
+    assert InAppNotification.objects.filter(reminder__in=ids).count() == len(ids)
+
+
+def kill_worker_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND application_name = 'reminder-worker'"
+        )
+        return cursor.rowcount
+
+
+def test_the_worker_goes_on_after_its_postgresql_sessions_are_killed_mid_batch(smtp, start_worker, counselor, template):
+    """Celery closes a task's connections when it ends, so a restart hurts
+    only tasks in flight: their sessions die mid-batch. Those fail, their
+    leases lapse, the next sweeps hand them out again, and the same worker
+    (not restarted) sends them on fresh connections."""
+    sink, _ = smtp
+    start_worker(application_name="reminder-worker")
+    ids = bulk.due_reminders(couples=100, per_partner=2, counselor=counselor, template=template, now=timezone.now())
+    services.reminders_sweep()  # hands out all 400
+    wait_until(lambda: sink.count() >= 40, timeout=30, what="the first messages")
+    killed = 0
+    deadline = time.monotonic() + 10
+    while not killed and time.monotonic() < deadline:
+        killed = kill_worker_sessions()  # as a restart would, under the running tasks
+    assert killed >= 1 and sink.count() < len(ids), "nothing in flight to kill; make the test bigger"
+    sweep_until_done(ids, timeout=45)
+    counts = Counter(sink.message_ids)
+    assert set(counts) == set(expected_ids(ids))  # 0 missing, and no worker restart
+    twice = [mid for mid, n in counts.items() if n > 1]
+    assert len(twice) <= 2 * killed and all(counts[mid] == 2 for mid in twice)  # only those in flight
+    assert InAppNotification.objects.filter(reminder__in=ids).count() == len(ids)  # always exactly once
+    # And it keeps going: a new batch after the kill goes through the same worker.
+    more = bulk.due_reminders(couples=5, per_partner=2, counselor=counselor, template=template, now=timezone.now())
+    sweep_until_done(more, timeout=30)
+    assert Counter(m for m in sink.message_ids if m in expected_ids(more)) == expected_ids(more)
+
+
+def test_two_beat_processes_at_once_still_send_each_reminder_once(smtp, start_worker, counselor, template):
+    sink, server = smtp
+    start_worker()
+    ids = bulk.due_reminders(couples=75, per_partner=2, counselor=counselor, template=template, now=timezone.now())
+    assert len(ids) == 300
+    env = {**process_env(server.port), "DJANGO_SETTINGS_MODULE": "tests.notifications.beat_settings"}
+    beats: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for n in range(2):
+                beats.append(
+                    subprocess.Popen(
+                        [
+                            str(Path(sys.executable).parent / "celery"),
+                            "-A",
+                            "portal",
+                            "beat",
+                            "--loglevel=WARNING",
+                            f"--schedule={tmp}/beat-{n}",
+                            f"--pidfile={tmp}/beat-{n}.pid",
+                        ],
+                        cwd=ROOT,
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+
+            def done() -> bool:
+                return not Reminder.objects.filter(
+                    pk__in=ids, state__in=[ReminderState.PENDING, ReminderState.SENDING]
+                ).exists()
+
+            wait_until(done, timeout=45, what="the beats' sweeps to send everything", step=0.5)
+            time.sleep(3)  # a few more sweeps from both: nothing more goes
+            assert all(beat.poll() is None for beat in beats)  # both were running all along
+        finally:
+            for beat in beats:
+                beat.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    beat.wait(10)
+                if beat.poll() is None:
+                    beat.kill()
+    assert all(beat.returncode is not None for beat in beats)
+    assert Counter(sink.message_ids) == expected_ids(ids)
+    assert InAppNotification.objects.filter(reminder__in=ids).count() == 300
