@@ -39,17 +39,13 @@ from exercises.models import (
     Visibility,
 )
 from notifications import services as reminders
+from portal.errors import require
 
 # How far ahead recurring occurrences exist, so that "due this week" and
 # reminders have rows to work with; a periodic task keeps the window rolling.
 OCCURRENCE_WINDOW = timedelta(days=14)
 # How far ahead we look for a recurrence's first date when checking that it has one.
 _SCHEDULE_HORIZON = timedelta(days=3 * 366)
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 # --- Templates -------------------------------------------------------------------
@@ -88,7 +84,7 @@ def template_create(
     visibility: str = Visibility.AFTER_BOTH,
     kind: str = TemplateKind.ONCE,
 ) -> ExerciseTemplate:
-    _require(owner.is_active and owner.role == Role.COUNSELOR, "Only counselors write exercise templates.")
+    require(owner.is_active and owner.role == Role.COUNSELOR, "Only counselors write exercise templates.")
     template = ExerciseTemplate(
         owner=owner,
         is_builtin=False,
@@ -127,7 +123,7 @@ def template_update(*, template: ExerciseTemplate, actor: User, **changes: Any) 
     """Change a counselor's own template: pass only what changes, among
     TEMPLATE_EDITABLE. Assignments already made keep their copy of the fields
     and visibility, so this never changes what a partner was promised."""
-    _require(policy.can_edit_template(actor, template), "You can edit only your own templates; copy a built-in first.")
+    require(policy.can_edit_template(actor, template), "You can edit only your own templates; copy a built-in first.")
     unknown = set(changes) - set(TEMPLATE_EDITABLE)
     if unknown:
         raise ValidationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
@@ -141,7 +137,7 @@ def template_update(*, template: ExerciseTemplate, actor: User, **changes: Any) 
 @transaction.atomic
 def template_copy(*, template: ExerciseTemplate, counselor: User) -> ExerciseTemplate:
     """An editable copy, owned by the counselor, of a built-in (or their own)."""
-    _require(policy.can_copy_template(counselor, template), "You can copy built-ins and your own templates only.")
+    require(policy.can_copy_template(counselor, template), "You can copy built-ins and your own templates only.")
     copy = ExerciseTemplate(
         owner=counselor,
         is_builtin=False,
@@ -211,7 +207,7 @@ def assignment_create(
     at due_time) or on a recurrence (rrule, at due_time), both in the couple's
     time zone. Occurrences for the coming window are created at once."""
     now = now or timezone.now()
-    _require(policy.can_manage_assignments(counselor, couple), "You can assign exercises only to your own couples.")
+    require(policy.can_manage_assignments(counselor, couple), "You can assign exercises only to your own couples.")
     if not policy.can_use_template(counselor, template):
         raise ValidationError({"template": "Choose a built-in exercise or one of your own."})
     if couple.status != CoupleStatus.ACTIVE:
@@ -242,7 +238,7 @@ def assignment_create(
 
 def _lock_assignment(assignment: Assignment, counselor: User) -> Assignment:
     locked = Assignment.objects.select_for_update(of=("self",)).select_related("couple").get(pk=assignment.pk)
-    _require(policy.can_manage_assignments(counselor, locked.couple), "This assignment is not on your caseload.")
+    require(policy.can_manage_assignments(counselor, locked.couple), "This assignment is not on your caseload.")
     return locked
 
 
@@ -458,7 +454,7 @@ def response_mark_reviewed(*, response: Response, counselor: User, now: datetime
         .select_related("occurrence__assignment__couple")
         .get(pk=response.pk)
     )
-    _require(
+    require(
         policy.can_manage_assignments(counselor, locked.occurrence.assignment.couple),
         "This answer is not on your caseload.",
     )
@@ -487,7 +483,7 @@ def comment_add(
     if response is not None:
         occurrence = response.occurrence
     assert occurrence is not None
-    _require(
+    require(
         policy.can_manage_assignments(counselor, occurrence.assignment.couple),
         "Only the couple's counselors comment on their exercises.",
     )
@@ -505,7 +501,7 @@ def comment_add(
 @transaction.atomic
 def couple_set_high_conflict(*, couple: Couple, counselor: User, high_conflict: bool) -> CoupleExerciseSettings:
     """Turn cross-partner sharing of answers off (or back on) for a couple."""
-    _require(policy.can_manage_assignments(counselor, couple), "Only the couple's counselors change this.")
+    require(policy.can_manage_assignments(counselor, couple), "Only the couple's counselors change this.")
     settings_row, _ = CoupleExerciseSettings.objects.update_or_create(
         couple=couple, defaults={"high_conflict": high_conflict, "updated_by": counselor}
     )

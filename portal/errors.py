@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 
 
 def error_dict(exc: ValidationError) -> dict[str, list[str]]:
@@ -17,3 +17,9 @@ def add_errors_to_form(form: forms.Form, exc: ValidationError) -> None:
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+def require(allowed: bool, message: str) -> None:
+    """A service's permission guard: PermissionDenied (403) with a message for the person."""
+    if not allowed:
+        raise PermissionDenied(message)

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from accounts.models import OPEN_COUPLE_STATUSES, Couple, CoupleStatus, Role, User
 from accounts.services import PartnerDetails, audit_record
 from accounts.services import couple_invite as accounts_couple_invite
+from portal.errors import require
 from scheduling import policy, recurrence, signals, slots
 from scheduling.models import (
     BLOCKING_STATUSES,
@@ -109,11 +110,6 @@ class HoursInterval:
     end: time
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def _check_intervals(intervals: Sequence[HoursInterval], field: str) -> None:
     """Each interval starts before it ends, and intervals on one day do not overlap."""
     errors = []
@@ -137,7 +133,7 @@ def _check_intervals(intervals: Sequence[HoursInterval], field: str) -> None:
 
 @transaction.atomic
 def location_create(*, actor: User, fields: dict[str, Any], opening_hours: Sequence[HoursInterval] = ()) -> Location:
-    _require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
     unknown = set(fields) - set(LOCATION_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be set." for name in sorted(unknown)})
@@ -154,7 +150,7 @@ def location_create(*, actor: User, fields: dict[str, Any], opening_hours: Seque
 
 @transaction.atomic
 def location_update(*, actor: User, location: Location, fields: dict[str, Any]) -> Location:
-    _require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
     unknown = set(fields) - set(LOCATION_FIELDS)
     if unknown:
         raise ValidationError({name: "This field cannot be set." for name in sorted(unknown)})
@@ -178,7 +174,7 @@ def _replace_opening_hours(location: Location, intervals: Sequence[HoursInterval
 @transaction.atomic
 def location_set_opening_hours(*, actor: User, location: Location, intervals: Sequence[HoursInterval]) -> Location:
     """Replace the location's weekly opening hours (a weekday without intervals is closed)."""
-    _require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
     _replace_opening_hours(location, intervals)
     audit_record(
         actor=actor,
@@ -192,7 +188,7 @@ def location_set_opening_hours(*, actor: User, location: Location, intervals: Se
 @transaction.atomic
 def location_deactivate(*, actor: User, location: Location) -> Location:
     """Take no new appointments there; its past and booked appointments stay as they are."""
-    _require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
     location.is_active = False
     location.save(update_fields=["is_active"])
     audit_record(actor=actor, action="location.deactivated", target=location)
@@ -201,7 +197,7 @@ def location_deactivate(*, actor: User, location: Location) -> Location:
 
 @transaction.atomic
 def location_activate(*, actor: User, location: Location) -> Location:
-    _require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
     location.is_active = True
     location.save(update_fields=["is_active"])
     audit_record(actor=actor, action="location.activated", target=location)
@@ -231,7 +227,7 @@ def counselor_profile_save(
     on_leave: bool = False,
 ) -> CounselorProfile:
     """Create or replace a counselor's public profile."""
-    _require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own profile.")
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own profile.")
     _require_counselor(counselor)
     profile = CounselorProfile.objects.filter(user=counselor).first() or CounselorProfile(
         user=counselor, slug=_unique_profile_slug(counselor)
@@ -267,7 +263,7 @@ def working_hours_set(
     A counselor cannot be in two places at once: intervals may not overlap
     their hours at any other location on the same weekday.
     """
-    _require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own working hours.")
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own working hours.")
     _require_counselor(counselor)
     elsewhere = WorkingHours.objects.filter(counselor=counselor).exclude(location=location).select_related("location")
     _check_intervals([*intervals, *(HoursInterval(h.weekday, h.start, h.end) for h in elsewhere)], "working_hours")
@@ -293,7 +289,7 @@ def working_hours_set(
 @transaction.atomic
 def time_off_add(*, actor: User, counselor: User, starts_on: date, ends_on: date, reason: str = "") -> TimeOff:
     """Block whole days. Appointments already booked then are left for staff to move."""
-    _require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own time off.")
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own time off.")
     _require_counselor(counselor)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The last day off cannot come before the first."})
@@ -306,7 +302,7 @@ def time_off_add(*, actor: User, counselor: User, starts_on: date, ends_on: date
 
 @transaction.atomic
 def time_off_remove(*, actor: User, time_off: TimeOff) -> None:
-    _require(policy.can_manage_schedule_of(actor, time_off.counselor), "You may only change your own time off.")
+    require(policy.can_manage_schedule_of(actor, time_off.counselor), "You may only change your own time off.")
     audit_record(actor=actor, action="time_off.removed", target=time_off)
     time_off.delete()
 
@@ -622,7 +618,7 @@ def appointment_book(
     which is recorded on the appointment. Raises AppointmentConflict when
     the counselor or a partner is already booked then.
     """
-    _require(policy.can_manage_schedule_of(actor, counselor), "Counselors book only their own appointments.")
+    require(policy.can_manage_schedule_of(actor, counselor), "Counselors book only their own appointments.")
     start = _aware(start, "start")
     end = _duration(start, end, duration_minutes)
     who = _Who(kind, couple, individual_client, intake_names, intake_email, intake_phone)
@@ -677,7 +673,7 @@ def appointment_book_series(
     or outside the hours (ValidationError), the dates are listed and
     nothing is saved.
     """
-    _require(policy.can_manage_schedule_of(actor, counselor), "Counselors book only their own appointments.")
+    require(policy.can_manage_schedule_of(actor, counselor), "Counselors book only their own appointments.")
     if kind == AppointmentKind.INTAKE:
         raise ValidationError({"kind": "An intake is a single appointment."})
     first_start = _aware(first_start, "first_start")
@@ -752,7 +748,7 @@ def appointment_reschedule(
 ) -> Appointment:
     """Move one appointment (keeping its length unless an end is given); its history keeps the old time."""
     appointment = _locked(appointment)
-    _require(policy.can_manage_appointment(actor, appointment), "You cannot change this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), "You cannot change this appointment.")
     if not appointment.is_blocking:
         raise ValidationError({"status": f"A {appointment.get_status_display().lower()} appointment cannot be moved."})
     start = _aware(start, "start")
@@ -799,7 +795,7 @@ def _end_blocking(appointment: Appointment) -> None:
 def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     """Cancel, keeping who and why; less than the practice's late-cancel hours ahead is flagged late."""
     appointment = _locked(appointment)
-    _require(policy.can_cancel_appointment(actor, appointment), "You cannot cancel this appointment.")
+    require(policy.can_cancel_appointment(actor, appointment), "You cannot cancel this appointment.")
     if not appointment.is_blocking:
         raise ValidationError({"status": f"This appointment is already {appointment.get_status_display().lower()}."})
     if not reason.strip():
@@ -871,7 +867,7 @@ def appointment_request(
 @transaction.atomic
 def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment:
     appointment = _locked(appointment)
-    _require(policy.can_manage_appointment(actor, appointment), "You cannot confirm this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), "You cannot confirm this appointment.")
     if appointment.status != AppointmentStatus.REQUESTED:
         raise ValidationError({"status": "Only a requested appointment can be confirmed."})
     appointment.status = AppointmentStatus.CONFIRMED
@@ -885,7 +881,7 @@ def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment
 def appointment_decline(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     """Turn a request down: it becomes cancelled (never late), with the reason the couple is told."""
     appointment = _locked(appointment)
-    _require(policy.can_manage_appointment(actor, appointment), "You cannot decline this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), "You cannot decline this appointment.")
     if appointment.status != AppointmentStatus.REQUESTED:
         raise ValidationError({"status": "Only a requested appointment can be declined."})
     if not reason.strip():
@@ -906,7 +902,7 @@ def appointment_decline(*, actor: User, appointment: Appointment, reason: str) -
 def appointment_record_outcome(*, actor: User, appointment: Appointment, status: str) -> Appointment:
     """After the session: completed or no-show."""
     appointment = _locked(appointment)
-    _require(policy.can_manage_appointment(actor, appointment), "You cannot change this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), "You cannot change this appointment.")
     outcomes = {AppointmentStatus.COMPLETED: ChangeAction.COMPLETED, AppointmentStatus.NO_SHOW: ChangeAction.NO_SHOW}
     if status not in outcomes:
         raise ValidationError({"status": "Record the session as completed or a no-show."})
@@ -975,7 +971,7 @@ def intake_request_schedule(
     override_hours_reason: str = "",
 ) -> Appointment:
     """Turn a request into an intake appointment (the couple and invitations come later, in accounts)."""
-    _require(policy.is_practice_admin(actor), "Only practice admins schedule intake requests.")
+    require(policy.is_practice_admin(actor), "Only practice admins schedule intake requests.")
     if intake.status != IntakeStatus.NEW:
         raise ValidationError({"status": "This request has already been handled."})
     return appointment_book(
@@ -1021,7 +1017,7 @@ def intake_request_invite_couple(
     request and its intake appointments are linked to the new couple, which
     then sees its intake among its appointments.
     """
-    _require(policy.is_practice_admin(actor), "Only practice admins turn requests into couples.")
+    require(policy.is_practice_admin(actor), "Only practice admins turn requests into couples.")
     intake = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
     if intake.status == IntakeStatus.CONVERTED:
         raise ValidationError({"status": "This request is already a couple; see the couples list."})
