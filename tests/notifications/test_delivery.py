@@ -4,10 +4,12 @@ one SMTP connection per batch, retries and failures, the in-app notification."""
 from __future__ import annotations
 
 import email.utils
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.utils import timezone
 
@@ -59,8 +61,11 @@ def test_the_email_has_both_parts_the_practice_and_rfc_8058_headers(live_occurre
 
 def test_no_email_carries_answer_content(live_occurrence, couple, sweep):
     sam, riley = couple.partners
-    exercise_services.response_submit(occurrence=live_occurrence, user=sam, answers=ANSWERS)
-    sweep()  # "your partner has finished", due now, goes to Riley
+    # Noon where Riley lives, so the notice is not held back by Riley's quiet hours.
+    noon = datetime.combine(timezone.localdate(timezone=ZoneInfo(riley.time_zone)), time(12), ZoneInfo(riley.time_zone))
+    with time_machine.travel(noon, tick=True):
+        exercise_services.response_submit(occurrence=live_occurrence, user=sam, answers=ANSWERS)
+        sweep()  # "your partner has finished", due now, goes to Riley
     (message,) = mail.outbox
     assert message.to == [riley.email]
     assert "partner has finished" in message.subject
