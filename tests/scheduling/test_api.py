@@ -23,6 +23,13 @@ def test_locations_list_only_active_ones_to_a_client(as_user, partner, edmonds, 
     assert names == ["Online (WA only)"]
 
 
+def test_locations_list_inactive_ones_too_to_an_admin(as_user, practice_admin, edmonds, online_office):
+    edmonds.is_active = False
+    edmonds.save()
+    rows = as_user(practice_admin).get("/api/v1/locations/").json()["results"]
+    assert [(row["name"], row["is_active"]) for row in rows] == [("Edmonds", False), ("Online (WA only)", True)]
+
+
 def test_counselors_filter_by_specialty(as_user, partner, dana, owen):
     rows = as_user(partner).get("/api/v1/counselors/", {"specialty": "grief-and-loss"}).json()["results"]
     assert [row["full_name"] for row in rows] == ["Owen Park"]
