@@ -25,8 +25,10 @@ DEFAULTS: dict[str, Any] = {
     "SWEEP_BATCH": 500,
     # ...and at most this many transactions per run (the next run goes on).
     "SWEEP_MAX_BATCHES": 40,
-    # Reminders handed to one delivery task (one SMTP connection).
-    "DELIVERY_BATCH": 50,
+    # Reminders handed to one delivery task (one SMTP connection, a few
+    # queries for the whole batch). Each e-mail is recorded as it goes, so a
+    # bigger batch risks no more duplicates when a worker dies.
+    "DELIVERY_BATCH": 200,
     # A claimed reminder whose delivery task has not taken it within this
     # time (broker down, message lost with a killed worker) is handed out again.
     "DISPATCH_LEASE": timedelta(minutes=10),

@@ -87,7 +87,15 @@ def _when(reminder: Reminder, tz: ZoneInfo) -> str:
 
 def wording(reminder: Reminder) -> Wording:
     """Subject and one line, in the recipient's time zone. The exercise's
-    title is named (it is what was assigned, not what anyone answered)."""
+    title is named (it is what was assigned, not what anyone answered).
+    Kept on the reminder: delivery needs it twice (in-app line, e-mail)."""
+    words: Wording | None = reminder.__dict__.get("_wording")
+    if words is None:
+        words = reminder.__dict__["_wording"] = _wording(reminder)
+    return words
+
+
+def _wording(reminder: Reminder) -> Wording:
     tz = ZoneInfo(reminder.recipient.time_zone)
     practice = settings.PRACTICE_NAME
     if reminder.kind == ReminderKind.EXERCISE_DUE_SOON:

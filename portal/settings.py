@@ -206,7 +206,12 @@ STORAGES = {
 
 # E-mail: the console by default, SMTP when EMAIL_URL says so (smtp://user:pw@host:port).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
-EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+# SMTP goes through portal.mail's backend: Django's, with quicker serialization.
+EMAIL_BACKEND = (
+    "portal.mail.EmailBackend"
+    if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    else _email["EMAIL_BACKEND"]
+)
 EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = _email.get("EMAIL_PORT", 25)
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
