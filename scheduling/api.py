@@ -64,9 +64,7 @@ class LocationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind"]
 
     def get_queryset(self) -> QuerySet[Location]:
-        if policy.is_practice_admin(self.request.user):  # type: ignore[arg-type]
-            return Location.objects.prefetch_related("opening_hours").order_by("name")
-        return selectors.locations_with_hours()
+        return selectors.locations_visible_to(self.request.user)  # type: ignore[arg-type]
 
 
 @extend_schema_view(

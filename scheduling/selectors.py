@@ -11,6 +11,7 @@ from django.http import Http404
 from accounts.models import Role, User
 from exercises import selectors as exercise_selectors
 from exercises.models import AssignmentStatus, Occurrence
+from scheduling import policy
 from scheduling.models import Appointment, CounselorProfile, Location, OpeningHours, Specialty
 
 
@@ -23,6 +24,16 @@ def locations_with_hours() -> QuerySet[Location]:
     return locations_active().prefetch_related(
         Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
     )
+
+
+def locations_visible_to(user: User) -> QuerySet[Location]:
+    """Practice admins: every location, inactive ones too (to manage them);
+    everyone else: the active ones. Opening hours loaded."""
+    if not policy.is_practice_admin(user):
+        return locations_with_hours()
+    return Location.objects.prefetch_related(
+        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
+    ).order_by("name")
 
 
 def appointments_visible_to(user: User) -> QuerySet[Appointment]:

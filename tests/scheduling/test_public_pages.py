@@ -83,6 +83,13 @@ def test_a_counselor_on_leave_is_not_in_the_directory(visitor, dana, owen):
     assert "Owen Park" not in visitor.get("/counselors/").content.decode()
 
 
+def test_a_deactivated_counselor_is_neither_listed_nor_shown(visitor, dana, owen):
+    owen.is_active = False
+    owen.save(update_fields=["is_active"])
+    assert "Owen Park" not in visitor.get("/counselors/").content.decode()
+    assert visitor.get("/counselors/owen-park/").status_code == 404
+
+
 def test_a_counselor_on_leave_has_no_public_profile(visitor, owen):
     CounselorProfile.objects.filter(user=owen).update(on_leave=True)
     assert visitor.get("/counselors/owen-park/").status_code == 404
