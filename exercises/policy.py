@@ -52,13 +52,30 @@ def can_use_template(user: User, template: ExerciseTemplate) -> bool:
     return template.is_builtin or template.owner_id == user.pk
 
 
+def carries_a_measure(template: ExerciseTemplate) -> bool:
+    """A measure's template: its fields are the measure's items, so it is
+    changed as a measure, never in the exercise library."""
+    return ExerciseTemplate.objects.filter(pk=template.pk, measure_link__isnull=False).exists()
+
+
 def can_edit_template(user: User, template: ExerciseTemplate) -> bool:
     """Built-ins are edited by copying them; a counselor edits only their own."""
-    return _active(user) and user.role == Role.COUNSELOR and not template.is_builtin and template.owner_id == user.pk
+    return (
+        _active(user)
+        and user.role == Role.COUNSELOR
+        and not template.is_builtin
+        and template.owner_id == user.pk
+        and not carries_a_measure(template)
+    )
 
 
 def can_copy_template(user: User, template: ExerciseTemplate) -> bool:
-    return _active(user) and user.role == Role.COUNSELOR and (template.is_builtin or template.owner_id == user.pk)
+    return (
+        _active(user)
+        and user.role == Role.COUNSELOR
+        and (template.is_builtin or template.owner_id == user.pk)
+        and not carries_a_measure(template)
+    )
 
 
 def can_manage_assignments(user: User, couple: Couple) -> bool:

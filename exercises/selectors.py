@@ -58,11 +58,13 @@ def exercise_couples(user: User) -> QuerySet[Couple, Any] | None:
 
 
 def templates_visible_to(user: User) -> QuerySet[ExerciseTemplate]:
-    """The library a counselor chooses from: built-ins and their own."""
+    """The library a counselor chooses from: built-ins and their own. Not
+    the templates that carry a measure (progress.MeasureTemplate): those are
+    assigned, and changed, as measures."""
     templates = ExerciseTemplate.objects.select_related("owner", "copied_from")
     if not _active(user) or user.role != Role.COUNSELOR:
         return templates.none()
-    return templates.filter(Q(is_builtin=True) | Q(owner=user))
+    return templates.filter(Q(is_builtin=True) | Q(owner=user)).filter(measure_link__isnull=True)
 
 
 def assignments_visible_to(user: User) -> QuerySet[Assignment]:

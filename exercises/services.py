@@ -124,6 +124,22 @@ def template_update(*, template: ExerciseTemplate, actor: User, **changes: Any) 
     TEMPLATE_EDITABLE. Assignments already made keep their copy of the fields
     and visibility, so this never changes what a partner was promised."""
     require(policy.can_edit_template(actor, template), "You can edit only your own templates; copy a built-in first.")
+    return _template_change(template, actor=actor, changes=changes)
+
+
+@transaction.atomic
+def template_follow_measure(*, template: ExerciseTemplate, actor: User, **changes: Any) -> ExerciseTemplate:
+    """Put a measure's template back in step with its measure (progress
+    calls this when the measure changed). Not editable in the library, so
+    not through template_update; only its owner's own actions reach it."""
+    require(
+        policy.carries_a_measure(template) and template.owner_id == actor.pk,
+        "Only a measure's own template follows the measure.",
+    )
+    return _template_change(template, actor=actor, changes=changes)
+
+
+def _template_change(template: ExerciseTemplate, *, actor: User, changes: dict[str, Any]) -> ExerciseTemplate:
     unknown = set(changes) - set(TEMPLATE_EDITABLE)
     if unknown:
         raise ValidationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")

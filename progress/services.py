@@ -89,7 +89,7 @@ def _template_values(measure: Measure) -> dict[str, Any]:
 
 def measure_template(*, measure: Measure, counselor: User) -> ExerciseTemplate:
     """The counselor's backing template for the measure, made on first use and
-    put back in step with the measure if it was edited in the exercise library."""
+    put back in step with the measure when the measure has changed."""
     wanted = _template_values(measure)
     link = MeasureTemplate.objects.select_related("template").filter(measure=measure, counselor=counselor).first()
     if link is None:
@@ -101,7 +101,7 @@ def measure_template(*, measure: Measure, counselor: User) -> ExerciseTemplate:
     template = link.template
     changes = {name: value for name, value in wanted.items() if getattr(template, name) != value}
     if changes:
-        template = exercise_services.template_update(template=template, actor=counselor, **changes)
+        template = exercise_services.template_follow_measure(template=template, actor=counselor, **changes)
     return template
 
 

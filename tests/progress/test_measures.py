@@ -7,8 +7,11 @@ from __future__ import annotations
 from datetime import time, timedelta
 from decimal import Decimal
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from exercises import selectors as exercise_selectors
 from exercises import services as exercise_services
 from exercises.models import Assignment, ExerciseTemplate, Response
 from progress.models import Measure, MeasureScore
@@ -29,6 +32,29 @@ def test_assigning_twice_reuses_the_counselor_s_backing_template(intimacy, assig
     first, second = assign_measure(intimacy), assign_measure(intimacy)
     assert first.template_id == second.template_id
     assert ExerciseTemplate.objects.filter(title=intimacy.title).count() == 1
+
+
+def test_a_measure_s_template_is_not_in_the_exercise_library(intimacy, assign_measure, counselor, as_user):
+    template = assign_measure(intimacy).template
+    assert template not in exercise_selectors.templates_visible_to(counselor)
+    assert as_user(counselor).get(f"/exercises/templates/{template.pk}/").status_code == 404
+
+
+def test_a_measure_s_template_cannot_be_edited_or_copied_as_an_exercise(intimacy, assign_measure, counselor):
+    template = assign_measure(intimacy).template
+    with pytest.raises(PermissionDenied):
+        exercise_services.template_update(template=template, actor=counselor, title="Something else")
+    with pytest.raises(PermissionDenied):
+        exercise_services.template_copy(template=template, counselor=counselor)
+
+
+def test_a_changed_measure_is_followed_by_its_template_at_the_next_assignment(intimacy, assign_measure, counselor):
+    template = assign_measure(intimacy).template
+    Measure.objects.filter(pk=intimacy.pk).update(title="Closeness check, revised")
+    intimacy.refresh_from_db()
+    assert assign_measure(intimacy).template.pk == template.pk
+    template.refresh_from_db()
+    assert template.title == "Closeness check, revised"
 
 
 def test_a_submission_keeps_its_answers_and_its_computed_score(
