@@ -11,7 +11,8 @@ generator of the tests (tests/progress/generate.py), analyzed, measured and drop
 again (--keep leaves it).
 
 1. In process, on one connection: the dashboard's figures as the API computes
-   them (progress.selectors.dashboard and the API serializer) against a floor
+   them (progress.selectors.dashboard and progress.serializers.dashboard_data,
+   what the API view returns) against a floor
    measured in the same run: one hand-written SQL statement computing the same
    figures over the same rows (checked equal before timing). Medians of --runs.
 2. Over HTTP: gunicorn with 2 workers on loopback serving the portal plus a
@@ -53,8 +54,9 @@ WITH c AS (
       AND (c.primary_counselor_id = %(counselor)s OR EXISTS (
             SELECT 1 FROM accounts_couple_other_counselors o WHERE o.couple_id = c.id AND o.user_id = %(counselor)s))
 ), occ AS (
-    SELECT o.id, a.couple_id, o.due_at, o.completed_at, a.status
+    SELECT o.id, a.couple_id, o.due_at, o.completed_at, a.status, t.kind
     FROM exercises_occurrence o JOIN exercises_assignment a ON a.id = o.assignment_id
+    JOIN exercises_exercisetemplate t ON t.id = a.template_id
     WHERE a.couple_id IN (SELECT id FROM c)
 ), recent AS (
     SELECT occ.couple_id, count(*) AS due,
@@ -71,7 +73,9 @@ WITH c AS (
     SELECT couple_id, count(*) AS n FROM occ
     WHERE due_at < %(now)s AND completed_at IS NULL AND status = 'active' GROUP BY couple_id
 ), activity AS (
-    SELECT occ.couple_id, count(*) FILTER (WHERE r.reviewed_at IS NULL) AS waiting, max(r.submitted_at) AS last
+    -- a ritual's logs (a practice exercise) do not wait for review
+    SELECT occ.couple_id, count(*) FILTER (WHERE r.reviewed_at IS NULL AND occ.kind <> 'practice') AS waiting,
+        max(r.submitted_at) AS last
     FROM exercises_response r JOIN occ ON occ.id = r.occurrence_id
     WHERE r.state = 'submitted' GROUP BY occ.couple_id
 ), ranked AS (
@@ -163,11 +167,9 @@ def fill(now: datetime) -> tuple[Any, str]:
 
 def api_figures(counselor: Any, now: datetime) -> list[Any]:
     from progress import selectors
-    from progress.figures import dashboard_figures
-    from progress.serializers import DashboardRowSerializer
+    from progress.serializers import dashboard_data
 
-    rows = selectors.dashboard(counselor, now=now)
-    return DashboardRowSerializer([dashboard_figures(row) for row in rows], many=True).data  # type: ignore[no-any-return]
+    return dashboard_data(selectors.dashboard(counselor, now=now))  # what the API view returns
 
 
 def floor(counselor: Any, now: datetime) -> list[tuple[Any, ...]]:
@@ -184,31 +186,35 @@ def check_same(api: list[Any], rows: list[tuple[Any, ...]]) -> None:
     def dec(value: Any) -> str | None:
         return None if value is None else f"{Decimal(value):.2f}"
 
+    def when(value: str | None) -> datetime | None:
+        return None if value is None else datetime.fromisoformat(value)
+
     from_api = {
         r["couple"]: (
             r["due_last_4_weeks"], r["partners"][0]["done_last_4_weeks"], r["partners"][1]["done_last_4_weeks"],
-            r["overdue"], r["waiting_for_review"],
+            r["overdue"], r["waiting_for_review"], when(r["last_activity"]), when(r["next_appointment"]),
             r["partners"][0]["latest_score"], r["partners"][0]["score_change"],
             r["partners"][1]["latest_score"], r["partners"][1]["score_change"],
         )
         for r in api
     }  # fmt: skip
-    from_floor = {
-        row[0]: (row[1], row[2], row[3], row[4], row[5], dec(row[8]), dec(row[9]), dec(row[10]), dec(row[11]))
-        for row in rows
-    }
+    from_floor = {row[0]: (*row[1:8], dec(row[8]), dec(row[9]), dec(row[10]), dec(row[11])) for row in rows}
     if from_api != from_floor:
         differing = [pk for pk in from_api if from_api[pk] != from_floor.get(pk)][:3]
         raise SystemExit(f"the floor disagrees with the API, e.g. couples {differing}")
 
 
-def timed(function: Any, runs: int) -> float:
-    samples = []
+def timed(functions: list[Any], runs: int) -> list[float]:
+    """The median time of each function over ``runs``, taken in turns (one run of
+    each, then again), so that a burst of load on a shared machine weighs on
+    the dashboard and on its floor alike."""
+    samples: list[list[float]] = [[] for _ in functions]
     for _ in range(runs):
-        started = clock.perf_counter()
-        function()
-        samples.append(clock.perf_counter() - started)
-    return statistics.median(samples)
+        for function, times in zip(functions, samples, strict=True):
+            started = clock.perf_counter()
+            function()
+            times.append(clock.perf_counter() - started)
+    return [statistics.median(times) for times in samples]
 
 
 # --- Over HTTP -------------------------------------------------------------------------------------
@@ -344,8 +350,8 @@ def main() -> None:
         api, rows = api_figures(counselor, now), floor(counselor, now)
         check_same(api, rows)
         print(f"{len(api)} dashboard rows; the floor's figures equal the API's", flush=True)
-        api_ms = timed(lambda: api_figures(counselor, now), args.runs) * 1000
-        floor_ms = timed(lambda: floor(counselor, now), args.runs) * 1000
+        api_s, floor_s = timed([lambda: api_figures(counselor, now), lambda: floor(counselor, now)], args.runs)
+        api_ms, floor_ms = api_s * 1000, floor_s * 1000
         ratio = api_ms / floor_ms
         print(f"dashboard (selector + serializer) median {api_ms:7.1f} ms over {args.runs} runs")
         print(f"floor (one SQL statement)         median {floor_ms:7.1f} ms over {args.runs} runs")

@@ -23,7 +23,7 @@ from accounts.policy import couples_visible_to
 from exercises.serializers import AssignmentSerializer
 from portal.api import service_errors
 from progress import selectors, services
-from progress.figures import dashboard_figures, progress_figures
+from progress.figures import progress_figures
 from progress.models import Measure
 from progress.serializers import (
     CoupleProgressSerializer,
@@ -31,6 +31,7 @@ from progress.serializers import (
     MeasureAssignSerializer,
     MeasureSerializer,
     MeasureWriteSerializer,
+    dashboard_data,
 )
 
 
@@ -131,4 +132,4 @@ class DashboardView(APIView):
             query=request.query_params.get("q", ""),
             attention_only=request.query_params.get("attention") in ("1", "true"),
         )
-        return ApiResponse(DashboardRowSerializer([dashboard_figures(row) for row in rows], many=True).data)
+        return ApiResponse(dashboard_data(rows))

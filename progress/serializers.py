@@ -3,11 +3,19 @@ render) the same plain figures the pages show (progress.figures)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import datetime, tzinfo
+from decimal import Decimal
+from typing import Any
+
+from django.utils import timezone
 from rest_framework import serializers
 
 from exercises.models import Visibility
+from progress.figures import dashboard_figures
 from progress.models import Measure
 from progress.scoring import ScoringMethod
+from progress.selectors import DashboardRow
 
 
 class MeasureItemSerializer(serializers.Serializer):
@@ -162,3 +170,38 @@ class DashboardRowSerializer(serializers.Serializer):
     days_since_activity = serializers.IntegerField(allow_null=True)
     needs_attention = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
+
+
+_CENTS = Decimal("0.01")
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    """As DecimalField(decimal_places=2) renders it: "3.50"."""
+    return None if value is None else f"{value.quantize(_CENTS):f}"
+
+
+def _datetime(value: datetime | None, zone: tzinfo) -> str | None:
+    """As DateTimeField renders it: ISO 8601 in the current time zone, Z for UTC."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def dashboard_data(rows: Iterable[DashboardRow]) -> list[dict[str, Any]]:
+    """The dashboard exactly as DashboardRowSerializer(rows' figures, many=True).data
+    renders it (that serializer stays the schema), without DRF's field-by-field
+    work on a read-only list of known types (about 4 ms for 200 rows, a third
+    of what the whole dashboard now takes). tests/progress checks that the two
+    render the same JSON."""
+    zone = timezone.get_current_timezone()
+    data = []
+    for row in rows:
+        figures = dashboard_figures(row)
+        figures["next_appointment"] = _datetime(figures["next_appointment"], zone)
+        figures["last_activity"] = _datetime(figures["last_activity"], zone)
+        for partner in figures["partners"]:
+            partner["latest_score"] = _decimal(partner["latest_score"])
+            partner["score_change"] = _decimal(partner["score_change"])
+        data.append(figures)
+    return data

@@ -9,13 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from rest_framework.renderers import JSONRenderer
 
 from accounts.models import Couple
-from exercises.models import Occurrence, Response
+from exercises.models import Occurrence, Response, TemplateKind
 from progress import selectors
 from progress.figures import dashboard_figures, progress_figures
 from progress.models import MeasureScore
+from progress.serializers import DashboardRowSerializer, dashboard_data
 from scheduling.models import Appointment
+from tests.factories import CounselorFactory
 from tests.progress.generate import generate
 
 
@@ -29,7 +32,8 @@ def recompute_dashboard(counselor, now):
     occurrences = list(Occurrence.objects.values("id", "assignment__couple_id", "assignment__status", "due_at",
                                                  "completed_at"))  # fmt: skip
     responses = list(Response.objects.values("occurrence_id", "author_id", "state", "submitted_at", "reviewed_at",
-                                             "occurrence__assignment__couple_id"))  # fmt: skip
+                                             "occurrence__assignment__couple_id",
+                                             "occurrence__assignment__template__kind"))  # fmt: skip
     scores = list(MeasureScore.objects.values("id", "couple_id", "partner_id", "measure_id", "score", "submitted_at"))
     appointments = list(Appointment.objects.values("couple_id", "start", "status"))
     submitted_by = defaultdict(set)
@@ -62,7 +66,12 @@ def recompute_dashboard(counselor, now):
                 for o in mine
                 if o["due_at"] < now and o["completed_at"] is None and o["assignment__status"] == "active"
             ),
-            "waiting": sum(1 for r in submitted if r["reviewed_at"] is None),
+            # A ritual's logs (a practice exercise) are not answers waiting for review.
+            "waiting": sum(
+                1
+                for r in submitted
+                if r["reviewed_at"] is None and r["occurrence__assignment__template__kind"] != TemplateKind.PRACTICE
+            ),
             "last_activity": last,
             "next_appointment": min(upcoming, default=None),
         }
@@ -102,6 +111,13 @@ def test_the_dashboard_equals_a_recomputation_from_the_raw_rows(seed, counselor,
     assert any(v["waiting"] for v in values) and any(v["overdue"] for v in values)
     assert any(p[4] is not None for v in values for p in v["partners"])
     assert any(v["next_appointment"] for v in values) and any(v["due"] for v in values)
+    # ... and has unreviewed ritual logs, which do not count as waiting for review.
+    assert Response.objects.filter(
+        occurrence__assignment__couple__primary_counselor=counselor,
+        occurrence__assignment__template__kind=TemplateKind.PRACTICE,
+        state="submitted",
+        reviewed_at__isnull=True,
+    ).exists()
 
 
 def recompute_weeks(couple, now):
@@ -164,3 +180,37 @@ def test_the_progress_api_gives_the_same_figures_as_the_page(counselor, intimacy
     assert [[str(s["score"]) for s in p["scores"]] for m in api["measures"] for p in m["partners"]] == [
         [str(s["score"]) for s in p["scores"]] for m in page["measures"] for p in m["partners"]
     ]
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_the_dashboard_api_renders_exactly_what_its_serializer_would(zone, counselor, intimacy):
+    """The API skips DRF's field-by-field serializer for speed; the serializer
+    stays the documented shape, and the rendered JSON is byte for byte the same."""
+    now = timezone.now()
+    generate(counselor, 12, now=now, seed=8)
+    rows = selectors.dashboard(counselor, now=now, status="all")
+    with timezone.override(zone):
+        data = dashboard_data(rows)
+        expected = DashboardRowSerializer([dashboard_figures(row) for row in rows], many=True).data
+    assert JSONRenderer().render(data) == JSONRenderer().render(expected)
+    partners = [p for row in data for p in row["partners"]]
+    assert any(p["score_change"] and p["score_change"].startswith("-") for p in partners)
+    assert any(row["next_appointment"] for row in data) and any(row["last_activity"] for row in data)
+
+
+def test_the_dashboard_shows_each_couple_once_whether_primary_or_other_counselor(counselor, other_counselor, intimacy):
+    """Dana's caseload: her own couple, which has two other counselors, and
+    one of Owen's on which she is another counselor; each once, with figures
+    equal to a recomputation (not multiplied by the other counselors)."""
+    third = CounselorFactory()
+    now = timezone.now()
+    (mine,) = generate(counselor, 1, now=now, seed=13)
+    (theirs,) = generate(other_counselor, 1, now=now, seed=14)
+    mine.other_counselors.add(other_counselor, third)
+    theirs.other_counselors.add(counselor, third)
+    rows = selectors.dashboard(counselor, now=now, status="all")
+    assert sorted(row.couple.pk for row in rows) == sorted([mine.pk, theirs.pk])
+    expected = {mine.pk: recompute_dashboard(counselor, now)[mine.pk]}
+    expected[theirs.pk] = recompute_dashboard(other_counselor, now)[theirs.pk]
+    assert {row.couple.pk: shown(row) for row in rows} == expected
+    assert sorted(row.couple.pk for row in selectors.dashboard(third, now=now, status="all")) == sorted(expected)

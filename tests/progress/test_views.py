@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import CoupleStatus
 from exercises.models import Assignment, Occurrence, Response
+from progress import selectors
 from progress.models import MeasureScore
 from tests.factories import ClientFactory, CoupleFactory
 from tests.progress.conftest import ALL_FOURS
@@ -140,3 +141,33 @@ def test_the_session_summary_is_one_printable_page(caseload, counselor, as_user)
     page = response.content.decode()
     assert response.status_code == 200
     assert "1 submission waiting for review" in page and 'class="print-summary"' in page
+
+
+def test_a_ritual_log_is_not_a_submission_waiting_for_review(counselor, couple, as_user):
+    """A ritual (a practice exercise) is followed by its confirmed periods and
+    streaks; its logs never wait for the counselor's review, unlike an answer."""
+    from exercises import services as exercise_services
+    from exercises.models import ExerciseTemplate
+
+    def assign_and_submit(slug, answers):
+        assignment = exercise_services.assignment_create(
+            counselor=counselor, couple=couple, template=ExerciseTemplate.objects.get(slug=slug, owner=None),
+            starts_on=timezone.localdate(), due_on=timezone.localdate() + timedelta(days=1), due_time=time(19, 0),
+        )  # fmt: skip
+        occurrence = Occurrence.objects.get(assignment=assignment)
+        return exercise_services.response_submit(occurrence=occurrence, user=couple.partner_one, answers=answers)
+
+    log = assign_and_submit("rituals-of-connection", {"ritual": "morning_coffee", "happened": True, "minutes": 20})
+    row = selectors.dashboard_row(counselor, couple, now=timezone.now())
+    assert row is not None and log.reviewed_at is None
+    assert row.waiting == 0 and row.reasons == [] and not row.needs_attention
+    assert row.last_activity == log.submitted_at  # logging a ritual is activity all the same
+
+    answer = assign_and_submit(
+        "weekly-check-in", {"high": "A walk.", "low": "Traffic.", "appreciation": "Dinner.", "request": "Call me."}
+    )
+    api = as_user(counselor).get("/api/v1/dashboard/").json()
+    assert [(r["waiting_for_review"], r["reasons"]) for r in api] == [(1, ["1 submission waiting for review"])]
+    exercise_services.response_mark_reviewed(response=answer, counselor=counselor)
+    row = selectors.dashboard_row(counselor, couple, now=timezone.now())
+    assert row is not None and row.waiting == 0 and not row.needs_attention
