@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import CoupleStatus, User
-from exercises.models import AssignmentStatus, Occurrence, Response, ResponseState
+from exercises.models import AssignmentStatus, Occurrence, Response, ResponseState, TemplateKind
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderKind, ReminderState
 
 
@@ -133,12 +133,14 @@ def digest_for(counselor_id: int, *, since: datetime, until: datetime) -> list[d
             ),
         )
     )
+    # As on the dashboard: a ritual's logs (a practice) wait for no review.
     to_review = dict(
         Response.objects.filter(
             occurrence__assignment__couple__primary_counselor_id=counselor_id,
             state=ResponseState.SUBMITTED,
             reviewed_at__isnull=True,
         )
+        .exclude(occurrence__assignment__template__kind=TemplateKind.PRACTICE)
         .values_list("occurrence__assignment__couple_id")
         .annotate(n=Count("pk"))
         .values_list("occurrence__assignment__couple_id", "n")

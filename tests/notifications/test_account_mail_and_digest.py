@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from accounts.tasks import send_rendered_email
 from exercises import services as exercise_services
+from exercises.models import ExerciseTemplate
 from notifications import appointments, services
+from notifications import selectors as notification_selectors
 from notifications.models import InAppNotification, Reminder, ReminderKind
 from tests.notifications.conftest import ANSWERS
 
@@ -81,3 +83,24 @@ def test_the_digest_counts_per_couple_without_answer_content(
     assert f"{couple.display_name}: 1 completed, 1 overdue, 2 waiting for your review" in message.body
     assert "SECRET-ANSWER" not in message.body and "SECRET-ANSWER" not in message.alternatives[0][0]
     assert InAppNotification.objects.filter(reminder=row).exists()
+
+
+def test_the_digest_leaves_ritual_logs_out_of_waiting_for_review(counselor, couple):
+    ritual = exercise_services.assignment_create(
+        counselor=counselor,
+        couple=couple,
+        template=ExerciseTemplate.objects.get(slug="rituals-of-connection", owner=None),
+        starts_on=timezone.localdate(),
+        due_on=timezone.localdate() + timedelta(days=1),
+        due_time=time(19, 0),
+    )
+    exercise_services.response_submit(
+        occurrence=ritual.occurrences.get(),
+        user=couple.partner_one,
+        answers={"ritual": "morning_coffee", "happened": True, "minutes": 20},
+    )
+    now = timezone.now()
+
+    (row,) = notification_selectors.digest_for(counselor.pk, since=now - timedelta(days=7), until=now)
+
+    assert row["to_review"] == 0
