@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import auth, policy, services
+from accounts import auth, services
 from accounts.models import Couple, Invitation, User
 from accounts.serializers import (
     CoupleSerializer,
@@ -21,6 +21,7 @@ from accounts.serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
+from portal import policy
 from portal.api import service_errors
 
 

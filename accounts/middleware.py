@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from accounts import policy
+from portal import policy
 
 # Pages a counselor or admin without 2FA may still reach: their own account
 # pages (to turn 2FA on, log out, change password), static files, the

@@ -23,8 +23,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import policy
 from accounts.models import OPEN_COUPLE_STATUSES, AuditEvent, Couple, CoupleStatus, Invitation, Role, User
+from portal import policy
 
 INVITATION_SALT = "accounts.invitation"
 logger = logging.getLogger(__name__)

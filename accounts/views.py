@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import policy, services
+from accounts import services
 from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
 from accounts.models import CoupleStatus, Invitation, Role
+from portal import policy
 from portal.errors import add_errors_to_form
 
 

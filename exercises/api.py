@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from accounts.models import Role, User
-from accounts.policy import couples_visible_to
 from exercises import selectors, services
 from exercises.models import Assignment, AssignmentStatus, Comment, ExerciseTemplate, Occurrence, Response
 from exercises.serializers import (
@@ -33,6 +32,7 @@ from exercises.serializers import (
     TemplateSerializer,
 )
 from portal.api import service_errors
+from portal.policy import couples_visible_to
 
 
 def _user(request: Request) -> User:

@@ -2,7 +2,7 @@
 
 Each ``*_visible_to`` returns a queryset with what its lists show already
 joined, so a page or endpoint issues the same number of queries for 5 rows
-as for 50. ``responses_visible_to`` is the reveal rules of exercises.policy
+as for 50. ``responses_visible_to`` is the reveal rules of portal.policy
 written as SQL.
 """
 
@@ -27,7 +27,7 @@ from exercises.models import (
     TemplateKind,
     Visibility,
 )
-from exercises.policy import is_high_conflict, partner_may_see
+from portal.policy import is_high_conflict, partner_may_see
 
 # --- Scoping -------------------------------------------------------------------------
 
@@ -84,7 +84,7 @@ def occurrences_visible_to(user: User) -> QuerySet[Occurrence]:
 
 
 def _partner_visible_q(user: User) -> Q:
-    """Responses a client may read: see exercises.policy.can_view_response."""
+    """Responses a client may read: see portal.policy.can_view_response."""
     viewer_submitted = Exists(
         Response.objects.filter(occurrence=OuterRef("occurrence"), author=user, state=ResponseState.SUBMITTED)
     )

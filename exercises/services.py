@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import AuditEvent, Couple, CoupleStatus, Role, User
-from accounts.policy import is_partner_in
 from accounts.services import audit_record
-from exercises import policy, recurrence
+from exercises import recurrence
 from exercises.fields import FieldSpec, clean_answers
 from exercises.models import (
     Assignment,
@@ -39,6 +38,7 @@ from exercises.models import (
     Visibility,
 )
 from notifications import services as reminders
+from portal import policy
 from portal.errors import require
 
 # How far ahead recurring occurrences exist, so that "due this week" and
@@ -380,7 +380,7 @@ def _lock_occurrence_for_answer(occurrence: Occurrence, user: User) -> Occurrenc
     )
     assignment = locked.assignment
     if not policy.can_respond(user, assignment):
-        if user.role == Role.CLIENT and is_partner_in(user, assignment.couple):
+        if user.role == Role.CLIENT and policy.is_partner_in(user, assignment.couple):
             raise ValidationError(f"This exercise is {assignment.get_status_display().lower()}: it takes no answers.")
         raise PermissionDenied("Only the couple's partners answer their exercises.")
     return locked

@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import policy as accounts_policy
 from accounts.models import Couple, Role, User
-from exercises import policy, selectors, services
+from exercises import selectors, services
 from exercises.fields import FieldKind, FieldSpec, answers_from_form, clean_answers
 from exercises.forms import AnswerForm, AssignForm, CommentForm, NoteForm, TemplateEditForm, field_formset
 from exercises.hints import Hint, blame_hints, hints_for_answers
@@ -33,6 +32,7 @@ from exercises.models import (
     TemplateKind,
     Visibility,
 )
+from portal import policy
 from portal.errors import add_errors_to_form, error_dict
 
 
@@ -292,7 +292,7 @@ def response_review(request: HttpRequest, response_id: int) -> HttpResponse:
 
 
 def _managed_couple(user: User, couple_id: Any) -> Couple:
-    couple = accounts_policy.couple_for(user, couple_id)
+    couple = policy.couple_for(user, couple_id)
     if not policy.can_manage_assignments(user, couple):
         raise Http404  # practice admins see the couple, not its exercises
     return couple

@@ -51,7 +51,7 @@ from accounts.models import CoupleStatus, User
 from accounts.services import audit_record, user_update_profile
 from exercises import recurrence
 from exercises.models import Assignment, AssignmentStatus, CoupleExerciseSettings, Occurrence, Response, Visibility
-from notifications import emails, policy, selectors, timing
+from notifications import emails, selectors, timing
 from notifications.conf import Conf, conf
 from notifications.models import (
     InAppNotification,
@@ -61,6 +61,7 @@ from notifications.models import (
     ReminderState,
     occurrence_key,
 )
+from portal import policy
 
 logger = logging.getLogger(__name__)
 

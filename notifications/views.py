@@ -15,9 +15,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import User
-from notifications import appointments, emails, policy, selectors, services
+from notifications import appointments, emails, selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Reminder, ReminderKind
+from portal import policy
 
 
 def notification_list(request: HttpRequest) -> HttpResponse:

@@ -19,9 +19,9 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from accounts.models import Role, User
-from accounts.policy import couples_visible_to
 from exercises.serializers import AssignmentSerializer
 from portal.api import service_errors
+from portal.policy import couples_visible_to
 from progress import selectors, services
 from progress.figures import progress_figures
 from progress.models import Measure

@@ -25,7 +25,6 @@ from django.db.models import BooleanField, Count, Exists, F, Func, Max, OuterRef
 from django.http import Http404
 
 from accounts.models import Couple, CoupleStatus, Role, User
-from accounts.policy import can_see_exercise_content, couple_for
 from exercises import selectors as exercise_selectors
 from exercises.models import (
     Assignment,
@@ -36,7 +35,7 @@ from exercises.models import (
     TemplateKind,
     Visibility,
 )
-from exercises.policy import is_high_conflict
+from portal.policy import can_see_exercise_content, couple_for, is_high_conflict
 from progress.models import Measure, MeasureScore
 from scheduling.models import Appointment, AppointmentStatus
 

@@ -17,6 +17,7 @@ from accounts.models import Couple, Role, User
 from accounts.services import audit_record
 from exercises import services as exercise_services
 from exercises.models import Assignment, Category, CompletionMode, ExerciseTemplate, Occurrence, Response
+from portal import policy
 from progress import scoring
 from progress.models import Measure, MeasureScore, MeasureTemplate
 
@@ -105,10 +106,6 @@ def measure_template(*, measure: Measure, counselor: User) -> ExerciseTemplate:
     return template
 
 
-def can_use_measure(user: User, measure: Measure) -> bool:
-    return bool(user.is_active and user.role == Role.COUNSELOR and measure.owner_id in (None, user.pk))
-
-
 @transaction.atomic
 def measure_assign(
     *,
@@ -124,7 +121,7 @@ def measure_assign(
 ) -> Assignment:
     """Give the measure to a couple, once or on a recurrence (an RRULE, such
     as every two weeks), as an exercise each partner answers on their own."""
-    if not can_use_measure(counselor, measure):
+    if not policy.can_use_measure(counselor, measure):
         raise ValidationError({"measure": "Choose a built-in measure or one of your own."})
     template = measure_template(measure=measure, counselor=counselor)
     assignment = exercise_services.assignment_create(

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from accounts.models import Couple, CoupleStatus, Role, User
-from accounts.policy import couples_visible_to
 from portal.errors import add_errors_to_form, error_dict
+from portal.policy import couples_visible_to
 from progress import charts, selectors, services
 from progress.figures import progress_figures
 from progress.forms import AssignMeasureForm, MeasureForm

@@ -21,12 +21,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import policy as accounts_policy
 from accounts.models import Role, User
 from accounts.serializers import CoupleSerializer, InviteCoupleSerializer
 from accounts.services import PartnerDetails
+from portal import policy
 from portal.api import service_errors
-from scheduling import policy, selectors, services, slots
+from scheduling import selectors, services, slots
 from scheduling.models import Appointment, CounselorProfile, IntakeRequest, Location, Specialty
 from scheduling.serializers import (
     AppointmentCreateSerializer,
@@ -314,7 +314,7 @@ class IntakeRequestViewSet(
                 )
         except DjangoPermissionDenied:
             raise NotFound() from None
-        couple = accounts_policy.couple_for(request.user, couple.pk)  # type: ignore[arg-type]
+        couple = policy.couple_for(request.user, couple.pk)  # type: ignore[arg-type]
         return Response(CoupleSerializer(couple).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,7 +11,7 @@ from django.http import Http404
 from accounts.models import Role, User
 from exercises import selectors as exercise_selectors
 from exercises.models import AssignmentStatus, Occurrence
-from scheduling import policy
+from portal import policy
 from scheduling.models import Appointment, CounselorProfile, Location, OpeningHours, Specialty
 
 

@@ -29,8 +29,9 @@ from django.utils.text import slugify
 from accounts.models import OPEN_COUPLE_STATUSES, Couple, CoupleStatus, Role, User
 from accounts.services import PartnerDetails, audit_record
 from accounts.services import couple_invite as accounts_couple_invite
+from portal import policy
 from portal.errors import require
-from scheduling import policy, recurrence, signals, slots
+from scheduling import recurrence, signals, slots
 from scheduling.models import (
     BLOCKING_STATUSES,
     Appointment,

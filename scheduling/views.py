@@ -22,12 +22,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts import policy as accounts_policy
 from accounts.forms import InviteCoupleForm
 from accounts.models import Couple, CoupleStatus, Role, User
 from accounts.services import PartnerDetails
+from portal import policy
 from portal.errors import add_errors_to_form
-from scheduling import ical, policy, selectors, services, slots
+from scheduling import ical, selectors, services, slots
 from scheduling.forms import (
     BookingForm,
     CounselorProfileForm,
@@ -69,7 +69,7 @@ def _user(request: HttpRequest) -> User:
 
 def _staff_only(request: HttpRequest) -> User:
     user = _user(request)
-    if getattr(user, "role", None) not in accounts_policy.STAFF_ROLES:
+    if getattr(user, "role", None) not in policy.STAFF_ROLES:
         raise Http404
     return user
 
@@ -383,7 +383,7 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
         "upcoming": upcoming,
         "recent": recent,
         "requests": requests,
-        "is_staff": user.role in accounts_policy.STAFF_ROLES,
+        "is_staff": user.role in policy.STAFF_ROLES,
         "may_request": user.role == Role.CLIENT and PracticeSettings.load().clients_may_request,
     }
     return render(request, "scheduling/appointment_list.html", context)
@@ -459,9 +459,7 @@ def appointment_ics(request: HttpRequest, appointment_id: int) -> HttpResponse:
 
 
 def _booking_choices(user: User) -> dict[str, Any]:
-    couples = (
-        accounts_policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).order_by("partner_one__full_name")
-    )
+    couples = policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).order_by("partner_one__full_name")
     clients = User.objects.filter(
         Q(couples_as_partner_one__in=couples) | Q(couples_as_partner_two__in=couples)
     ).distinct()
@@ -579,7 +577,7 @@ def appointment_series(request: HttpRequest) -> HttpResponse:
 
 
 def _client_couple(user: User) -> Couple | None:
-    return accounts_policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).first()
+    return policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).first()
 
 
 def appointment_request(request: HttpRequest) -> HttpResponse:
@@ -664,7 +662,7 @@ def _invite_form(actor: User, intake: IntakeRequest, data: Any = None) -> Invite
     initial = {**services.intake_partner_guess(intake), "primary_counselor": counselor_id}
     return InviteCoupleForm(
         data,
-        counselors=accounts_policy.counselors_assignable_by(actor),
+        counselors=policy.counselors_assignable_by(actor),
         default_time_zone=time_zone,
         initial=initial,
     )

@@ -8,8 +8,8 @@ from django.http import Http404
 from accounts.models import AuditEvent
 from exercises import services
 from exercises.models import CompletionMode, Visibility
-from exercises.policy import can_view_comment, can_view_response
 from exercises.selectors import comments_visible_to, responses_visible_to
+from portal.policy import can_view_comment, can_view_response
 from tests.factories import PracticeAdminFactory
 
 GOOD = {"feeling": "hopeful"}

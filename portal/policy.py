@@ -1,0 +1,311 @@
+"""Who may see and change what: the portal's one permission module. Pages,
+API views and services all ask it, so a rule is written once.
+
+Roles:
+
+- practice admin: locations, counselors, appointments, couples' names and
+  contact details, failed reminders; never the content of clients' answers
+  (minimum necessary);
+- counselor: the couples of their own caseload only;
+- client: their own couple only;
+- superuser: the Django admin.
+
+Anything outside a user's scope is answered with 404, so that a guess at an
+id does not even learn that the object exists.
+
+The reveal rules for a client's answer (exercises):
+
+- its author sees it, draft or submitted; both partners see a joint answer;
+- a counselor of the couple's caseload sees it once it is submitted (a draft
+  is the partner's unsent notes);
+- the other partner sees a submitted answer only if the assignment's
+  visibility is "at once", or "after both" and they have submitted their own
+  answer to the same occurrence; never if it is "counselor only", and never
+  while the couple is marked high-conflict;
+- a practice admin never sees answer content, nor does anyone else.
+
+``exercises.selectors.responses_visible_to`` applies the same rules in SQL;
+tests check that the two agree.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from rest_framework.permissions import BasePermission
+
+from accounts.models import Couple, Role, User
+from exercises.models import (
+    Assignment,
+    AssignmentStatus,
+    Comment,
+    ExerciseTemplate,
+    Occurrence,
+    Response,
+    ResponseState,
+    Visibility,
+)
+
+if TYPE_CHECKING:
+    from progress.models import Measure
+    from scheduling.models import Appointment
+
+STAFF_ROLES = (Role.PRACTICE_ADMIN, Role.COUNSELOR)
+
+
+def _active(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+# --- Couples, contact details, two-factor -------------------------------------------------
+
+
+def couples_visible_to(user: User) -> QuerySet[Couple]:
+    """The couples a user may look at, with what every listing shows loaded."""
+    couples = Couple.objects.select_related("partner_one", "partner_two", "primary_counselor").prefetch_related(
+        "other_counselors"
+    )
+    if not user.is_authenticated or not user.is_active:
+        return couples.none()
+    if user.role == Role.PRACTICE_ADMIN:
+        return couples
+    if user.role == Role.COUNSELOR:
+        return couples.filter(Q(primary_counselor=user) | Q(other_counselors=user)).distinct()
+    if user.role == Role.CLIENT:
+        return couples.filter(Q(partner_one=user) | Q(partner_two=user))
+    return couples.none()
+
+
+def couple_for(user: User, couple_id: Any) -> Couple:
+    """The couple with this id if the user may see it, else 404."""
+    try:
+        return couples_visible_to(user).get(pk=int(couple_id))
+    except (Couple.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such couple.") from None
+
+
+def is_on_caseload(user: User, couple: Couple) -> bool:
+    if user.role != Role.COUNSELOR:
+        return False
+    return couple.primary_counselor_id == user.pk or any(c.pk == user.pk for c in couple.other_counselors.all())
+
+
+def is_partner_in(user: User, couple: Couple) -> bool:
+    return user.pk in (couple.partner_one_id, couple.partner_two_id)
+
+
+def can_see_contact_details(user: User, couple: Couple) -> bool:
+    return user.role == Role.PRACTICE_ADMIN or is_on_caseload(user, couple) or is_partner_in(user, couple)
+
+
+def can_see_exercise_content(user: User, couple: Couple) -> bool:
+    """Answers are clinical content: the caseload's counselors and the couple only."""
+    return is_on_caseload(user, couple) or is_partner_in(user, couple)
+
+
+def can_invite_couples(user: User) -> bool:
+    return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def can_manage_couple(user: User, couple: Couple) -> bool:
+    """Change status, resend invitations."""
+    return user.role == Role.PRACTICE_ADMIN or is_on_caseload(user, couple)
+
+
+def counselors_assignable_by(user: User) -> QuerySet[User]:
+    """Who may be made a couple's primary counselor by this user."""
+    counselors = User.objects.filter(role=Role.COUNSELOR, is_active=True)
+    if user.role == Role.PRACTICE_ADMIN:
+        return counselors
+    if user.role == Role.COUNSELOR:
+        return counselors.filter(pk=user.pk)
+    return counselors.none()
+
+
+def needs_two_factor(user: User) -> bool:
+    """Counselors and admins must turn on two-factor authentication before
+    they see any client data."""
+    return bool(user.is_authenticated and user.role in STAFF_ROLES and not is_mfa_enabled(user))
+
+
+class TwoFactorSatisfied(BasePermission):
+    """DRF's side of needs_two_factor: staff without 2FA get 403 from the API."""
+
+    message = "Turn on two-factor authentication in your account settings before using the portal."
+
+    def has_permission(self, request: HttpRequest, view: Any) -> bool:
+        return not needs_two_factor(request.user)  # type: ignore[arg-type]
+
+
+# --- Exercises and the reveal rules -----------------------------------------------------
+
+
+def is_high_conflict(couple: Couple) -> bool:
+    try:
+        return couple.exercise_settings.high_conflict  # type: ignore[attr-defined]  # reverse one-to-one
+    except ObjectDoesNotExist:
+        return False
+
+
+def can_use_template(user: User, template: ExerciseTemplate) -> bool:
+    """May this user assign the template (a built-in, or their own)?"""
+    if not _active(user) or user.role != Role.COUNSELOR or template.is_archived:
+        return False
+    return template.is_builtin or template.owner_id == user.pk
+
+
+def carries_a_measure(template: ExerciseTemplate) -> bool:
+    """A measure's template: its fields are the measure's items, so it is
+    changed as a measure, never in the exercise library."""
+    return ExerciseTemplate.objects.filter(pk=template.pk, measure_link__isnull=False).exists()
+
+
+def can_edit_template(user: User, template: ExerciseTemplate) -> bool:
+    """Built-ins are edited by copying them; a counselor edits only their own."""
+    return (
+        _active(user)
+        and user.role == Role.COUNSELOR
+        and not template.is_builtin
+        and template.owner_id == user.pk
+        and not carries_a_measure(template)
+    )
+
+
+def can_copy_template(user: User, template: ExerciseTemplate) -> bool:
+    return (
+        _active(user)
+        and user.role == Role.COUNSELOR
+        and (template.is_builtin or template.owner_id == user.pk)
+        and not carries_a_measure(template)
+    )
+
+
+def can_manage_assignments(user: User, couple: Couple) -> bool:
+    """Assign, pause, resume, end, review, comment: the couple's counselors."""
+    return _active(user) and is_on_caseload(user, couple)
+
+
+def can_respond(user: User, assignment: Assignment) -> bool:
+    """May this user write an answer for an occurrence of the assignment now?"""
+    return (
+        _active(user)
+        and user.role == Role.CLIENT
+        and is_partner_in(user, assignment.couple)
+        and assignment.status == AssignmentStatus.ACTIVE
+    )
+
+
+def partner_may_see(*, visibility: str, high_conflict: bool, viewer_has_submitted: bool) -> bool:
+    """May a partner see the other partner's *submitted* answer?"""
+    if high_conflict or visibility == Visibility.COUNSELOR_ONLY:
+        return False
+    if visibility == Visibility.AT_ONCE:
+        return True
+    return visibility == Visibility.AFTER_BOTH and viewer_has_submitted
+
+
+def _has_submitted(user: User, occurrence: Occurrence) -> bool:
+    return Response.objects.filter(occurrence=occurrence, author=user, state=ResponseState.SUBMITTED).exists()
+
+
+def can_view_response(user: User, response: Response, *, viewer_has_submitted: bool | None = None) -> bool:
+    """The reveal rules above. ``viewer_has_submitted`` may be passed when the
+    caller already knows it, to save a query."""
+    if not _active(user):
+        return False
+    assignment = response.occurrence.assignment
+    couple = assignment.couple
+    if user.role == Role.COUNSELOR:
+        return response.state == ResponseState.SUBMITTED and is_on_caseload(user, couple)
+    if user.role != Role.CLIENT or not is_partner_in(user, couple):
+        return False  # practice admins included: never answer content
+    if response.author_id is None or response.author_id == user.pk:
+        return True  # one's own answer, or the couple's joint one
+    if response.state != ResponseState.SUBMITTED:
+        return False
+    if viewer_has_submitted is None:
+        viewer_has_submitted = _has_submitted(user, response.occurrence)
+    return partner_may_see(
+        visibility=assignment.visibility,
+        high_conflict=is_high_conflict(couple),
+        viewer_has_submitted=viewer_has_submitted,
+    )
+
+
+def can_view_comment(user: User, comment: Comment) -> bool:
+    """A comment on an answer is as private as the answer; a comment on an
+    occurrence is for the couple and their counselors."""
+    if not _active(user):
+        return False
+    if comment.response_id is not None and comment.response is not None:
+        return can_view_response(user, comment.response)
+    couple = comment.occurrence.assignment.couple
+    return is_on_caseload(user, couple) or (user.role == Role.CLIENT and is_partner_in(user, couple))
+
+
+# --- Scheduling ------------------------------------------------------------------------------
+
+
+def is_practice_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.PRACTICE_ADMIN)
+
+
+def can_manage_locations(user: User) -> bool:
+    return is_practice_admin(user)
+
+
+def can_manage_schedule_of(user: User, counselor: User) -> bool:
+    """Profile, working hours, time off and booking: admins for everyone, counselors their own."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.role == Role.PRACTICE_ADMIN or (user.role == Role.COUNSELOR and user.pk == counselor.pk)
+
+
+def can_override_hours(user: User) -> bool:
+    return is_practice_admin(user)
+
+
+def can_manage_appointment(user: User, appointment: Appointment) -> bool:
+    """Confirm, decline, reschedule, record the outcome."""
+    return can_manage_schedule_of(user, appointment.counselor)
+
+
+def can_cancel_appointment(user: User, appointment: Appointment) -> bool:
+    """Staff who manage it, and the couple's partners for their own sessions."""
+    if can_manage_appointment(user, appointment):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.role == Role.CLIENT
+        and appointment.couple is not None
+        and is_partner_in(user, appointment.couple)
+    )
+
+
+def counselor_serves_couple(counselor: User, couple: Couple) -> bool:
+    return couple.primary_counselor_id == counselor.pk or couple.other_counselors.filter(pk=counselor.pk).exists()
+
+
+def can_see_staff_note(user: User, appointment: Appointment) -> bool:
+    return bool(user.is_authenticated and user.role in STAFF_ROLES)
+
+
+# --- Reminders -------------------------------------------------------------------------------
+
+
+def can_manage_reminders(user: User) -> bool:
+    """See failed reminders and resend them: practice admins. The list names
+    clients and their addresses, never clinical content."""
+    return bool(user.is_authenticated and user.is_active and (user.role == Role.PRACTICE_ADMIN or user.is_superuser))
+
+
+# --- Progress ------------------------------------------------------------------------------
+
+
+def can_use_measure(user: User, measure: Measure) -> bool:
+    """Assign a measure: a built-in, or one of the counselor's own."""
+    return bool(user.is_active and user.role == Role.COUNSELOR and measure.owner_id in (None, user.pk))
