@@ -30,6 +30,7 @@ def test_an_admin_sees_who_did_what(practice_admin, history, as_user):
         assert text in html
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("who", ["counselor", "partner"])
 def test_counselors_and_clients_get_404(who, request, as_user):
     assert as_user(request.getfixturevalue(who)).get("/audit/").status_code == 404

@@ -37,6 +37,7 @@ def test_a_joint_template_must_be_shared_at_once(make_template):
     assert "visibility" in caught.value.message_dict
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("who", ["partner", "practice_admin"])
 def test_only_counselors_create_templates(who, request):
     user = request.getfixturevalue(who)

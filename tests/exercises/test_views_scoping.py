@@ -58,6 +58,7 @@ def test_outsider_staff_cannot_pause_an_assignment(who, request, occurrence, as_
     assert as_user(request.getfixturevalue(who)).post(url).status_code == 404
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("who", ["partner", "practice_admin"])
 def test_the_library_is_for_counselors(who, request, as_user):
     assert as_user(request.getfixturevalue(who)).get("/exercises/").status_code == 404
