@@ -1,12 +1,11 @@
 """Faults under a real Celery worker: the broker (Redis) down for a while,
-the worker's PostgreSQL sessions killed, two beat processes at once.
+the worker's PostgreSQL sessions killed mid-batch, two beat processes at once.
 
 Redis: these tests start their OWN redis-server on a free port and stop
-that one, never the shared server. PostgreSQL: the server on this machine
-is shared with other test runs, so it is not restarted; a restart is
-simulated by terminating the worker's sessions (pg_terminate_backend on
-those named ``reminder-worker``), which is what a worker sees of a restart:
-its connections die under it."""
+that one, never the shared server. PostgreSQL: killing the worker's sessions
+(pg_terminate_backend on those named ``reminder-worker``) is what a worker
+sees of a crash of its connections; a real restart of a server of the test's
+own is in test_postgres_restart.py."""
 
 from __future__ import annotations
 

@@ -131,10 +131,13 @@ def start_worker(smtp, settings) -> Iterator[Callable[..., subprocess.Popen]]:
     env = process_env(smtp[1].port)
     workers: list[subprocess.Popen] = []
 
-    def start(*, broker: str = BROKER_URL, application_name: str = "") -> subprocess.Popen:
+    def start(*, broker: str = BROKER_URL, application_name: str = "", database_url: str = "") -> subprocess.Popen:
         """``broker``: another Redis (the fault tests' own); ``application_name``:
-        how the worker's PostgreSQL sessions are named in pg_stat_activity."""
+        how the worker's PostgreSQL sessions are named in pg_stat_activity;
+        ``database_url``: another PostgreSQL (the restart test's own)."""
         worker_env = {**env, "CELERY_BROKER_URL": broker}
+        if database_url:
+            worker_env["DATABASE_URL"] = database_url
         if application_name:
             worker_env["DATABASE_URL"] += f"?application_name={application_name}"
         worker = subprocess.Popen(
