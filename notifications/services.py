@@ -31,7 +31,6 @@ import logging
 import smtplib
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -42,7 +41,6 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -597,58 +595,40 @@ def reminders_deliver(*, reminder_ids: Sequence[int], owner: str | None = None) 
     return result
 
 
-def _build(reminder: Reminder) -> EmailMultiAlternatives | Exception:
-    try:
-        return emails.reminder_message(reminder)
-    except Exception as exc:  # a message that can't be built fails alone
-        logger.exception("reminder %s could not be built", reminder.pk)
-        return exc
-
-
 def _send_one_by_one(to_send: list[Reminder], *, owner: str, result: DeliveryResult, c: Conf) -> None:
-    """Send each e-mail and record it before the next one leaves: a worker
-    killed at any moment has at most one message sent and not recorded (sent
-    again, with the same Message-ID, by the task's redelivery). A second
-    thread carries each message to the SMTP server while this one builds the
-    next (the database stays on this thread)."""
+    """Send each e-mail over one connection and record it before the next
+    one leaves: a worker killed at any moment has at most one message sent and
+    not recorded (sent again, with the same Message-ID, by the task's
+    redelivery)."""
     smtp = mail.get_connection()
     opened = False
-
-    def transmit(message: EmailMultiAlternatives) -> None:
-        nonlocal opened
-        if not opened:
-            # Opened here, not by send_messages, which would close a
-            # connection it opened itself after each message.
-            smtp.open()
-            opened = True
-        if not smtp.send_messages([message]):
-            raise smtplib.SMTPServerDisconnected("the connection could not be opened")
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp") as sender:
-        try:
-            built = _build(to_send[0]) if to_send else None
-            for index, reminder in enumerate(to_send):
-                message = built
-                travelling = sender.submit(transmit, message) if isinstance(message, EmailMultiAlternatives) else None
-                built = _build(to_send[index + 1]) if index + 1 < len(to_send) else None
-                try:
-                    if travelling is None:
-                        raise message if isinstance(message, Exception) else RuntimeError("no message was built")
-                    travelling.result()
-                except Exception as exc:
-                    if is_temporary(exc):
-                        _postpone(to_send[index:], owner=owner, error=_describe(exc), result=result, c=c)
-                        break
-                    if _finish(reminder, owner=owner, state=ReminderState.FAILED, error=_describe(exc)):
-                        result.failed.append(reminder.pk)
-                    continue
-                if _finish(reminder, owner=owner, state=ReminderState.SENT, emailed=True):
-                    result.sent.append(reminder.pk)
-        finally:
+    try:
+        for index, reminder in enumerate(to_send):
             try:
-                sender.submit(smtp.close).result()
-            except Exception:  # a broken connection may fail to say QUIT; nothing to do
-                logger.debug("closing the SMTP connection failed", exc_info=True)
+                message = emails.reminder_message(reminder, connection=smtp)
+                if not opened:
+                    # Opened here, not by send_messages, which would close
+                    # a connection it opened itself after each message.
+                    smtp.open()
+                    opened = True
+                if not smtp.send_messages([message]):
+                    raise smtplib.SMTPServerDisconnected("the connection could not be opened")
+            except Exception as exc:
+                if is_temporary(exc):
+                    _postpone(to_send[index:], owner=owner, error=_describe(exc), result=result, c=c)
+                    break
+                if not isinstance(exc, smtplib.SMTPException):
+                    logger.exception("reminder %s could not be built or sent", reminder.pk)
+                if _finish(reminder, owner=owner, state=ReminderState.FAILED, error=_describe(exc)):
+                    result.failed.append(reminder.pk)
+                continue
+            if _finish(reminder, owner=owner, state=ReminderState.SENT, emailed=True):
+                result.sent.append(reminder.pk)
+    finally:
+        try:
+            smtp.close()
+        except Exception:  # a broken connection may fail to say QUIT; nothing to do
+            logger.debug("closing the SMTP connection failed", exc_info=True)
 
 
 @contextmanager
