@@ -262,6 +262,12 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_ACKS_LATE = True
+# Celery's Django fixup would close the database connection before and after
+# every task, so each delivery batch and each minute's sweep paid for a new
+# PostgreSQL session. It now closes them only after this many tasks;
+# portal.celery treats each task like a web request instead (CONN_MAX_AGE,
+# health check after an error).
+CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict = {

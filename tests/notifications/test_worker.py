@@ -290,3 +290,23 @@ def test_a_mail_server_answering_550_fails_them_lists_them_and_they_can_be_resen
     sweep_until_done(ids, timeout=30)
     assert Counter(sink.message_ids) == expected_ids(ids)
     assert InAppNotification.objects.filter(reminder__in=ids).count() == len(ids)  # still once each
+
+
+def test_a_worker_keeps_its_database_connections_across_tasks(smtp, start_worker, counselor, template):
+    """Each batch is a task; a new PostgreSQL session per task would cost
+    more than the batch's e-mails. Two pool processes: at most two sessions."""
+    sink, _ = smtp
+    ids = bulk.due_reminders(couples=50, per_partner=4, counselor=counselor, template=template, now=timezone.now())
+    start_worker(application_name="reused-worker")
+    sessions: set[int] = set()
+
+    def done() -> bool:
+        services.reminders_sweep()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = 'reused-worker'")
+            sessions.update(pid for (pid,) in cursor.fetchall())
+        return sink.count() >= len(ids)
+
+    wait_until(done, timeout=60, what="every reminder to be sent", step=0.1)
+    assert len(ids) // WORKER_TUNING["DELIVERY_BATCH"] >= 8  # enough tasks to tell
+    assert 1 <= len(sessions) <= 2, sessions
