@@ -76,7 +76,11 @@ def appointment_key(appointment_id: int, suffix: str) -> str:
 
 class Reminder(models.Model):
     kind = models.CharField(max_length=32, choices=ReminderKind.choices)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    # No index of its own: the unique (recipient, kind, object_key) leads with
+    # it. Every index costs each of a reminder's three state changes.
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders", db_index=False
+    )
     object_key = models.CharField(max_length=64, help_text="What it is about: occurrence:<id>, week:<yyyy-Www>, …")
     occurrence = models.ForeignKey(
         "exercises.Occurrence", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
@@ -161,7 +165,9 @@ class Reminder(models.Model):
             models.Index(
                 fields=["lease_expires_at", "id"], condition=Q(state="sending"), name="reminder_sending_lease_id"
             ),
-            models.Index(fields=["state", "-updated_at"], name="reminder_state_updated"),
+            # The failed-reminders list, newest first; the other states are
+            # never listed by time, and would pay for it on every change.
+            models.Index(fields=["-updated_at", "-id"], condition=Q(state="failed"), name="reminder_failed_updated"),
         ]
 
     def __str__(self) -> str:
@@ -208,7 +214,10 @@ class NotificationPreference(models.Model):
 class InAppNotification(models.Model):
     """What the bell shows. Its text never carries clinical content."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    # No index of its own: inapp_user_created leads with it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", db_index=False
+    )
     kind = models.CharField(max_length=32, choices=ReminderKind.choices)
     # One per reminder, whatever happens to its e-mail: redelivered tasks and
     # resends find it there and add none.
