@@ -19,11 +19,15 @@ def locations_active() -> QuerySet[Location]:
     return Location.objects.filter(is_active=True).order_by("name")
 
 
-def locations_with_hours() -> QuerySet[Location]:
-    """Active locations with their opening hours loaded (for the public list)."""
-    return locations_active().prefetch_related(
+def _with_hours(locations: QuerySet[Location]) -> QuerySet[Location]:
+    return locations.prefetch_related(
         Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
     )
+
+
+def locations_with_hours() -> QuerySet[Location]:
+    """Active locations with their opening hours loaded (for the public list)."""
+    return _with_hours(locations_active())
 
 
 def locations_visible_to(user: User) -> QuerySet[Location]:
@@ -31,9 +35,7 @@ def locations_visible_to(user: User) -> QuerySet[Location]:
     everyone else: the active ones. Opening hours loaded."""
     if not policy.is_practice_admin(user):
         return locations_with_hours()
-    return Location.objects.prefetch_related(
-        Prefetch("opening_hours", queryset=OpeningHours.objects.order_by("weekday", "opens"))
-    ).order_by("name")
+    return _with_hours(Location.objects.order_by("name"))
 
 
 def appointments_visible_to(user: User) -> QuerySet[Appointment]:

@@ -13,13 +13,10 @@ import contextlib
 import os
 import shutil
 import subprocess
-import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import redis
@@ -32,10 +29,10 @@ from notifications.models import InAppNotification, Reminder, ReminderState
 from portal.celery import app as celery_app
 from tests.notifications import bulk
 from tests.notifications.test_worker import (
-    ROOT,
     expected_ids,
     free_port,
     process_env,
+    running_beats,
     sweep_until_done,
     wait_until,
 )
@@ -189,44 +186,16 @@ def test_two_beat_processes_at_once_still_send_each_reminder_once(smtp, start_wo
     start_worker()
     ids = bulk.due_reminders(couples=75, per_partner=2, counselor=counselor, template=template, now=timezone.now())
     assert len(ids) == 300
-    env = {**process_env(server.port), "DJANGO_SETTINGS_MODULE": "tests.notifications.beat_settings"}
-    beats: list[subprocess.Popen] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            for n in range(2):
-                beats.append(
-                    subprocess.Popen(
-                        [
-                            str(Path(sys.executable).parent / "celery"),
-                            "-A",
-                            "portal",
-                            "beat",
-                            "--loglevel=WARNING",
-                            f"--schedule={tmp}/beat-{n}",
-                            f"--pidfile={tmp}/beat-{n}.pid",
-                        ],
-                        cwd=ROOT,
-                        env=env,
-                        stdout=subprocess.DEVNULL,
-                        stderr=subprocess.DEVNULL,
-                    )
-                )
+    with running_beats(process_env(server.port), count=2) as beats:
 
-            def done() -> bool:
-                return not Reminder.objects.filter(
-                    pk__in=ids, state__in=[ReminderState.PENDING, ReminderState.SENDING]
-                ).exists()
+        def done() -> bool:
+            return not Reminder.objects.filter(
+                pk__in=ids, state__in=[ReminderState.PENDING, ReminderState.SENDING]
+            ).exists()
 
-            wait_until(done, timeout=45, what="the beats' sweeps to send everything", step=0.5)
-            time.sleep(3)  # a few more sweeps from both: nothing more goes
-            assert all(beat.poll() is None for beat in beats)  # both were running all along
-        finally:
-            for beat in beats:
-                beat.terminate()
-                with contextlib.suppress(subprocess.TimeoutExpired):
-                    beat.wait(10)
-                if beat.poll() is None:
-                    beat.kill()
+        wait_until(done, timeout=45, what="the beats' sweeps to send everything", step=0.5)
+        time.sleep(3)  # a few more sweeps from both: nothing more goes
+        assert all(beat.poll() is None for beat in beats)  # both were running all along
     assert all(beat.returncode is not None for beat in beats)
     assert Counter(sink.message_ids) == expected_ids(ids)
     assert InAppNotification.objects.filter(reminder__in=ids).count() == 300

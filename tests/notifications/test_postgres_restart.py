@@ -22,7 +22,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.notifications.test_worker import ROOT, expected_ids, free_port, process_env, wait_until
+from tests.notifications.test_worker import ROOT, expected_ids, free_port, process_env, running_beats, wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 
@@ -116,55 +116,40 @@ def test_the_worker_reconnects_after_a_postgresql_restart_and_goes_on(smtp, star
     run_django(env, "manage.py", "migrate", "--verbosity=0")
     ids = [int(pk) for pk in run_django(env, "-c", SEED % 150).strip().split(",")]
     worker = start_worker(database_url=own_postgres.url)
-    with tempfile.TemporaryDirectory() as tmp:
-        beat = subprocess.Popen(
-            [str(Path(sys.executable).parent / "celery"), "-A", "portal", "beat", "--loglevel=WARNING",
-             f"--schedule={tmp}/beat", f"--pidfile={tmp}/beat.pid"],
-            cwd=ROOT,
-            env={**env, "DJANGO_SETTINGS_MODULE": "tests.notifications.beat_settings"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            wait_until(lambda: sink.count() >= 30, timeout=60, what="the first messages")
-            own_postgres.restart()  # under the running worker, mid-delivery
-            at_restart = sink.count()
-            assert at_restart < len(ids), "everything went before the restart; make the test bigger"
+    with running_beats(env):
+        wait_until(lambda: sink.count() >= 30, timeout=60, what="the first messages")
+        own_postgres.restart()  # under the running worker, mid-delivery
+        at_restart = sink.count()
+        assert at_restart < len(ids), "everything went before the restart; make the test bigger"
 
-            def settled(wanted: list[int]) -> bool:
-                listed = ",".join(map(str, wanted))
-                with contextlib.suppress(psycopg.OperationalError):  # the server may still be starting
-                    return (
-                        own_postgres.count(
-                            "SELECT count(*) FROM notifications_reminder"
-                            f" WHERE id IN ({listed}) AND state IN ('pending', 'sending')"
-                        )
-                        == 0
+        def settled(wanted: list[int]) -> bool:
+            listed = ",".join(map(str, wanted))
+            with contextlib.suppress(psycopg.OperationalError):  # the server may still be starting
+                return (
+                    own_postgres.count(
+                        "SELECT count(*) FROM notifications_reminder"
+                        f" WHERE id IN ({listed}) AND state IN ('pending', 'sending')"
                     )
-                return False
+                    == 0
+                )
+            return False
 
-            wait_until(lambda: settled(ids), timeout=90, what="every reminder to be sent after the restart", step=1)
-            counts = Counter(sink.message_ids)
-            assert set(counts) == set(expected_ids(ids))  # 0 missing
-            twice = [mid for mid, n in counts.items() if n > 1]
-            # Only what was in flight when the sessions died: one per pool process.
-            assert len(twice) <= 2 and all(counts[mid] == 2 for mid in twice)
-            listed = ",".join(map(str, ids))
-            in_app = own_postgres.count(
-                f"SELECT count(*) FROM notifications_inappnotification WHERE reminder_id IN ({listed})"
-            )
-            assert in_app == len(ids)  # exactly once
+        wait_until(lambda: settled(ids), timeout=90, what="every reminder to be sent after the restart", step=1)
+        counts = Counter(sink.message_ids)
+        assert set(counts) == set(expected_ids(ids))  # 0 missing
+        twice = [mid for mid, n in counts.items() if n > 1]
+        # Only what was in flight when the sessions died: one per pool process.
+        assert len(twice) <= 2 and all(counts[mid] == 2 for mid in twice)
+        listed = ",".join(map(str, ids))
+        in_app = own_postgres.count(
+            f"SELECT count(*) FROM notifications_inappnotification WHERE reminder_id IN ({listed})"
+        )
+        assert in_app == len(ids)  # exactly once
 
-            # The same worker, never restarted, goes on with new work.
-            assert worker.poll() is None
-            more = [int(pk) for pk in run_django(env, "-c", SEED % 5).strip().split(",")]
-            wait_until(lambda: settled(more), timeout=60, what="new reminders after the restart", step=1)
-            assert Counter(m for m in sink.message_ids if m in expected_ids(more)) == expected_ids(more)
-            assert worker.poll() is None
-            print(f"\nrestarted after {at_restart} messages; {len(twice)} delivered twice (same Message-ID)")
-        finally:
-            beat.terminate()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                beat.wait(10)
-            if beat.poll() is None:
-                beat.kill()
+        # The same worker, never restarted, goes on with new work.
+        assert worker.poll() is None
+        more = [int(pk) for pk in run_django(env, "-c", SEED % 5).strip().split(",")]
+        wait_until(lambda: settled(more), timeout=60, what="new reminders after the restart", step=1)
+        assert Counter(m for m in sink.message_ids if m in expected_ids(more)) == expected_ids(more)
+        assert worker.poll() is None
+        print(f"\nrestarted after {at_restart} messages; {len(twice)} delivered twice (same Message-ID)")

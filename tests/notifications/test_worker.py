@@ -15,6 +15,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -169,6 +170,41 @@ def start_worker(smtp, settings) -> Iterator[Callable[..., subprocess.Popen]]:
         for worker in workers:
             kill(worker)
         celery_app.conf.task_always_eager = True
+
+
+@contextlib.contextmanager
+def running_beats(env: dict[str, str], count: int = 1) -> Iterator[list[subprocess.Popen]]:
+    """``count`` celery beat processes sweeping every second
+    (beat_settings), with ``env``; stopped, whatever happens, on the way out."""
+    beats: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for n in range(count):
+                beats.append(
+                    subprocess.Popen(
+                        [
+                            str(Path(sys.executable).parent / "celery"),
+                            "-A",
+                            "portal",
+                            "beat",
+                            "--loglevel=WARNING",
+                            f"--schedule={tmp}/beat-{n}",
+                            f"--pidfile={tmp}/beat-{n}.pid",
+                        ],
+                        cwd=ROOT,
+                        env={**env, "DJANGO_SETTINGS_MODULE": "tests.notifications.beat_settings"},
+                        stdout=subprocess.DEVNULL,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+            yield beats
+        finally:
+            for beat in beats:
+                beat.terminate()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    beat.wait(10)
+                if beat.poll() is None:
+                    beat.kill()
 
 
 def kill(worker: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
