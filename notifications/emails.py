@@ -28,7 +28,9 @@ WHEN_FORMAT = "l, F j \\a\\t g:i A"
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
     """Signed (user, kind): the link unsubscribes that user from that kind of
     e-mail only. No expiry: a link in an old e-mail must still work."""
-    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+    # Not compressed: so short a payload never shrinks, and zlib costs each
+    # e-mail. Links from before still work (loads reads both forms).
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_claims(token: str) -> tuple[int, str] | None:
@@ -62,6 +64,15 @@ def message_id(reminder: Reminder) -> str:
 
 
 def _portal_path(reminder: Reminder) -> str:
+    """Where the reminder's link leads. Kept on the reminder, like its
+    wording: delivery needs it twice (in-app notification, e-mail)."""
+    path: str | None = reminder.__dict__.get("_portal_path")
+    if path is None:
+        path = reminder.__dict__["_portal_path"] = _find_portal_path(reminder)
+    return path
+
+
+def _find_portal_path(reminder: Reminder) -> str:
     if reminder.appointment_id is not None:
         return reverse("appointment_detail", args=[reminder.appointment_id])
     if reminder.kind == ReminderKind.INTAKE_REQUESTED:
