@@ -467,13 +467,17 @@ def response_submit(
 def response_mark_reviewed(*, response: Response, counselor: User, now: datetime | None = None) -> Response:
     locked = (
         Response.objects.select_for_update(of=("self",))
-        .select_related("occurrence__assignment__couple")
+        .select_related("occurrence__assignment__couple", "occurrence__assignment__template")
         .get(pk=response.pk)
     )
     require(
         policy.can_manage_assignments(counselor, locked.occurrence.assignment.couple),
         "This answer is not on your caseload.",
     )
+    if locked.occurrence.assignment.template.kind == TemplateKind.PRACTICE:
+        # A ritual is followed through its periods and streaks; a reviewed
+        # log would also lock the partner out of correcting it.
+        raise ValidationError("A ritual's logs are followed through its streak, not reviewed one by one.")
     if not locked.is_submitted:
         raise ValidationError("Only a submitted answer can be marked reviewed.")
     if locked.is_reviewed:

@@ -244,6 +244,8 @@ def _counselor_review(
         "couple": couple,
         "responses": _shown(responses, occurrence.assignment.fields, with_versions=True),
         "pending": pending,
+        # A ritual's logs are followed through its streak (see the service).
+        "reviewable": occurrence.assignment.template.kind != TemplateKind.PRACTICE,
         "comments": selectors.comments_visible_to(user)
         .filter(occurrence=occurrence)
         .select_related("response__author"),
@@ -283,7 +285,11 @@ def response_review(request: HttpRequest, response_id: int) -> HttpResponse:
     user = _user(request)
     _counselor_only(user)
     response = _get_or_404(selectors.responses_visible_to(user), response_id)
-    services.response_mark_reviewed(response=response, counselor=user)
+    try:
+        services.response_mark_reviewed(response=response, counselor=user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _counselor_review(request, _occurrence_for(user, response.occurrence_id), status=400)
     messages.success(request, "Marked as reviewed.")
     return redirect("occurrence_detail", occurrence_id=response.occurrence_id)
 

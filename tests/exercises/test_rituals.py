@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from django.core.exceptions import ValidationError
+
 from accounts.models import AuditEvent
 from exercises import selectors, services
 from exercises.models import Visibility
@@ -142,3 +144,40 @@ def test_a_high_conflict_couple_sees_no_shared_ritual_log(daily_ritual, partner,
 def test_a_one_off_exercise_page_has_no_ritual_log(builtin, assign, occurrence_of, partner, as_user):
     occurrence = occurrence_of(assign(builtin("i-statements")))
     assert "Ritual log" not in as_user(partner).get(f"/exercises/occurrences/{occurrence.pk}/").content.decode()
+
+
+# --- A ritual's logs are followed through the streak, not reviewed one by one ----------
+
+
+def test_a_ritual_log_cannot_be_marked_reviewed(daily_ritual, partner, counselor):
+    first = periods(daily_ritual())[0]
+    log(first, partner, True)
+    with pytest.raises(ValidationError, match="streak"):
+        services.response_mark_reviewed(response=first.responses.get(), counselor=counselor)
+    assert first.responses.get().reviewed_at is None
+
+
+def test_the_review_page_offers_no_mark_reviewed_on_a_ritual_log(daily_ritual, partner, counselor, as_user):
+    first = periods(daily_ritual())[0]
+    log(first, partner, True)
+    page = as_user(counselor).get(f"/exercises/occurrences/{first.pk}/").content.decode()
+    assert partner.full_name in page  # the log is shown...
+    assert "Mark reviewed" not in page  # ...without the button
+
+
+def test_posting_a_review_of_a_ritual_log_is_a_400_that_says_why(daily_ritual, partner, counselor, as_user):
+    first = periods(daily_ritual())[0]
+    log(first, partner, True)
+    response = as_user(counselor).post(f"/exercises/responses/{first.responses.get().pk}/review/")
+    assert response.status_code == 400
+    assert "not reviewed one by one" in response.content.decode()
+
+
+def test_the_api_refuses_to_review_a_ritual_log_with_a_400(daily_ritual, partner, counselor, as_user):
+    first = periods(daily_ritual())[0]
+    log(first, partner, True)
+    answer = first.responses.get()
+    url = f"/api/v1/occurrences/{first.pk}/responses/{answer.pk}/review/"
+    response = as_user(counselor).post(url, {}, content_type="application/json")
+    assert response.status_code == 400
+    assert "streak" in response.content.decode()
