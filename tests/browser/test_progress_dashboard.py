@@ -29,7 +29,7 @@ def caseload(counselor):
     return generate(counselor, 12, now=timezone.now(), seed=21)
 
 
-@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("width", [375, 900, 1280])
 def test_the_dashboard_and_a_progress_page_render_with_the_chart(
     width, open_page, live_server, counselor, caseload, screenshots_dir
 ):
@@ -52,6 +52,10 @@ def test_the_dashboard_and_a_progress_page_render_with_the_chart(
     assert page.get_by_role("img", name="Emotional intimacy check: each partner's scores over time").count() == 1
     assert page.locator("table caption", has_text="The figures in the chart").count() == 1
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the progress page scrolls sideways"
+    sideways = page.evaluate(
+        "[...document.querySelectorAll('.chart-table')].map(box => box.scrollWidth - box.clientWidth)"
+    )
+    assert sideways and max(sideways) <= 0, f"a figures table scrolls sideways in its box by {max(sideways)} px"
     page.screenshot(path=str(screenshots_dir / f"progress-couple-{width}.png"), full_page=True)
     page.locator("#completion-heading").scroll_into_view_if_needed()
     chart.scroll_into_view_if_needed()
