@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-
 from django.core.exceptions import ValidationError
 
 from accounts.models import AuditEvent
