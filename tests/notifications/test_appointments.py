@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import appointments, emails, services
@@ -254,3 +255,21 @@ def test_unsubscribing_from_appointment_reminders_keeps_them_in_the_portal_only(
     assert sam.email not in {m.to[0] for m in mail.outbox}
     assert InAppNotification.objects.filter(user=sam, kind=REMINDER).count() == 2
     assert emails.unsubscribe_claims(emails.unsubscribe_token(user_id=sam.pk, kind=REMINDER)) == (sam.pk, REMINDER)
+
+
+def test_delivering_appointment_reminders_costs_one_query_per_email_over_a_fixed_eleven(book, tuesday):
+    def claimed_reminders_of(*clocks: str) -> list[int]:
+        booked = [book(tuesday, clock) for clock in clocks]
+        due = Reminder.objects.filter(appointment__in=booked, kind=REMINDER, state=ReminderState.PENDING)
+        ids = list(due.values_list("pk", flat=True))
+        due.update(state=ReminderState.SENDING, lease_expires_at=timezone.now() + timedelta(minutes=10))
+        return ids
+
+    def queries_beyond_one_per_email(ids: list[int]) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            result = services.reminders_deliver(reminder_ids=ids)
+        assert len(result.sent) == len(ids)
+        return len(queries) - len(ids)
+
+    assert queries_beyond_one_per_email(claimed_reminders_of("10:00")) == 11  # 4 e-mails: 2 partners, 24 h and 2 h
+    assert queries_beyond_one_per_email(claimed_reminders_of("12:00", "14:00", "16:00")) == 11  # 12 e-mails

@@ -11,12 +11,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exercises import services as exercise_services
 from notifications import emails, services, tasks
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderKind, ReminderState
-from tests.notifications import backends
+from tests.notifications import backends, bulk
 from tests.notifications.conftest import ANSWERS
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +207,28 @@ def test_the_soft_time_limit_postpones_the_rest_instead_of_failing_it(
     reminder = make_reminder(live_occurrence, partner)
     scripted.script = [SoftTimeLimitExceeded()]
     assert services.reminders_deliver(reminder_ids=claimed(reminder), owner="t").retry == [reminder.pk]
+
+
+# --- Queries: a fixed number per batch, and one per e-mail (its record) ----------------
+
+
+def queries_beyond_one_per_email(ids: list[int]) -> int:
+    """Deliver the claimed reminders; returns the queries it took, less one per e-mail."""
+    with CaptureQueriesContext(connection) as queries:
+        result = services.reminders_deliver(reminder_ids=ids)
+    assert len(result.sent) == len(ids)
+    return len(queries) - len(ids)
+
+
+def test_delivering_exercise_reminders_costs_one_query_per_email_over_a_fixed_twelve(counselor, template):
+    def batch_of(couples: int) -> list[int]:
+        ids = bulk.due_reminders(
+            couples=couples, per_partner=2, counselor=counselor, template=template, now=timezone.now()
+        )
+        return claimed(*Reminder.objects.filter(pk__in=ids))
+
+    # Lease, read, settle in one transaction (savepoints included), and the
+    # synchronous_commit switch; a field the e-mail reads but the selector
+    # does not load would add one per e-mail.
+    assert queries_beyond_one_per_email(batch_of(1)) == 12  # 4 e-mails
+    assert queries_beyond_one_per_email(batch_of(6)) == 12  # 24 e-mails
