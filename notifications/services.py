@@ -42,6 +42,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.db.backends.utils import CursorWrapper
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
@@ -492,18 +493,29 @@ def _outcome(state: str, *, error: str = "", emailed: bool = False) -> dict[str,
     }
 
 
-def _finish(reminder: Reminder, *, owner: str, state: str, error: str = "", emailed: bool = False) -> bool:
+def _finish(
+    reminder: Reminder,
+    *,
+    owner: str,
+    state: str,
+    error: str = "",
+    emailed: bool = False,
+    cursor: CursorWrapper | None = None,
+) -> bool:
     """Record the outcome of one e-mail if this task still holds the reminder:
     one conditional UPDATE, which is what makes a redelivered task harmless.
     Its in-app notification exists already (see reminders_deliver). Written
     in SQL because it runs once per e-mail, where the ORM's compiling it
-    cost more than the database's running it."""
+    cost more than the database's running it; a batch passes the one
+    ``cursor`` it records with."""
+    if cursor is None:
+        with connection.cursor() as own:
+            return _finish(reminder, owner=owner, state=state, error=error, emailed=emailed, cursor=own)
     outcome = _outcome(state, error=error, emailed=emailed)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            FINISH_SQL, [*(outcome[column] for column in FINISH_COLUMNS), reminder.pk, ReminderState.SENDING, owner]
-        )
-        return cursor.rowcount == 1
+    cursor.execute(
+        FINISH_SQL, [*(outcome[column] for column in FINISH_COLUMNS), reminder.pk, ReminderState.SENDING, owner]
+    )
+    return cursor.rowcount == 1
 
 
 def _finish_many(
@@ -602,6 +614,7 @@ def _send_one_by_one(to_send: list[Reminder], *, owner: str, result: DeliveryRes
     redelivery)."""
     smtp = mail.get_connection()
     opened = False
+    records = connection.cursor()
     try:
         for index, reminder in enumerate(to_send):
             try:
@@ -619,12 +632,13 @@ def _send_one_by_one(to_send: list[Reminder], *, owner: str, result: DeliveryRes
                     break
                 if not isinstance(exc, smtplib.SMTPException):
                     logger.exception("reminder %s could not be built or sent", reminder.pk)
-                if _finish(reminder, owner=owner, state=ReminderState.FAILED, error=_describe(exc)):
+                if _finish(reminder, owner=owner, state=ReminderState.FAILED, error=_describe(exc), cursor=records):
                     result.failed.append(reminder.pk)
                 continue
-            if _finish(reminder, owner=owner, state=ReminderState.SENT, emailed=True):
+            if _finish(reminder, owner=owner, state=ReminderState.SENT, emailed=True, cursor=records):
                 result.sent.append(reminder.pk)
     finally:
+        records.close()
         try:
             smtp.close()
         except Exception:  # a broken connection may fail to say QUIT; nothing to do
