@@ -111,3 +111,17 @@ def sweep(django_capture_on_commit_callbacks):
             return services.reminders_sweep(**kwargs)
 
     return run
+
+
+def queries_beyond_one_per_email(ids: list[int]) -> int:
+    """Deliver the claimed reminders ``ids`` (all must be sent); returns the
+    queries it took, less one per e-mail (its record)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications import services
+
+    with CaptureQueriesContext(connection) as queries:
+        result = services.reminders_deliver(reminder_ids=ids)
+    assert len(result.sent) == len(ids)
+    return len(queries) - len(ids)

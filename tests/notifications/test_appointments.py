@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from notifications import appointments, emails, services
 from notifications.models import InAppNotification, Reminder, ReminderKind, ReminderSettings, ReminderState
 from scheduling import services as scheduling
 from scheduling.models import Appointment, AppointmentKind
+from tests.notifications.conftest import queries_beyond_one_per_email
 from tests.scheduling.conftest import LA, at
 
 pytestmark = pytest.mark.django_db
@@ -264,12 +264,6 @@ def test_delivering_appointment_reminders_costs_one_query_per_email_over_a_fixed
         ids = list(due.values_list("pk", flat=True))
         due.update(state=ReminderState.SENDING, lease_expires_at=timezone.now() + timedelta(minutes=10))
         return ids
-
-    def queries_beyond_one_per_email(ids: list[int]) -> int:
-        with CaptureQueriesContext(connection) as queries:
-            result = services.reminders_deliver(reminder_ids=ids)
-        assert len(result.sent) == len(ids)
-        return len(queries) - len(ids)
 
     assert queries_beyond_one_per_email(claimed_reminders_of("10:00")) == 11  # 4 e-mails: 2 partners, 24 h and 2 h
     assert queries_beyond_one_per_email(claimed_reminders_of("12:00", "14:00", "16:00")) == 11  # 12 e-mails

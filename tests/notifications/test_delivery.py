@@ -11,15 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from exercises import services as exercise_services
 from notifications import emails, services, tasks
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderKind, ReminderState
 from tests.notifications import backends, bulk
-from tests.notifications.conftest import ANSWERS
+from tests.notifications.conftest import ANSWERS, queries_beyond_one_per_email
 
 pytestmark = pytest.mark.django_db
 
@@ -210,14 +208,6 @@ def test_the_soft_time_limit_postpones_the_rest_instead_of_failing_it(
 
 
 # --- Queries: a fixed number per batch, and one per e-mail (its record) ----------------
-
-
-def queries_beyond_one_per_email(ids: list[int]) -> int:
-    """Deliver the claimed reminders; returns the queries it took, less one per e-mail."""
-    with CaptureQueriesContext(connection) as queries:
-        result = services.reminders_deliver(reminder_ids=ids)
-    assert len(result.sent) == len(ids)
-    return len(queries) - len(ids)
 
 
 def test_delivering_exercise_reminders_costs_one_query_per_email_over_a_fixed_twelve(counselor, template):
