@@ -192,6 +192,8 @@ SPECTACULAR_SETTINGS = {
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = PRACTICE_TIME_ZONE
+# The portal is written in English and has no translations; the translation
+# machinery only cost time on every date and template lookup.
 USE_I18N = False
 USE_TZ = True
 
