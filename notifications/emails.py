@@ -6,8 +6,9 @@ it is due, and links to the portal, where the reader logs in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,7 @@ from notifications.models import APPOINTMENT_KINDS, Reminder, ReminderKind
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 WHEN_FORMAT = "l, F j \\a\\t g:i A"
+T = TypeVar("T")
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
@@ -63,13 +65,17 @@ def message_id(reminder: Reminder) -> str:
     return f"<reminder.{reminder.pk}.{reminder.kind}@{domain}>"
 
 
+def _kept_on(reminder: Reminder, name: str, compute: Callable[[Reminder], T]) -> T:
+    """``compute(reminder)``, worked out once and kept on the reminder:
+    delivery needs a reminder's wording and link twice (in-app, e-mail)."""
+    if name not in reminder.__dict__:
+        reminder.__dict__[name] = compute(reminder)
+    return reminder.__dict__[name]
+
+
 def _portal_path(reminder: Reminder) -> str:
-    """Where the reminder's link leads. Kept on the reminder, like its
-    wording: delivery needs it twice (in-app notification, e-mail)."""
-    path: str | None = reminder.__dict__.get("_portal_path")
-    if path is None:
-        path = reminder.__dict__["_portal_path"] = _find_portal_path(reminder)
-    return path
+    """Where the reminder's link leads."""
+    return _kept_on(reminder, "_portal_path", _find_portal_path)
 
 
 def _find_portal_path(reminder: Reminder) -> str:
@@ -98,12 +104,8 @@ def _when(reminder: Reminder, tz: ZoneInfo) -> str:
 
 def wording(reminder: Reminder) -> Wording:
     """Subject and one line, in the recipient's time zone. The exercise's
-    title is named (it is what was assigned, not what anyone answered).
-    Kept on the reminder: delivery needs it twice (in-app line, e-mail)."""
-    words: Wording | None = reminder.__dict__.get("_wording")
-    if words is None:
-        words = reminder.__dict__["_wording"] = _wording(reminder)
-    return words
+    title is named (it is what was assigned, not what anyone answered)."""
+    return _kept_on(reminder, "_wording", _wording)
 
 
 def _wording(reminder: Reminder) -> Wording:
