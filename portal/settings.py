@@ -105,6 +105,14 @@ else:
     # short ones: on the dashboard's statement it added 30-40 ms when the
     # planner's estimate crossed jit_above_cost.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Django binds parameters into the SQL text, so its own statements are
+    # never prepared whatever this says. Cursors that bind on the server do
+    # prepare after this many runs: the UPDATE recording each reminder
+    # e-mail (notifications.services). A pooler in between must support
+    # protocol-level prepared statements (PgBouncer does since 1.21);
+    # "off" turns it off, for a pooler that cannot.
+    prepare_after = env.str("DB_PREPARE_THRESHOLD", default="5")
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None if prepare_after == "off" else int(prepare_after)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process (Redis in production), so that a TOTP

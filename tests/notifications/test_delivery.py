@@ -222,3 +222,17 @@ def test_delivering_exercise_reminders_costs_one_query_per_email_over_a_fixed_tw
     # does not load would add one per e-mail.
     assert queries_beyond_one_per_email(batch_of(1)) == 12  # 4 e-mails
     assert queries_beyond_one_per_email(batch_of(6)) == 12  # 24 e-mails
+
+
+def test_each_emails_record_runs_as_a_statement_prepared_once(counselor, template):
+    from django.db import connection
+
+    ids = bulk.due_reminders(couples=3, per_partner=2, counselor=counselor, template=template, now=timezone.now())
+    result = services.reminders_deliver(reminder_ids=claimed(*Reminder.objects.filter(pk__in=ids)))
+    assert len(result.sent) == 12
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement = %s",
+            [services.FINISH_SQL.replace("%s", "$%d") % tuple(range(1, 11))],
+        )
+        assert cursor.fetchone() == (1,)
