@@ -135,6 +135,12 @@ def test_unsubscribe_needs_no_login_and_get_only_asks(partner):
     assert not NotificationPreference.objects.filter(user=partner).exists()  # a GET changes nothing
 
 
+def test_the_unsubscribe_link_is_the_path_its_route_gives_for_the_token(partner, settings):
+    url = emails.unsubscribe_url(user_id=partner.pk, kind=ReminderKind.WEEKLY_DIGEST)
+    token = emails.unsubscribe_token(user_id=partner.pk, kind=ReminderKind.WEEKLY_DIGEST)
+    assert url == settings.PORTAL_BASE_URL + reverse("notifications:unsubscribe", args=[token])
+
+
 def test_one_click_unsubscribe_is_a_post_without_csrf_or_login(partner, live_occurrence, make_reminder):
     pending = make_reminder(live_occurrence, partner)
     path = emails.unsubscribe_url(user_id=partner.pk, kind=ReminderKind.EXERCISE_OVERDUE).replace(
