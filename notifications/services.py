@@ -10,8 +10,9 @@ The life of a reminder:
   database); the unique (recipient, kind, object_key) makes it idempotent.
 - The sweep claims due rows in batches, each one UPDATE whose subquery
   locks them with SELECT ... FOR UPDATE SKIP LOCKED, marks them sending
-  with a short *dispatch lease* (or cancelled, if stale), and hands their ids to delivery
-  tasks only in transaction.on_commit: never sends from inside it.
+  with a short *dispatch lease* (or cancelled, if stale), and hands their
+  ids to delivery tasks only in transaction.on_commit: never sends from
+  inside it.
 - A delivery task *takes* the rows (conditional UPDATE: still sending, and
   free or its own or lapsed), settles in one transaction what needs no
   e-mail (moot, out of attempts, e-mail turned off) and creates the in-app
