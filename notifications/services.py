@@ -544,7 +544,7 @@ def _finish(
     cost more than the database's running it; a batch passes the one
     ``cursor`` it records with."""
     if cursor is None:
-        with connection.cursor() as own:
+        with _records_cursor() as own:
             return _finish(reminder, owner=owner, state=state, error=error, emailed=emailed, cursor=own)
     outcome = _outcome(state, error=error, emailed=emailed)
     cursor.execute(
