@@ -132,7 +132,7 @@ def setup_django(url: str) -> None:
     os.environ["DEBUG"] = "false"  # no query log: time what production runs
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("CACHE_URL", "locmemcache://bench")
     sys.path.insert(0, str(ROOT))
     import django
@@ -238,7 +238,7 @@ class Constant(APIView):
         return Response({"ok": True})
 
 
-urlpatterns = [path("bench/constant/", Constant.as_view()), path("", include("portal.urls"))]
+urlpatterns = [path("bench/constant/", Constant.as_view()), path("", include("config.urls"))]
 '''
 
 
@@ -316,7 +316,7 @@ def serve_and_load(url: str, token: str, args: argparse.Namespace) -> None:
         command = [
             str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind", f"127.0.0.1:{port}",
             "--chdir", str(ROOT), "--log-level", "warning",
-            "--env", "DJANGO_SETTINGS_MODULE=portal.settings",
+            "--env", "DJANGO_SETTINGS_MODULE=config.settings",
             "bench_dashboard_server:application",
         ]  # fmt: skip
         server = subprocess.Popen(command, env=env)  # our own gunicorn, fixed arguments

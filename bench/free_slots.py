@@ -61,7 +61,7 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
 
 def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("CACHE_URL", "locmemcache://bench")
     sys.path.insert(0, str(ROOT))
     import django

@@ -100,7 +100,7 @@ def main() -> None:
     redis_port, smtp_port = free_port(), free_port()
     broker = f"redis://127.0.0.1:{redis_port}/0"
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DATABASE_URL=f"{PG}/{DB_NAME}",
         CELERY_BROKER_URL=broker,
         EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}",
@@ -180,7 +180,7 @@ def run(args: argparse.Namespace, children: list[subprocess.Popen]) -> None:
     from notifications import emails, selectors, services
     from notifications.models import InAppNotification, Reminder, ReminderState
     from portal import mail
-    from portal.celery import app as celery_app
+    from config.celery import app as celery_app
     from tests.notifications import bulk
 
     started = time.monotonic()
@@ -276,7 +276,7 @@ def run(args: argparse.Namespace, children: list[subprocess.Popen]) -> None:
         return time.perf_counter() - began
 
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker", "--concurrency=2", "--loglevel=WARNING",
+        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "--concurrency=2", "--loglevel=WARNING",
          "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname=bench@%h"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

@@ -1,4 +1,4 @@
-"""Exercise history for the demo practice (called by portal.demo).
+"""Exercise history for the demo practice (called by config.demo).
 
 Each active demo couple gets a few built-ins, once and recurring, with about
 four weeks behind them: answers written, some reviewed with a comment, a

@@ -1,6 +1,6 @@
 """The demo practice's schedule: profiles, hours, a few sessions and requests.
 
-Called by portal.demo.demo_practice_load. Idempotent: whatever already
+Called by config.demo.demo_practice_load. Idempotent: whatever already
 exists (a profile, a counselor's hours, a couple's sessions, the intake
 request) is left alone, so a second run changes nothing.
 """
@@ -42,7 +42,7 @@ class DemoProfile:
     hours: tuple[tuple[str, int, str, str], ...]
 
 
-# In the order of portal.demo.COUNSELORS; the bios are invented.
+# In the order of config.demo.COUNSELORS; the bios are invented.
 PROFILES = [
     DemoProfile(
         "MA, LMHCA",

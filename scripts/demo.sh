@@ -50,7 +50,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 log "Starting the Celery worker with beat (log: var/log/celery.log)"
-.venv/bin/celery -A portal worker -B --loglevel=INFO >>var/log/celery.log 2>&1 </dev/null &
+.venv/bin/celery -A config worker -B --loglevel=INFO >>var/log/celery.log 2>&1 </dev/null &
 worker_pid=$!
 
 log "Starting the web server on port $PORT"

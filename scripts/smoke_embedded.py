@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # Every variable portal/settings.py reads (env.str("NAME", ...), env.db("NAME", ...), ...):
 # none may leak into the smoke test.
 SETTINGS_VARIABLES = set(
-    re.findall(r'env\.[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', (ROOT / "portal" / "settings.py").read_text())
+    re.findall(r'env\.[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', (ROOT / "config" / "settings.py").read_text())
 )
 # What running the portal may add beside manage.py (all gitignored).
 RUNTIME_FILES = {"db.sqlite3", "db.sqlite3-journal", "var", "staticfiles", "__pycache__"}
@@ -90,7 +90,7 @@ class Smoke:
         self.dir = workdir
         drop = SETTINGS_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
         self.env = {k: v for k, v in os.environ.items() if k not in drop}
-        self.env.update(DJANGO_SETTINGS_MODULE="portal.settings", PYTHONUNBUFFERED="1")
+        self.env.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONUNBUFFERED="1")
         self.processes: list[subprocess.Popen] = []
         self.logs: dict[str, Path] = {}
         self.copied: set[str] = set()
@@ -162,7 +162,7 @@ class Smoke:
         say(f"runserver serves the login form: ok ({time.monotonic() - t0:.1f} s)")
 
         worker = self.start(
-            "celery", "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO", "--concurrency=1",
+            "celery", "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
             "--hostname=smoke@%h",
         )  # fmt: skip
         worker_log = self.logs["celery"]
@@ -173,7 +173,7 @@ class Smoke:
         # Sent from another process, as the web server would.
         sent = self.run(
             "manage.py", "shell", "-c",
-            "from portal.celery import ping; print('TASK-ID', ping.apply_async().id)",
+            "from config.celery import ping; print('TASK-ID', ping.apply_async().id)",
         )  # fmt: skip
         match = re.search(r"TASK-ID (\S+)", sent)
         if not match:

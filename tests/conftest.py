@@ -5,7 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.factories import (
     DEFAULT_PASSWORD,
     ClientFactory,

@@ -26,7 +26,7 @@ from django.utils import timezone
 from exercises.models import Assignment
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.notifications import bulk
 from tests.notifications.test_worker import (
     expected_ids,

@@ -136,7 +136,7 @@ def test_a_broker_that_is_down_loses_nothing(sweep, live_occurrence, partner, ma
 def test_beat_runs_the_sweep_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["notifications-sweep"]
     assert entry == {"task": "notifications.sweep", "schedule": 60}
-    from portal.celery import app
+    from config.celery import app
 
     assert "notifications.sweep" in app.tasks and "notifications.deliver_reminders" in app.tasks
 

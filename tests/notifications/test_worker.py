@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
-from portal.celery import app as celery_app
+from config.celery import app as celery_app
 from tests.notifications import bulk
 from tests.notifications.worker_settings import NOTIFICATIONS as WORKER_TUNING
 
@@ -125,7 +125,7 @@ def process_env(smtp_port: int) -> dict[str, str]:
 
 @pytest.fixture
 def start_worker(smtp, settings) -> Iterator[Callable[..., subprocess.Popen]]:
-    """start_worker() -> a running `celery -A portal worker` (2 processes)."""
+    """start_worker() -> a running `celery -A config worker` (2 processes)."""
     settings.NOTIFICATIONS = WORKER_TUNING  # the sweep here and the worker agree on leases
     redis.Redis.from_url(BROKER_URL).flushdb()  # this test's own database (see the brief)
     celery_app.conf.task_always_eager = False
@@ -145,7 +145,7 @@ def start_worker(smtp, settings) -> Iterator[Callable[..., subprocess.Popen]]:
             [
                 str(Path(sys.executable).parent / "celery"),
                 "-A",
-                "portal",
+                "config",
                 "worker",
                 "--concurrency=2",
                 "--loglevel=WARNING",
@@ -185,7 +185,7 @@ def running_beats(env: dict[str, str], count: int = 1) -> Iterator[list[subproce
                         [
                             str(Path(sys.executable).parent / "celery"),
                             "-A",
-                            "portal",
+                            "config",
                             "beat",
                             "--loglevel=WARNING",
                             f"--schedule={tmp}/beat-{n}",

@@ -4,7 +4,7 @@ DATABASE_URL, CELERY_BROKER_URL and EMAIL_URL come from the environment."""
 
 from datetime import timedelta
 
-from portal.settings import *  # noqa: F403
+from config.settings import *  # noqa: F403
 
 # Shared with the test process (it runs the sweep): see test_worker.WORKER_TUNING.
 NOTIFICATIONS = {

@@ -4,7 +4,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from accounts.models import Couple, Role, User
-from portal import demo
+from config import demo
 from scheduling.models import Location, LocationKind
 
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def settings_variables() -> set[str]:
     """The environment variables portal/settings.py reads: env.str("NAME", ...), env.db("NAME", ...), ..."""
-    found = re.findall(r'env\.[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', (ROOT / "portal" / "settings.py").read_text())
+    found = re.findall(r'env\.[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', (ROOT / "config" / "settings.py").read_text())
     assert "DATABASE_URL" in found and "SECRET_KEY" in found
     return set(found)
 
@@ -22,7 +22,7 @@ def test_check_deploy_passes_with_no_warning():
     # (DJANGO_ALLOW_ASYNC_UNSAFE is set while the browser tests run: not a deployment setting.)
     env = {k: v for k, v in os.environ.items() if k not in settings_variables() | {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="portal.settings",
+        DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),  # 80 characters, many unique: what the check asks for
         ALLOWED_HOSTS="portal.example.org",

@@ -3,7 +3,7 @@ from typing import Any
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from portal import demo
+from config import demo
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from rest_framework.routers import DefaultRouter
 
 from accounts import api as accounts_api
 from accounts import views as accounts_views
-from portal import views as portal_views
+from config import views as portal_views
 
 # The admin's own login form checks only a password; send it through
 # allauth's, which asks for the TOTP code of users who have 2FA on.

@@ -71,9 +71,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
-ASGI_APPLICATION = "portal.asgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
 
 TEMPLATES = [
     {
@@ -275,7 +275,7 @@ CELERY_TASK_ACKS_LATE = True
 # Celery's Django fixup would close the database connection before and after
 # every task, so each delivery batch and each minute's sweep paid for a new
 # PostgreSQL session. It now closes them only after this many tasks;
-# portal.celery treats each task like a web request instead (CONN_MAX_AGE,
+# config.celery treats each task like a web request instead (CONN_MAX_AGE,
 # health check after an error).
 CELERY_DB_REUSE_MAX = 1000
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from portal import demo
+from config import demo
 
 
 class Command(BaseCommand):
