@@ -176,11 +176,11 @@ def run(args: argparse.Namespace, children: list[subprocess.Popen]) -> None:
     from django.utils import timezone
 
     from accounts.models import Role, User
+    from config.celery import app as celery_app
     from exercises.models import ExerciseTemplate
     from notifications import emails, selectors, services
     from notifications.models import InAppNotification, Reminder, ReminderState
     from portal import mail
-    from config.celery import app as celery_app
     from tests.notifications import bulk
 
     started = time.monotonic()

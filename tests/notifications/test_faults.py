@@ -23,10 +23,10 @@ import redis
 from django.db import connection
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from exercises.models import Assignment
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
-from config.celery import app as celery_app
 from tests.notifications import bulk
 from tests.notifications.test_worker import (
     expected_ids,

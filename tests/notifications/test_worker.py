@@ -29,9 +29,9 @@ from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
-from config.celery import app as celery_app
 from tests.notifications import bulk
 from tests.notifications.worker_settings import NOTIFICATIONS as WORKER_TUNING
 
