@@ -22,7 +22,6 @@ from accounts.serializers import (
     TokenSerializer,
 )
 from portal import policy
-from portal.api import service_errors
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -39,8 +38,7 @@ class MeView(generics.RetrieveUpdateAPIView):
             "time_zone": serializer.validated_data.get("time_zone", user.time_zone),
             "phone": serializer.validated_data.get("phone", user.phone),
         }
-        with service_errors():
-            services.user_update_profile(user=user, **data)
+        services.user_update_profile(user=user, **data)
 
 
 class CoupleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -61,8 +59,7 @@ class CoupleViewSet(viewsets.ReadOnlyModelViewSet):
             raise NotFound()
         serializer = CoupleStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.couple_set_status(couple=couple, status=serializer.validated_data["status"], actor=request.user)  # type: ignore[arg-type]
+        services.couple_set_status(couple=couple, status=serializer.validated_data["status"], actor=request.user)  # type: ignore[arg-type]
         return Response(CoupleSerializer(couple).data)
 
 
@@ -85,14 +82,13 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         serializer = InviteCoupleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with service_errors():
-            couple = services.couple_invite(
-                invited_by=request.user,  # type: ignore[arg-type]
-                partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
-                partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
-                primary_counselor=data.get("primary_counselor"),
-                time_zone=data.get("time_zone"),
-            )
+        couple = services.couple_invite(
+            invited_by=request.user,  # type: ignore[arg-type]
+            partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
+            partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+            primary_counselor=data.get("primary_counselor"),
+            time_zone=data.get("time_zone"),
+        )
         couple = policy.couple_for(request.user, couple.pk)  # type: ignore[arg-type]
         return Response(CoupleSerializer(couple).data, status=status.HTTP_201_CREATED)
 
@@ -103,8 +99,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         couple = policy.couple_for(request.user, invitation.couple_id)  # type: ignore[arg-type]
         if not policy.can_manage_couple(request.user, couple):  # type: ignore[arg-type]
             raise NotFound()
-        with service_errors():
-            services.invitation_resend(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        services.invitation_resend(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
         return Response(InvitationSerializer(invitation).data)
 
 

@@ -206,11 +206,75 @@ class Invitation(models.Model):
         return self.accepted_at is not None
 
 
+class AuditAction(models.TextChoices):
+    """Every action an audit row can record: the one list, so a typo is a
+    type error and the audit page's filter names them all."""
+
+    # Accounts and couples
+    COUPLE_CREATED = "couple.created", "Couple created"
+    COUPLE_STATUS_CHANGED = "couple.status_changed", "Couple status changed"
+    COUPLE_HIGH_CONFLICT_SET = "couple.high_conflict_set", "High-conflict setting changed"
+    INVITATION_CREATED = "invitation.created", "Invitation created"
+    INVITATION_RESENT = "invitation.resent", "Invitation resent"
+    INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+    USER_PROFILE_UPDATED = "user.profile_updated", "Profile updated"
+    # Exercises
+    EXERCISE_TEMPLATE_CREATED = "exercise_template.created", "Exercise template created"
+    EXERCISE_TEMPLATE_UPDATED = "exercise_template.updated", "Exercise template updated"
+    EXERCISE_TEMPLATE_COPIED = "exercise_template.copied", "Exercise template copied"
+    ASSIGNMENT_CREATED = "assignment.created", "Exercise assigned"
+    ASSIGNMENT_ACTIVE = "assignment.active", "Assignment resumed"
+    ASSIGNMENT_PAUSED = "assignment.paused", "Assignment paused"
+    ASSIGNMENT_ENDED = "assignment.ended", "Assignment ended"
+    ASSIGNMENT_NOTE_UPDATED = "assignment.note_updated", "Assignment note updated"
+    RESPONSE_SUBMITTED = "response.submitted", "Answer submitted"
+    RESPONSE_EDITED = "response.edited", "Answer edited"
+    RESPONSE_REVIEWED = "response.reviewed", "Answer reviewed"
+    RESPONSE_VIEWED = "response.viewed", "Answer read"
+    RITUAL_SUMMARY_VIEWED = "ritual.summary_viewed", "Ritual summary read"
+    EXERCISE_COMMENT_ADDED = "exercise_comment.added", "Comment added"
+    # Progress
+    MEASURE_CREATED = "measure.created", "Measure created"
+    MEASURE_ASSIGNED = "measure.assigned", "Measure assigned"
+    MEASURE_SCORES_VIEWED = "measure_scores.viewed", "Measure scores read"
+    # Scheduling
+    LOCATION_CREATED = "location.created", "Location created"
+    LOCATION_UPDATED = "location.updated", "Location updated"
+    LOCATION_HOURS_SET = "location.hours_set", "Opening hours set"
+    LOCATION_DEACTIVATED = "location.deactivated", "Location deactivated"
+    LOCATION_ACTIVATED = "location.activated", "Location activated"
+    COUNSELOR_PROFILE_SAVED = "counselor_profile.saved", "Counselor profile saved"
+    WORKING_HOURS_SET = "working_hours.set", "Working hours set"
+    TIME_OFF_ADDED = "time_off.added", "Time off added"
+    TIME_OFF_REMOVED = "time_off.removed", "Time off removed"
+    APPOINTMENT_BOOKED = "appointment.booked", "Appointment booked"
+    APPOINTMENT_REQUESTED = "appointment.requested", "Appointment requested"
+    APPOINTMENT_CONFIRMED = "appointment.confirmed", "Appointment confirmed"
+    APPOINTMENT_DECLINED = "appointment.declined", "Appointment declined"
+    APPOINTMENT_RESCHEDULED = "appointment.rescheduled", "Appointment rescheduled"
+    APPOINTMENT_CANCELLED = "appointment.cancelled", "Appointment cancelled"
+    APPOINTMENT_COMPLETED = "appointment.completed", "Appointment completed"
+    APPOINTMENT_NO_SHOW = "appointment.no_show", "Appointment marked no-show"
+    APPOINTMENT_HOURS_OVERRIDDEN = "appointment.hours_overridden", "Booked outside working hours"
+    APPOINTMENT_TELEHEALTH_REMOVED = "appointment.telehealth_removed", "Video link removed"
+    APPOINTMENT_CLIENT_CONFIRMED = "appointment.client_confirmed", "Attendance confirmed by the client"
+    APPOINTMENT_SERIES_BOOKED = "appointment_series.booked", "Appointment series booked"
+    INTAKE_REQUEST_CREATED = "intake_request.created", "Request from a new client"
+    INTAKE_REQUEST_COUPLE_INVITED = "intake_request.couple_invited", "New clients invited"
+    CALENDAR_FEED_ENABLED = "calendar_feed.enabled", "Calendar feed turned on"
+    CALENDAR_FEED_REGENERATED = "calendar_feed.regenerated", "Calendar feed link replaced"
+    CALENDAR_FEED_REVOKED = "calendar_feed.revoked", "Calendar feed turned off"
+    # Reminders
+    REMINDER_RESENT = "reminder.resent", "Reminder resent"
+    NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification settings changed"
+    NOTIFICATION_PREFERENCES_UNSUBSCRIBED = "notification_preferences.unsubscribed", "Unsubscribed from an e-mail"
+
+
 class AuditEvent(models.Model):
     """Who changed what sensitive data, when. Written by the service functions."""
 
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    action = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, choices=AuditAction.choices)
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64)
     details = models.JSONField(default=dict, blank=True)

@@ -23,14 +23,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OPEN_COUPLE_STATUSES, AuditEvent, Couple, CoupleStatus, Invitation, Role, User
+from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, AuditEvent, Couple, CoupleStatus, Invitation, Role, User
 from portal import policy
 
 INVITATION_SALT = "accounts.invitation"
 logger = logging.getLogger(__name__)
 
 
-def audit_record(*, actor: User | None, action: str, target: Any, **details: Any) -> AuditEvent:
+def audit_record(*, actor: User | None, action: AuditAction, target: Any, **details: Any) -> AuditEvent:
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -120,10 +120,10 @@ def couple_invite(
     )
     couple.full_clean()
     couple.save()
-    audit_record(actor=invited_by, action="couple.created", target=couple, counselor=primary_counselor.pk)
+    audit_record(actor=invited_by, action=AuditAction.COUPLE_CREATED, target=couple, counselor=primary_counselor.pk)
     for user in couple.partners:
         invitation = Invitation.objects.create(couple=couple, user=user, invited_by=invited_by)
-        audit_record(actor=invited_by, action="invitation.created", target=invitation, email=user.email)
+        audit_record(actor=invited_by, action=AuditAction.INVITATION_CREATED, target=invitation, email=user.email)
         _queue_invitation_email(invitation)
     return couple
 
@@ -149,7 +149,7 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     if invitation.is_accepted:
         raise ValidationError("This partner has already accepted the invitation.")
-    audit_record(actor=actor, action="invitation.resent", target=invitation)
+    audit_record(actor=actor, action=AuditAction.INVITATION_RESENT, target=invitation)
     _queue_invitation_email(invitation)
     return invitation
 
@@ -207,7 +207,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation.accepted_at = timezone.now()
     invitation.key = Invitation._meta.get_field("key").get_default()
     invitation.save(update_fields=["accepted_at", "key"])
-    audit_record(actor=user, action="invitation.accepted", target=invitation)
+    audit_record(actor=user, action=AuditAction.INVITATION_ACCEPTED, target=invitation)
     return user
 
 
@@ -251,7 +251,7 @@ def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
                 raise ValidationError({"status": f"{partner.full_name} already belongs to another active couple."})
     couple.status = status
     couple.save(update_fields=["status"])
-    audit_record(actor=actor, action="couple.status_changed", target=couple, previous=previous, status=status)
+    audit_record(actor=actor, action=AuditAction.COUPLE_STATUS_CHANGED, target=couple, previous=previous, status=status)
     return couple
 
 
@@ -261,7 +261,7 @@ def user_update_profile(*, user: User, full_name: str, time_zone: str, phone: st
     user.phone = phone.strip()
     user.full_clean(exclude=["password"])
     user.save(update_fields=["full_name", "time_zone", "phone"])
-    audit_record(actor=user, action="user.profile_updated", target=user)
+    audit_record(actor=user, action=AuditAction.USER_PROFILE_UPDATED, target=user)
     return user
 
 

@@ -31,7 +31,6 @@ from exercises.serializers import (
     ResponseWriteSerializer,
     TemplateSerializer,
 )
-from portal.api import service_errors
 from portal.policy import couples_visible_to
 
 
@@ -70,16 +69,14 @@ class TemplateViewSet(
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("is_archived", None)  # a new template is offered at once
-        with service_errors():
-            template = services.template_create(owner=user, **data)
+        template = services.template_create(owner=user, **data)
         return ApiResponse(self.get_serializer(template).data, status=status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         template = self.get_object()
         serializer = self.get_serializer(template, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            template = services.template_update(template=template, actor=_user(request), **serializer.validated_data)
+        template = services.template_update(template=template, actor=_user(request), **serializer.validated_data)
         return ApiResponse(self.get_serializer(template).data)
 
 
@@ -116,24 +113,21 @@ class AssignmentViewSet(
         template = selectors.templates_visible_to(user).filter(pk=data.pop("template")).first()
         if template is None:
             raise ValidationError({"template": ["Choose a built-in exercise or one of your own."]})
-        with service_errors():
-            assignment = services.assignment_create(counselor=user, couple=couple, template=template, **data)
+        assignment = services.assignment_create(counselor=user, couple=couple, template=template, **data)
         return ApiResponse(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         assignment = self.get_object()
         serializer = AssignmentNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            assignment = services.assignment_update_note(
-                assignment=assignment, counselor=_user(request), note=serializer.validated_data["note"]
-            )
+        assignment = services.assignment_update_note(
+            assignment=assignment, counselor=_user(request), note=serializer.validated_data["note"]
+        )
         return ApiResponse(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     def _change(self, change: Any) -> ApiResponse:
         assignment = self.get_object()
-        with service_errors():
-            change(assignment=assignment, counselor=_user(self.request))
+        change(assignment=assignment, counselor=_user(self.request))
         return ApiResponse(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(request=None, responses=AssignmentSerializer)
@@ -252,8 +246,7 @@ class ResponseViewSet(viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         answers = serializer.validated_data["answers"]
         save = services.response_submit if serializer.validated_data["submit"] else services.response_save_draft
-        with service_errors():
-            response = save(occurrence=occurrence, user=user, answers=answers)
+        response = save(occurrence=occurrence, user=user, answers=answers)
         return ApiResponse(ResponseSerializer(response).data)
 
     @extend_schema(request=None, responses=ResponseSerializer)
@@ -263,8 +256,7 @@ class ResponseViewSet(viewsets.GenericViewSet):
         response = self.get_object()
         if user.role != Role.COUNSELOR:
             raise NotFound()  # a partner sees their own answer but has no review to give
-        with service_errors():
-            response = services.response_mark_reviewed(response=response, counselor=user)
+        response = services.response_mark_reviewed(response=response, counselor=user)
         return ApiResponse(ResponseSerializer(response).data)
 
 
@@ -297,11 +289,10 @@ class CommentViewSet(viewsets.GenericViewSet):
             response = answers.filter(pk=serializer.validated_data["response"]).first()
             if response is None:
                 raise ValidationError({"response": ["No such submitted answer to this occurrence."]})
-        with service_errors():
-            comment = services.comment_add(
-                counselor=user,
-                body=serializer.validated_data["body"],
-                occurrence=None if response else occurrence,
-                response=response,
-            )
+        comment = services.comment_add(
+            counselor=user,
+            body=serializer.validated_data["body"],
+            occurrence=None if response else occurrence,
+            response=response,
+        )
         return ApiResponse(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)

@@ -1,6 +1,6 @@
 """API shapes for exercises. Input serializers check only types and shapes:
 the rules (field specs, answers, schedules) are the services', whose
-ValidationError becomes a 400 naming the field (portal.api.service_errors)."""
+ValidationError becomes a 400 naming the field (portal.api.exception_handler)."""
 
 from __future__ import annotations
 

@@ -18,9 +18,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import AuditEvent, Couple, CoupleStatus, Role, User
+from accounts.models import AuditAction, AuditEvent, Couple, CoupleStatus, Role, User
 from accounts.services import audit_record
-from exercises import recurrence
+from exercises import recurrence, signals
 from exercises.fields import FieldSpec, clean_answers
 from exercises.models import (
     Assignment,
@@ -37,7 +37,6 @@ from exercises.models import (
     TemplateKind,
     Visibility,
 )
-from notifications import services as reminders
 from portal import policy
 from portal.errors import require
 
@@ -100,7 +99,7 @@ def template_create(
         kind=kind,
     )
     _save_template(template)
-    audit_record(actor=owner, action="exercise_template.created", target=template)
+    audit_record(actor=owner, action=AuditAction.EXERCISE_TEMPLATE_CREATED, target=template)
     return template
 
 
@@ -146,7 +145,7 @@ def _template_change(template: ExerciseTemplate, *, actor: User, changes: dict[s
     for name, value in changes.items():
         setattr(template, name, value.strip() if name in ("title", "summary", "instructions") else value)
     _save_template(template)
-    audit_record(actor=actor, action="exercise_template.updated", target=template, changed=sorted(changes))
+    audit_record(actor=actor, action=AuditAction.EXERCISE_TEMPLATE_UPDATED, target=template, changed=sorted(changes))
     return template
 
 
@@ -170,7 +169,7 @@ def template_copy(*, template: ExerciseTemplate, counselor: User) -> ExerciseTem
         kind=template.kind,
     )
     _save_template(copy)
-    audit_record(actor=counselor, action="exercise_template.copied", target=copy, copied_from=template.pk)
+    audit_record(actor=counselor, action=AuditAction.EXERCISE_TEMPLATE_COPIED, target=copy, copied_from=template.pk)
     return copy
 
 
@@ -248,7 +247,7 @@ def assignment_create(
     assignment.full_clean()
     assignment.save()
     occurrences_generate(assignment=assignment, until=now + OCCURRENCE_WINDOW)
-    audit_record(actor=counselor, action="assignment.created", target=assignment, couple=couple.pk)
+    audit_record(actor=counselor, action=AuditAction.ASSIGNMENT_CREATED, target=assignment, couple=couple.pk)
     return assignment
 
 
@@ -287,8 +286,8 @@ def _set_status(
         occurrences_generate(assignment=locked, until=now + OCCURRENCE_WINDOW)
     else:
         _drop_future_unstarted(locked, now)
-    reminders.reminders_on_assignment_status_changed(assignment=locked, now=now)
-    audit_record(actor=counselor, action=f"assignment.{status}", target=locked, previous=previous)
+    signals.assignment_status_changed.send(sender=Assignment, assignment=locked, now=now)
+    audit_record(actor=counselor, action=AuditAction(f"assignment.{status}"), target=locked, previous=previous)
     return locked
 
 
@@ -324,7 +323,7 @@ def assignment_update_note(*, assignment: Assignment, counselor: User, note: str
     locked.note = note.strip()
     locked.full_clean(exclude=["template", "couple", "assigned_by"])
     locked.save(update_fields=["note", "updated_at"])
-    audit_record(actor=counselor, action="assignment.note_updated", target=locked)
+    audit_record(actor=counselor, action=AuditAction.ASSIGNMENT_NOTE_UPDATED, target=locked)
     return locked
 
 
@@ -438,7 +437,7 @@ def response_submit(
     response = _existing_response(locked, user) or _new_response(locked, user)
     if response.is_reviewed:
         raise ValidationError("Your counselor has already reviewed this answer, so it can no longer be changed.")
-    action = "response.submitted"
+    action = AuditAction.RESPONSE_SUBMITTED
     if response.is_submitted:
         if cleaned == response.answers:
             return response  # a repeated click: nothing to version
@@ -451,14 +450,14 @@ def response_submit(
             submitted_by=response.last_edited_by,
         )
         response.version += 1
-        action = "response.edited"
+        action = AuditAction.RESPONSE_EDITED
     response.answers = cleaned
     response.state = ResponseState.SUBMITTED
     response.submitted_at = now
     response.last_edited_by = user
     response.save()
     _mark_complete_if_done(locked, now)
-    reminders.reminders_on_response_submitted(occurrence=locked, response=response, now=now)
+    signals.response_submitted.send(sender=Response, occurrence=locked, response=response, now=now)
     audit_record(actor=user, action=action, target=response, version=response.version)
     return response
 
@@ -485,7 +484,7 @@ def response_mark_reviewed(*, response: Response, counselor: User, now: datetime
     locked.reviewed_at = now or timezone.now()
     locked.reviewed_by = counselor
     locked.save(update_fields=["reviewed_at", "reviewed_by", "updated_at"])
-    audit_record(actor=counselor, action="response.reviewed", target=locked)
+    audit_record(actor=counselor, action=AuditAction.RESPONSE_REVIEWED, target=locked)
     return locked
 
 
@@ -514,7 +513,7 @@ def comment_add(
         raise ValidationError({"body": "Write a comment."})
     comment.full_clean()
     comment.save()
-    audit_record(actor=counselor, action="exercise_comment.added", target=comment, occurrence=occurrence.pk)
+    audit_record(actor=counselor, action=AuditAction.EXERCISE_COMMENT_ADDED, target=comment, occurrence=occurrence.pk)
     return comment
 
 
@@ -525,7 +524,9 @@ def couple_set_high_conflict(*, couple: Couple, counselor: User, high_conflict: 
     settings_row, _ = CoupleExerciseSettings.objects.update_or_create(
         couple=couple, defaults={"high_conflict": high_conflict, "updated_by": counselor}
     )
-    audit_record(actor=counselor, action="couple.high_conflict_set", target=couple, high_conflict=high_conflict)
+    audit_record(
+        actor=counselor, action=AuditAction.COUPLE_HIGH_CONFLICT_SET, target=couple, high_conflict=high_conflict
+    )
     # Readers of couple.exercise_settings in this request must see the change.
     couple.exercise_settings = settings_row  # type: ignore[attr-defined]
     return settings_row
@@ -557,7 +558,7 @@ def responses_record_access(*, viewer: User, responses: Iterable[Response], with
     events = [
         AuditEvent(
             actor=viewer,
-            action="response.viewed",
+            action=AuditAction.RESPONSE_VIEWED,
             target_type=Response._meta.label_lower,
             target_id=str(response.pk),
             details=_access_details(response, with_versions),
@@ -578,7 +579,7 @@ def rituals_record_access(*, viewer: User, assignments: Iterable[Assignment]) ->
     events = [
         AuditEvent(
             actor=viewer,
-            action="ritual.summary_viewed",
+            action=AuditAction.RITUAL_SUMMARY_VIEWED,
             target_type=Assignment._meta.label_lower,
             target_id=str(assignment.pk),
             details={"couple": assignment.couple_id},

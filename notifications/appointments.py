@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import AuditAction, Role, User
 from accounts.services import audit_record
 from notifications import selectors, timing
 from notifications.models import Reminder, ReminderKind, ReminderSettings, ReminderState, appointment_key
@@ -257,7 +257,7 @@ def attendance_confirm(*, token: str) -> Appointment:
     appointment, user = attendance_from_token(token)
     now = timezone.now()
     if Appointment.objects.filter(pk=appointment.pk, client_confirmed_at__isnull=True).update(client_confirmed_at=now):
-        audit_record(actor=None, action="appointment.client_confirmed", target=appointment, by=user.pk)
+        audit_record(actor=None, action=AuditAction.APPOINTMENT_CLIENT_CONFIRMED, target=appointment, by=user.pk)
         appointment.client_confirmed_at = now
     return appointment
 

@@ -6,4 +6,19 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders and notifications"
 
     def ready(self) -> None:
-        from notifications import receivers  # noqa: F401  (connects the receivers)
+        from exercises import signals as exercise_signals
+        from notifications import receivers
+        from scheduling import signals as scheduling_signals
+
+        exercise_signals.response_submitted.connect(
+            receivers.response_submitted, dispatch_uid="notifications.response_submitted"
+        )
+        exercise_signals.assignment_status_changed.connect(
+            receivers.assignment_status_changed, dispatch_uid="notifications.assignment_status_changed"
+        )
+        scheduling_signals.appointment_changed.connect(
+            receivers.appointment_changed, dispatch_uid="notifications.appointment_changed"
+        )
+        scheduling_signals.intake_requested.connect(
+            receivers.intake_requested, dispatch_uid="notifications.intake_requested"
+        )

@@ -1,35 +1,41 @@
-"""Hooks into scheduling, connected in NotificationsConfig.ready().
+"""How reminders react to the other apps; connected in NotificationsConfig.ready().
 
-- post_save of AppointmentChange: scheduling records one for every change,
-  inside the transaction that makes it (after saving the appointment), so
-  planning, re-planning and cancelling reminders commit or roll back with
-  the change itself.
+- exercises.signals.response_submitted and assignment_status_changed, sent
+  inside the exercise's transaction: cancel the reminders an answer makes
+  moot, re-plan after a pause or a resumption.
+- scheduling.signals.appointment_changed, sent inside the change's
+  transaction: plan, re-plan or cancel the appointment's reminders and
+  notices, so they commit or roll back with the change itself.
 - scheduling.signals.intake_requested (after commit): tell the front desk.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
 
+from exercises.models import Assignment, Occurrence, Response
 from notifications import appointments
-from scheduling.models import Appointment, AppointmentChange, IntakeRequest
-from scheduling.signals import intake_requested
+from notifications import services as reminders
+from scheduling.models import Appointment, IntakeRequest
 
 
-@receiver(post_save, sender=AppointmentChange, dispatch_uid="notifications.appointment_change")
-def appointment_change_recorded(sender: type, instance: AppointmentChange, created: bool, **kwargs: Any) -> None:
-    if not created or kwargs.get("raw"):
-        return
-    appointment = Appointment.objects.select_related("couple").get(pk=instance.appointment_id)
-    appointments.on_appointment_change(appointment=appointment, action=instance.action, actor_id=instance.actor_id)
+def response_submitted(sender: type, occurrence: Occurrence, response: Response, now: datetime, **kwargs: Any) -> None:
+    reminders.reminders_on_response_submitted(occurrence=occurrence, response=response, now=now)
 
 
-@receiver(intake_requested, dispatch_uid="notifications.intake_requested")
-def intake_request_created(sender: type, intake_request_id: int, **kwargs: Any) -> None:
+def assignment_status_changed(sender: type, assignment: Assignment, now: datetime, **kwargs: Any) -> None:
+    reminders.reminders_on_assignment_status_changed(assignment=assignment, now=now)
+
+
+def appointment_changed(sender: type, appointment_id: int, action: str, actor_id: int | None, **kwargs: Any) -> None:
+    appointment = Appointment.objects.select_related("couple").get(pk=appointment_id)
+    appointments.on_appointment_change(appointment=appointment, action=action, actor_id=actor_id)
+
+
+def intake_requested(sender: type, intake_request_id: int, **kwargs: Any) -> None:
     intake = IntakeRequest.objects.filter(pk=intake_request_id).first()
     if intake is not None:
         with transaction.atomic():

@@ -49,7 +49,7 @@ from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import CoupleStatus, User
+from accounts.models import AuditAction, CoupleStatus, User
 from accounts.services import audit_record, user_update_profile
 from exercises import recurrence
 from exercises.models import Assignment, AssignmentStatus, CoupleExerciseSettings, Occurrence, Response, Visibility
@@ -776,7 +776,7 @@ def reminder_resend(*, reminder: Reminder, actor: User, now: datetime | None = N
         state=ReminderState.PENDING, attempts=0, last_error="", due_at=now, expires_at=None, updated_at=now
     )
     if done:
-        audit_record(actor=actor, action="reminder.resent", target=reminder, kind=reminder.kind)
+        audit_record(actor=actor, action=AuditAction.REMINDER_RESENT, target=reminder, kind=reminder.kind)
     return bool(done)
 
 
@@ -818,7 +818,7 @@ def preferences_update(
             now=now or timezone.now(),
         )
     reminders_refresh_for_user(user=user, now=now)
-    audit_record(actor=user, action="notification_preferences.updated", target=user, changed=sorted(changes))
+    audit_record(actor=user, action=AuditAction.NOTIFICATION_PREFERENCES_UPDATED, target=user, changed=sorted(changes))
     return pref
 
 
@@ -836,7 +836,7 @@ def preferences_unsubscribe(*, user: User, kind: str) -> NotificationPreference:
     pref = selectors.preference_for(user)
     setattr(pref, f"email_{kind}", False)
     pref.save()
-    audit_record(actor=None, action="notification_preferences.unsubscribed", target=user, kind=kind)
+    audit_record(actor=None, action=AuditAction.NOTIFICATION_PREFERENCES_UNSUBSCRIBED, target=user, kind=kind)
     return pref
 
 

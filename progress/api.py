@@ -20,7 +20,6 @@ from rest_framework.views import APIView
 
 from accounts.models import Role, User
 from exercises.serializers import AssignmentSerializer
-from portal.api import service_errors
 from portal.policy import couples_visible_to
 from progress import selectors, services
 from progress.figures import progress_figures
@@ -62,16 +61,15 @@ class MeasureViewSet(
         serializer = MeasureWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        with service_errors():
-            measure = services.measure_create(
-                owner=user,
-                title=data["title"],
-                summary=data["summary"],
-                items=data["items"],
-                scoring_method=data["scoring"],
-                bands=data["bands"],
-                visibility=data["visibility"],
-            )
+        measure = services.measure_create(
+            owner=user,
+            title=data["title"],
+            summary=data["summary"],
+            items=data["items"],
+            scoring_method=data["scoring"],
+            bands=data["bands"],
+            visibility=data["visibility"],
+        )
         return ApiResponse(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MeasureAssignSerializer, responses={201: AssignmentSerializer})
@@ -85,8 +83,7 @@ class MeasureViewSet(
         couple = couples_visible_to(user).filter(pk=data.pop("couple")).first()
         if couple is None:
             raise ValidationError({"couple": ["No such couple on your caseload."]})
-        with service_errors():
-            assignment = services.measure_assign(counselor=user, couple=couple, measure=measure, **data)
+        assignment = services.measure_assign(counselor=user, couple=couple, measure=measure, **data)
         return ApiResponse(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
 

@@ -7,4 +7,9 @@ class ProgressConfig(AppConfig):
     verbose_name = "Progress and measures"
 
     def ready(self) -> None:
-        from progress import receivers  # noqa: F401  # connects the scoring of submitted measures
+        from exercises import signals as exercise_signals
+        from progress import receivers
+
+        exercise_signals.response_submitted.connect(
+            receivers.response_submitted, dispatch_uid="progress.score_measure_response"
+        )

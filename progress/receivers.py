@@ -1,23 +1,17 @@
-"""Score a measure when a partner submits (or edits) an answer to it.
+"""How progress reacts to exercises; connected in ProgressConfig.ready().
 
-The answer is written by exercises.services.response_submit, inside its
-transaction; the score is written in the same transaction, so an answer to a
+An answer to a measure is scored when a partner submits (or edits) it. The
+signal is sent inside response_submit's transaction, so an answer to a
 measure is never stored without its score."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from exercises.models import Response, ResponseState
+from exercises.models import Occurrence, Response
+from progress.services import measure_score_response
 
 
-@receiver(post_save, sender=Response, dispatch_uid="progress.score_measure_response")
-def score_measure_response(sender: type[Response], instance: Response, **kwargs: Any) -> None:
-    if instance.state != ResponseState.SUBMITTED or kwargs.get("raw"):
-        return
-    from progress.services import measure_score_response
-
-    measure_score_response(instance)
+def response_submitted(sender: type, occurrence: Occurrence, response: Response, now: datetime, **kwargs: Any) -> None:
+    measure_score_response(response)

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.models import Couple, Role, User
+from accounts.models import AuditAction, Couple, Role, User
 from accounts.services import audit_record
 from exercises import services as exercise_services
 from exercises.models import Assignment, Category, CompletionMode, ExerciseTemplate, Occurrence, Response
@@ -68,7 +68,7 @@ def measure_create(
     )
     measure.full_clean()
     measure.save()
-    audit_record(actor=owner, action="measure.created", target=measure)
+    audit_record(actor=owner, action=AuditAction.MEASURE_CREATED, target=measure)
     return measure
 
 
@@ -135,7 +135,7 @@ def measure_assign(
         note=note,
         now=now,
     )
-    audit_record(actor=counselor, action="measure.assigned", target=measure, assignment=assignment.pk)
+    audit_record(actor=counselor, action=AuditAction.MEASURE_ASSIGNED, target=measure, assignment=assignment.pk)
     return assignment
 
 
@@ -172,6 +172,6 @@ def progress_record_access(*, viewer: User, couple: Couple, progress: CoupleProg
     """Scores and ritual logs come from answers: record who saw whose (ids only)."""
     others = sorted({pk for series in progress.series for pk in series.by_partner if pk != viewer.pk})
     if others:
-        audit_record(actor=viewer, action="measure_scores.viewed", target=couple, partners=others)
+        audit_record(actor=viewer, action=AuditAction.MEASURE_SCORES_VIEWED, target=couple, partners=others)
     shown = [a for a, _ in progress.rituals if viewer.role == Role.COUNSELOR or not a.is_joint]
     exercise_services.rituals_record_access(viewer=viewer, assignments=shown)

@@ -25,7 +25,6 @@ from accounts.models import Role, User
 from accounts.serializers import CoupleSerializer, InviteCoupleSerializer
 from accounts.services import PartnerDetails
 from portal import policy
-from portal.api import service_errors
 from scheduling import selectors, services, slots
 from scheduling.models import Appointment, CounselorProfile, IntakeRequest, Location, Specialty
 from scheduling.serializers import (
@@ -134,21 +133,20 @@ class AppointmentViewSet(
         data = serializer.validated_data
         user: User = request.user  # type: ignore[assignment]
         try:
-            with service_errors():
-                if user.role == Role.CLIENT:
-                    appointment = services.appointment_request(
-                        actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
-                        duration_minutes=data.get("duration_minutes"), note=data["note"],
-                    )  # fmt: skip
-                else:
-                    appointment = services.appointment_book(
-                        actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
-                        duration_minutes=data.get("duration_minutes"), kind=data["kind"],
-                        couple=data.get("couple"), individual_client=data.get("individual_client"),
-                        intake_names=data["intake_names"], intake_email=data["intake_email"],
-                        telehealth_url=data["telehealth_url"], staff_note=data["staff_note"],
-                        override_hours_reason=data["override_hours_reason"],
-                    )  # fmt: skip
+            if user.role == Role.CLIENT:
+                appointment = services.appointment_request(
+                    actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
+                    duration_minutes=data.get("duration_minutes"), note=data["note"],
+                )  # fmt: skip
+            else:
+                appointment = services.appointment_book(
+                    actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
+                    duration_minutes=data.get("duration_minutes"), kind=data["kind"],
+                    couple=data.get("couple"), individual_client=data.get("individual_client"),
+                    intake_names=data["intake_names"], intake_email=data["intake_email"],
+                    telehealth_url=data["telehealth_url"], staff_note=data["staff_note"],
+                    override_hours_reason=data["override_hours_reason"],
+                )  # fmt: skip
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         except services.AppointmentConflict as exc:
@@ -163,13 +161,12 @@ class AppointmentViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            with service_errors():
-                series = services.appointment_book_series(
-                    actor=request.user, counselor=data["counselor"], location=data["location"],  # type: ignore[arg-type]
-                    first_start=data["first_start"], interval_weeks=int(data["interval_weeks"]),
-                    count=data.get("count"), until=data.get("until"), duration_minutes=data.get("duration_minutes"),
-                    couple=data["couple"],
-                )  # fmt: skip
+            series = services.appointment_book_series(
+                actor=request.user, counselor=data["counselor"], location=data["location"],  # type: ignore[arg-type]
+                first_start=data["first_start"], interval_weeks=int(data["interval_weeks"]),
+                count=data.get("count"), until=data.get("until"), duration_minutes=data.get("duration_minutes"),
+                couple=data["couple"],
+            )  # fmt: skip
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from None
         except services.AppointmentConflict as exc:
@@ -180,8 +177,7 @@ class AppointmentViewSet(
 
     def _change(self, change: Any) -> Response:
         try:
-            with service_errors():
-                appointment = change()
+            appointment = change()
         except DjangoPermissionDenied:
             raise NotFound() from None
         except services.AppointmentConflict as exc:
@@ -288,8 +284,7 @@ class IntakeRequestViewSet(
         serializer = IntakeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = {name: value for name, value in serializer.validated_data.items() if name != "website"}
-        with service_errors():
-            intake = services.intake_request_create(**fields)
+        intake = services.intake_request_create(**fields)
         return Response(IntakeRequestSerializer(intake).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=InviteCoupleSerializer, responses={201: CoupleSerializer})
@@ -303,15 +298,14 @@ class IntakeRequestViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            with service_errors():
-                couple = services.intake_request_invite_couple(
-                    actor=request.user,  # type: ignore[arg-type]
-                    intake=intake,
-                    partner_one=PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
-                    partner_two=PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
-                    primary_counselor=data.get("primary_counselor"),
-                    time_zone=data.get("time_zone"),
-                )
+            couple = services.intake_request_invite_couple(
+                actor=request.user,  # type: ignore[arg-type]
+                intake=intake,
+                partner_one=PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
+                partner_two=PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+                primary_counselor=data.get("primary_counselor"),
+                time_zone=data.get("time_zone"),
+            )
         except DjangoPermissionDenied:
             raise NotFound() from None
         couple = policy.couple_for(request.user, couple.pk)  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from accounts.models import OPEN_COUPLE_STATUSES, Couple, CoupleStatus, Role, User
+from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, Couple, CoupleStatus, Role, User
 from accounts.services import PartnerDetails, audit_record
 from accounts.services import couple_invite as accounts_couple_invite
 from portal import policy
@@ -145,7 +145,7 @@ def location_create(*, actor: User, fields: dict[str, Any], opening_hours: Seque
     location.save()
     if opening_hours:
         _replace_opening_hours(location, opening_hours)
-    audit_record(actor=actor, action="location.created", target=location, name=location.name)
+    audit_record(actor=actor, action=AuditAction.LOCATION_CREATED, target=location, name=location.name)
     return location
 
 
@@ -160,7 +160,7 @@ def location_update(*, actor: User, location: Location, fields: dict[str, Any]) 
         setattr(location, name, value)
     location.full_clean()
     location.save()
-    audit_record(actor=actor, action="location.updated", target=location, fields=sorted(changed))
+    audit_record(actor=actor, action=AuditAction.LOCATION_UPDATED, target=location, fields=sorted(changed))
     return location
 
 
@@ -179,7 +179,7 @@ def location_set_opening_hours(*, actor: User, location: Location, intervals: Se
     _replace_opening_hours(location, intervals)
     audit_record(
         actor=actor,
-        action="location.hours_set",
+        action=AuditAction.LOCATION_HOURS_SET,
         target=location,
         hours=[[i.weekday, f"{i.start:%H:%M}", f"{i.end:%H:%M}"] for i in intervals],
     )
@@ -192,7 +192,7 @@ def location_deactivate(*, actor: User, location: Location) -> Location:
     require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
     location.is_active = False
     location.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="location.deactivated", target=location)
+    audit_record(actor=actor, action=AuditAction.LOCATION_DEACTIVATED, target=location)
     return location
 
 
@@ -201,7 +201,7 @@ def location_activate(*, actor: User, location: Location) -> Location:
     require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
     location.is_active = True
     location.save(update_fields=["is_active"])
-    audit_record(actor=actor, action="location.activated", target=location)
+    audit_record(actor=actor, action=AuditAction.LOCATION_ACTIVATED, target=location)
     return location
 
 
@@ -243,7 +243,7 @@ def counselor_profile_save(
     profile.save()
     profile.specialties.set(specialties)
     profile.locations.set(locations)
-    audit_record(actor=actor, action="counselor_profile.saved", target=profile, on_leave=on_leave)
+    audit_record(actor=actor, action=AuditAction.COUNSELOR_PROFILE_SAVED, target=profile, on_leave=on_leave)
     return profile
 
 
@@ -279,7 +279,7 @@ def working_hours_set(
         profile.locations.add(location)
     audit_record(
         actor=actor,
-        action="working_hours.set",
+        action=AuditAction.WORKING_HOURS_SET,
         target=counselor,
         location=location.pk,
         hours=[[i.weekday, f"{i.start:%H:%M}", f"{i.end:%H:%M}"] for i in intervals],
@@ -297,14 +297,16 @@ def time_off_add(*, actor: User, counselor: User, starts_on: date, ends_on: date
     time_off = TimeOff(counselor=counselor, starts_on=starts_on, ends_on=ends_on, reason=reason.strip())
     time_off.full_clean()
     time_off.save()
-    audit_record(actor=actor, action="time_off.added", target=time_off, starts_on=str(starts_on), ends_on=str(ends_on))
+    audit_record(
+        actor=actor, action=AuditAction.TIME_OFF_ADDED, target=time_off, starts_on=str(starts_on), ends_on=str(ends_on)
+    )
     return time_off
 
 
 @transaction.atomic
 def time_off_remove(*, actor: User, time_off: TimeOff) -> None:
     require(policy.can_manage_schedule_of(actor, time_off.counselor), "You may only change your own time off.")
-    audit_record(actor=actor, action="time_off.removed", target=time_off)
+    audit_record(actor=actor, action=AuditAction.TIME_OFF_REMOVED, target=time_off)
     time_off.delete()
 
 
@@ -458,13 +460,13 @@ def _record_change(
     )
     audit_record(
         actor=actor,
-        action=f"appointment.{action}",
+        action=AuditAction(f"appointment.{action}"),
         target=appointment,
         status=appointment.status,
         start=appointment.start.isoformat(),
         **({"reason": reason} if reason else {}),
     )
-    signals.send_on_commit(appointment=appointment, action=action, actor=actor)
+    signals.send_appointment_changed(appointment=appointment, action=action, actor=actor)
     return change
 
 
@@ -642,7 +644,7 @@ def appointment_book(
     _record_change(appointment, actor=actor, action=ChangeAction.BOOKED)
     if problems:
         audit_record(
-            actor=actor, action="appointment.hours_overridden", target=appointment,
+            actor=actor, action=AuditAction.APPOINTMENT_HOURS_OVERRIDDEN, target=appointment,
             problems=problems, reason=appointment.hours_override_reason,
         )  # fmt: skip
     if intake_request is not None:
@@ -723,7 +725,9 @@ def appointment_book_series(
         )  # fmt: skip
         _save_checked(appointment, participant_ids=participant_ids, exclude_ids=[])
         _record_change(appointment, actor=actor, action=ChangeAction.BOOKED)
-    audit_record(actor=actor, action="appointment_series.booked", target=series, rrule=rule, sessions=len(starts))
+    audit_record(
+        actor=actor, action=AuditAction.APPOINTMENT_SERIES_BOOKED, target=series, rrule=rule, sessions=len(starts)
+    )
     return series
 
 
@@ -782,7 +786,7 @@ def appointment_reschedule(
         from_start=from_start, from_end=from_end, reason=reason.strip(),
     )  # fmt: skip
     if telehealth_lost:
-        audit_record(actor=actor, action="appointment.telehealth_removed", target=appointment)
+        audit_record(actor=actor, action=AuditAction.APPOINTMENT_TELEHEALTH_REMOVED, target=appointment)
     return appointment
 
 
@@ -956,7 +960,7 @@ def intake_request_create(
     )  # fmt: skip
     intake.full_clean()
     intake.save()
-    audit_record(actor=None, action="intake_request.created", target=intake)
+    audit_record(actor=None, action=AuditAction.INTAKE_REQUEST_CREATED, target=intake)
     signals.intake_requested_on_commit(intake)
     return intake
 
@@ -1042,7 +1046,7 @@ def intake_request_invite_couple(
     intake.handled_by = actor
     intake.save(update_fields=["couple", "status", "handled_by"])
     audit_record(
-        actor=actor, action="intake_request.couple_invited", target=intake, couple=couple.pk,
+        actor=actor, action=AuditAction.INTAKE_REQUEST_COUPLE_INVITED, target=intake, couple=couple.pk,
         appointments=sorted(a.pk for a in appointments), linked=linked,
     )  # fmt: skip
     return couple
@@ -1056,7 +1060,7 @@ def calendar_feed_enable(*, user: User) -> CalendarFeed:
     """The user's feed, made on first use."""
     feed, created = CalendarFeed.objects.get_or_create(user=user)
     if created:
-        audit_record(actor=user, action="calendar_feed.enabled", target=feed)
+        audit_record(actor=user, action=AuditAction.CALENDAR_FEED_ENABLED, target=feed)
     return feed
 
 
@@ -1067,7 +1071,7 @@ def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
     feed.token = new_feed_token()
     feed.created_at = timezone.now()
     feed.save(update_fields=["token", "created_at"])
-    audit_record(actor=user, action="calendar_feed.regenerated", target=feed)
+    audit_record(actor=user, action=AuditAction.CALENDAR_FEED_REGENERATED, target=feed)
     return feed
 
 
@@ -1075,5 +1079,5 @@ def calendar_feed_regenerate(*, user: User) -> CalendarFeed:
 def calendar_feed_revoke(*, user: User) -> None:
     feed = CalendarFeed.objects.filter(user=user).first()
     if feed is not None:
-        audit_record(actor=user, action="calendar_feed.revoked", target=feed)
+        audit_record(actor=user, action=AuditAction.CALENDAR_FEED_REVOKED, target=feed)
         feed.delete()

@@ -1,12 +1,16 @@
-"""Signals for the notification layer (reminders machinery or e-mail).
+"""What scheduling tells the rest of the portal. Receivers are connected by
+the reacting app in its apps.py (notifications, today).
 
-Sent after the transaction commits, so a receiver never tells anyone about
-a change that was rolled back. Receivers get ids and re-read what they need.
+- appointment_changed(appointment_id, action, actor_id): sent by every
+  change to an appointment, inside the transaction that makes it, right
+  after its history row (AppointmentChange) is written; so what a receiver
+  writes (reminders planned, re-planned or cancelled, notices) commits or
+  rolls back with the change itself. ``action`` is a ChangeAction value.
+- intake_requested(intake_request_id): a prospective client wrote in; sent
+  after the transaction commits, so nobody is told of a request that was
+  rolled back.
 
-- appointment_changed(appointment_id, action, actor_id): action is a
-  scheduling.models.ChangeAction value. "requested" is the cue to tell the
-  counselor and the front desk; "confirmed"/"declined" to tell the couple.
-- intake_requested(intake_request_id): a prospective client wrote in.
+Receivers get ids and re-read what they need.
 """
 
 from __future__ import annotations
@@ -21,12 +25,12 @@ appointment_changed = Signal()
 intake_requested = Signal()
 
 
-def send_on_commit(*, appointment: Appointment, action: str, actor: User | None) -> None:
-    appointment_id, actor_id = appointment.pk, actor.pk if actor is not None else None
-    transaction.on_commit(
-        lambda: appointment_changed.send(
-            sender=Appointment, appointment_id=appointment_id, action=action, actor_id=actor_id
-        )
+def send_appointment_changed(*, appointment: Appointment, action: str, actor: User | None) -> None:
+    appointment_changed.send(
+        sender=Appointment,
+        appointment_id=appointment.pk,
+        action=action,
+        actor_id=actor.pk if actor is not None else None,
     )
 
 
