@@ -16,7 +16,6 @@ from scheduling import services
 from scheduling.models import Appointment, AppointmentStatus, IntakeRequest
 
 # The scheduling personas' fixtures; the test parameters below use them by name.
-from tests.scheduling.conftest import dana, edmonds, online_office, specialties  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
@@ -34,8 +33,8 @@ def test_a_new_couple_finds_dana_and_asks_and_the_front_desk_books_the_intake(
     width,
     open_page,
     live_server,
-    dana,  # noqa: F811
-    edmonds,  # noqa: F811
+    dana,
+    edmonds,
     practice_admin,
     screenshots_dir,
 ):
@@ -88,8 +87,8 @@ def test_a_client_requests_a_free_time_and_the_admin_confirms_it(
     width,
     open_page,
     live_server,
-    dana,  # noqa: F811
-    edmonds,  # noqa: F811
+    dana,
+    edmonds,
     partner,
     practice_admin,
     screenshots_dir,
@@ -125,8 +124,8 @@ def test_after_the_intake_the_front_desk_invites_the_couple(
     width,
     open_page,
     live_server,
-    dana,  # noqa: F811
-    edmonds,  # noqa: F811
+    dana,
+    edmonds,
     practice_admin,
     screenshots_dir,
 ):

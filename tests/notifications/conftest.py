@@ -5,7 +5,7 @@ Times are passed as ``now=`` to the services, so no clock is patched."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
@@ -13,14 +13,7 @@ import pytest
 from exercises import services as exercise_services
 from exercises.models import Assignment, ExerciseTemplate, Occurrence
 from tests.exercises.helpers import SIMPLE_FIELDS
-
-# Fixtures shared with other modules: scheduling's personas (appointment
-# reminders) and the real worker and SMTP server (fault tests).
-from tests.notifications.test_worker import smtp, start_worker  # noqa: F401
-from tests.scheduling.conftest import book, dana, edmonds, online_office, specialties, tuesday  # noqa: F401
-
-# A Monday morning in spring, before any due time used below (UTC).
-NOW = datetime(2026, 4, 6, 15, 0, tzinfo=UTC)
+from tests.notifications.helpers import NOW
 
 
 @pytest.fixture
@@ -57,9 +50,6 @@ def assign(counselor, couple, template):
 @pytest.fixture
 def occurrence_of():
     return lambda assignment: Occurrence.objects.filter(assignment=assignment).order_by("sequence").first()
-
-
-ANSWERS = {"feeling": "SECRET-ANSWER-hopeful", "closeness": 4}
 
 
 @pytest.fixture
@@ -111,17 +101,3 @@ def sweep(django_capture_on_commit_callbacks):
             return services.reminders_sweep(**kwargs)
 
     return run
-
-
-def queries_beyond_one_per_email(ids: list[int]) -> int:
-    """Deliver the claimed reminders ``ids`` (all must be sent); returns the
-    queries it took, less one per e-mail (its record)."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from notifications import services
-
-    with CaptureQueriesContext(connection) as queries:
-        result = services.reminders_deliver(reminder_ids=ids)
-    assert len(result.sent) == len(ids)
-    return len(queries) - len(ids)

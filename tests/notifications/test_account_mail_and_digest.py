@@ -16,7 +16,7 @@ from exercises.models import ExerciseTemplate
 from notifications import appointments, services
 from notifications import selectors as notification_selectors
 from notifications.models import InAppNotification, Reminder, ReminderKind
-from tests.notifications.conftest import ANSWERS
+from tests.notifications.helpers import ANSWERS
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from notifications import appointments, emails, services
 from notifications.models import InAppNotification, Reminder, ReminderKind, ReminderSettings, ReminderState
 from scheduling import services as scheduling
 from scheduling.models import Appointment, AppointmentKind
-from tests.notifications.conftest import queries_beyond_one_per_email
-from tests.scheduling.conftest import LA, at
+from tests.notifications.helpers import queries_beyond_one_per_email
+from tests.scheduling.helpers import LA, at
 
 pytestmark = pytest.mark.django_db
 

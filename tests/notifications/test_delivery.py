@@ -17,7 +17,7 @@ from exercises import services as exercise_services
 from notifications import emails, services, tasks
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderKind, ReminderState
 from tests.notifications import backends, bulk
-from tests.notifications.conftest import ANSWERS, queries_beyond_one_per_email
+from tests.notifications.helpers import ANSWERS, queries_beyond_one_per_email
 
 pytestmark = pytest.mark.django_db
 

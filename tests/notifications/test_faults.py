@@ -28,7 +28,7 @@ from exercises.models import Assignment
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
 from tests.notifications import bulk
-from tests.notifications.test_worker import (
+from tests.processes import (
     expected_ids,
     free_port,
     process_env,
@@ -37,7 +37,7 @@ from tests.notifications.test_worker import (
     wait_until,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 REDIS_SERVER = shutil.which("redis-server")
 

@@ -14,7 +14,7 @@ from exercises.models import CompletionMode, Occurrence, Visibility
 from notifications import services
 from notifications.models import NotificationPreference, Reminder, ReminderKind, ReminderState
 from notifications.timing import in_quiet_hours
-from tests.notifications.conftest import ANSWERS, NOW
+from tests.notifications.helpers import ANSWERS, NOW
 
 pytestmark = pytest.mark.django_db
 

@@ -22,9 +22,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.notifications.test_worker import ROOT, expected_ids, free_port, process_env, running_beats, wait_until
+from tests.processes import ROOT, expected_ids, free_port, process_env, running_beats, wait_until
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 PG_BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 

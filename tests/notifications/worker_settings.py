@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from config.settings import *  # noqa: F403
 
-# Shared with the test process (it runs the sweep): see test_worker.WORKER_TUNING.
+# Shared with the test process (it runs the sweep): see tests/plugins/processes.py.
 NOTIFICATIONS = {
     "DELIVERY_BATCH": 50,
     "DISPATCH_LEASE": timedelta(seconds=8),

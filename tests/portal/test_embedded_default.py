@@ -9,7 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "smoke_embedded.py"
+
+
+# Runs manage.py or the embedded stack in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 def test_the_defaults_need_no_services_migrate_serve_and_run_a_task():

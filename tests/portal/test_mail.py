@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from portal.mail import EmailBackend, compose
-from tests.notifications.test_worker import free_port
+from tests.processes import free_port
 
 # Text a template could produce: any printable character, long lines, lines
 # that start with a dot (SMTP's end of data) or end in spaces.

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -15,6 +17,10 @@ def settings_variables() -> set[str]:
     found = re.findall(r'env\.[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', (ROOT / "config" / "settings.py").read_text())
     assert "DATABASE_URL" in found and "SECRET_KEY" in found
     return set(found)
+
+
+# Runs manage.py or the embedded stack in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 def test_check_deploy_passes_with_no_warning():

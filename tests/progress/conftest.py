@@ -15,9 +15,6 @@ from progress import services
 from progress.builtin import EMOTIONAL_INTIMACY
 from progress.models import Measure
 
-# Every statement answered 4, except the reversed "mutuality" one.
-ALL_FOURS = {"trust": 4, "knowledge": 4, "mutuality": 4, "commitment": 4, "caring": 4, "interdependence": 4}
-
 
 @pytest.fixture
 def intimacy(db) -> Measure:

@@ -16,7 +16,7 @@ from exercises import services as exercise_services
 from exercises.models import Assignment, ExerciseTemplate, Response
 from progress.models import Measure, MeasureScore
 from tests.exercises.helpers import SIMPLE_FIELDS
-from tests.progress.conftest import ALL_FOURS
+from tests.progress.helpers import ALL_FOURS
 
 
 def test_assigning_a_measure_makes_a_recurring_exercise_of_required_scales(intimacy, assign_measure, counselor):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from progress.services import measure_create
-from tests.progress.conftest import ALL_FOURS
+from tests.progress.helpers import ALL_FOURS
 
 PAGES = ["/couples/{}/progress/", "/api/v1/couples/{}/progress/"]
 

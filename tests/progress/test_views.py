@@ -17,7 +17,7 @@ from exercises.models import Assignment, Occurrence, Response
 from progress import selectors
 from progress.models import MeasureScore
 from tests.factories import ClientFactory, CoupleFactory
-from tests.progress.conftest import ALL_FOURS
+from tests.progress.helpers import ALL_FOURS
 
 
 def _assignment(couple, counselor, template, now):

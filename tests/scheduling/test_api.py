@@ -9,7 +9,7 @@ from django.test import Client
 
 from scheduling.models import Appointment, AppointmentStatus, CounselorProfile, IntakeRequest
 from tests.factories import CoupleFactory
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 
 def _booking(counselor, location, couple, start) -> dict:

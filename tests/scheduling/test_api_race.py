@@ -10,7 +10,7 @@ from django.test import Client
 
 from scheduling.models import Appointment
 from tests.factories import CoupleFactory, PracticeAdminFactory, enable_totp
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 THREADS = 20
 

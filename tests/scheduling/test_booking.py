@@ -17,7 +17,7 @@ from scheduling.models import (
     TimeOff,
 )
 from tests.factories import ClientFactory, CoupleFactory
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 
 def test_admin_books_a_confirmed_session_for_any_counselor(book, tuesday, practice_admin, couple):

@@ -9,7 +9,7 @@ from django.utils import timezone
 from scheduling import services, signals
 from scheduling.models import AppointmentStatus, ChangeAction, PracticeSettings
 from tests.factories import ClientFactory
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 
 def test_rescheduling_keeps_the_old_time_in_the_history(book, tuesday, practice_admin):

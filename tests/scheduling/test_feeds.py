@@ -14,7 +14,7 @@ from exercises import services as exercise_services
 from exercises.models import Occurrence
 from scheduling import services
 from scheduling.ical import exercise_uid_for, uid_for
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from accounts.models import AuditEvent, Couple, Invitation
 from accounts.services import PartnerDetails
 from scheduling import selectors, services
 from scheduling.models import Appointment, AppointmentKind, IntakeRequest, IntakeStatus
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 
 def test_a_prospective_client_request_is_validated_with_field_messages(dana):

@@ -7,7 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
+
+
+# Runs manage.py or the embedded stack in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 def test_the_scheduling_migrations_apply_and_unapply_on_sqlite(tmp_path):

@@ -17,7 +17,7 @@ from scheduling.models import (
     TimeOff,
     WorkingHours,
 )
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 
 def _raw_appointment(for_couple, location, start, **fields) -> Appointment:

@@ -20,7 +20,7 @@ from scheduling.models import (
     OpeningHours,
     Specialty,
 )
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 # Measured; each is pinned for the small and the large data set. Raise only with a reason.
 # A visitor's page has no session or user to load. An API request loads session and user,

@@ -10,7 +10,7 @@ from django.db import connection, connections
 from scheduling import services
 from scheduling.models import Appointment
 from tests.factories import ClientFactory, CoupleFactory
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 THREADS = 20
 

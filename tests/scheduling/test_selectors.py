@@ -5,7 +5,7 @@ from django.http import Http404
 
 from scheduling import selectors
 from scheduling.models import CounselorProfile
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from scheduling import services
 from scheduling.models import Appointment, AppointmentSeries, AppointmentStatus, TimeOff
-from tests.scheduling.conftest import at, next_dst_change
+from tests.scheduling.helpers import at, next_dst_change
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from scheduling import services, slots
 from scheduling.models import CounselorProfile, TimeOff
-from tests.scheduling.conftest import LA, NEW_YORK, at, next_dst_change, open_hours, work
+from tests.scheduling.helpers import LA, NEW_YORK, at, next_dst_change, open_hours, work
 
 
 def _times(found: list[slots.Slot]) -> list[str]:

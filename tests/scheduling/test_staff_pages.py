@@ -23,7 +23,7 @@ from scheduling.models import (
     WorkingHours,
 )
 from tests.factories import CoupleFactory
-from tests.scheduling.conftest import at
+from tests.scheduling.helpers import at
 
 # ---------------------------------------------------------------- locations
 
