@@ -1,5 +1,7 @@
 """Who may see and change what: the portal's one permission module. Pages,
-API views and services all ask it, so a rule is written once.
+API views and services all ask it, so a rule is written once. It is also the
+only module that reads a user's role: elsewhere code asks a function named
+for the capability (has_caseload, can_join_couple, home_url_name, ...).
 
 Roles:
 
@@ -51,6 +53,8 @@ from exercises.models import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from progress.models import Measure
     from scheduling.models import Appointment
 
@@ -98,10 +102,6 @@ def is_partner_in(user: User, couple: Couple) -> bool:
     return user.pk in (couple.partner_one_id, couple.partner_two_id)
 
 
-def can_see_contact_details(user: User, couple: Couple) -> bool:
-    return user.role == Role.PRACTICE_ADMIN or is_on_caseload(user, couple) or is_partner_in(user, couple)
-
-
 def can_see_exercise_content(user: User, couple: Couple) -> bool:
     """Answers are clinical content: the caseload's counselors and the couple only."""
     return is_on_caseload(user, couple) or is_partner_in(user, couple)
@@ -109,6 +109,41 @@ def can_see_exercise_content(user: User, couple: Couple) -> bool:
 
 def can_invite_couples(user: User) -> bool:
     return user.is_authenticated and user.role in STAFF_ROLES
+
+
+def can_list_couples(user: User) -> bool:
+    """The couples list: counselors (their caseload) and practice admins."""
+    return bool(user.is_authenticated and user.role in STAFF_ROLES)
+
+
+def can_join_couple(user: User) -> bool:
+    """Only clients are partners in a couple: an invitation to a staff
+    account's address is refused."""
+    return user.role == Role.CLIENT
+
+
+def counsels_couples(user: User) -> bool:
+    """A counselor who invites a couple is its counselor unless they name
+    another; anyone else must name one."""
+    return user.role == Role.COUNSELOR
+
+
+def has_client_home(user: User) -> bool:
+    """The client's home page (their couple and exercises): clients only."""
+    return user.role == Role.CLIENT
+
+
+_HOME_URL_NAMES: dict[str, str] = {
+    Role.COUNSELOR: "progress_dashboard",  # their caseload, those needing attention first
+    Role.CLIENT: "client_home",  # their exercises and couple
+    Role.PRACTICE_ADMIN: "location_list",  # locations and appointments
+}
+
+
+def home_url_name(user: User) -> str:
+    """The URL name of the page a user lands on (the site's root); their
+    profile if they have no other."""
+    return _HOME_URL_NAMES.get(user.role, "profile")
 
 
 def can_manage_couple(user: User, couple: Couple) -> bool:
@@ -126,10 +161,10 @@ def counselors_assignable_by(user: User) -> QuerySet[User]:
     return counselors.none()
 
 
-def needs_two_factor(user: User) -> bool:
+def needs_two_factor(user: User | AnonymousUser) -> bool:
     """Counselors and admins must turn on two-factor authentication before
-    they see any client data."""
-    return bool(user.is_authenticated and user.role in STAFF_ROLES and not is_mfa_enabled(user))
+    they see any client data. (Anonymous visitors see none: nothing to turn on.)"""
+    return bool(isinstance(user, User) and user.role in STAFF_ROLES and not is_mfa_enabled(user))
 
 
 class TwoFactorSatisfied(BasePermission):
@@ -138,15 +173,37 @@ class TwoFactorSatisfied(BasePermission):
     message = "Turn on two-factor authentication in your account settings before using the portal."
 
     def has_permission(self, request: HttpRequest, view: Any) -> bool:
-        return not needs_two_factor(request.user)  # type: ignore[arg-type]
+        return not needs_two_factor(request.user)
 
 
 # --- Exercises and the reveal rules -----------------------------------------------------
 
 
+def uses_template_library(user: User) -> bool:
+    """Counselors choose from the exercise library, write templates of their
+    own and copy built-ins."""
+    return bool(user.is_authenticated and user.role == Role.COUNSELOR)
+
+
+def can_assign_exercises(user: User) -> bool:
+    """Counselors assign exercises to the couples of their caseload, read the
+    submitted answers, review them and comment (which couples: can_manage_assignments)."""
+    return bool(user.is_authenticated and user.role == Role.COUNSELOR)
+
+
+def can_answer_exercises(user: User) -> bool:
+    """Clients answer their own couple's exercises (which ones and when: can_respond)."""
+    return bool(user.is_authenticated and user.role == Role.CLIENT)
+
+
+def can_read_audit_log(user: User) -> bool:
+    """The audit list (who did what, never answer content): practice admins."""
+    return bool(user.is_authenticated and user.role == Role.PRACTICE_ADMIN)
+
+
 def is_high_conflict(couple: Couple) -> bool:
     try:
-        return couple.exercise_settings.high_conflict  # type: ignore[attr-defined]  # reverse one-to-one
+        return couple.exercise_settings.high_conflict  # reverse one-to-one
     except ObjectDoesNotExist:
         return False
 
@@ -291,7 +348,53 @@ def counselor_serves_couple(counselor: User, couple: Couple) -> bool:
 
 
 def can_see_staff_note(user: User, appointment: Appointment) -> bool:
+    return sees_staff_side(user)
+
+
+def sees_staff_side(user: User) -> bool:
+    """Staff (admins and counselors) see the staff side of appointments: staff
+    notes, the history, requests waiting to be confirmed, who the clients are
+    in calendar summaries. Clients see their sessions as whom they meet."""
     return bool(user.is_authenticated and user.role in STAFF_ROLES)
+
+
+def can_book_appointments(user: User) -> bool:
+    """Staff book appointments and use the calendar, booking and schedule pages
+    (for whom: can_manage_schedule_of); clients request them instead."""
+    return bool(user.is_authenticated and user.role in STAFF_ROLES)
+
+
+def may_request_appointments(user: User) -> bool:
+    """Clients ask for one of their counselor's free times (if the practice
+    allows it: PracticeSettings.clients_may_request); staff book instead."""
+    return bool(user.is_authenticated and user.role == Role.CLIENT)
+
+
+def has_own_schedule(user: User) -> bool:
+    """Counselors have a schedule of their own (profile, working hours, time
+    off) that appointments are booked into; as staff they see and book their
+    own schedule first, and only it."""
+    return user.role == Role.COUNSELOR
+
+
+def appointment_scope(user: User) -> Q | None:
+    """Which appointments a user may see, as a filter: admins all, counselors
+    their own, clients their couple's; None for no one."""
+    if not _active(user):
+        return None
+    if user.role == Role.PRACTICE_ADMIN:
+        return Q()
+    if user.role == Role.COUNSELOR:
+        return Q(counselor=user)
+    if user.role == Role.CLIENT:
+        return Q(couple__partner_one=user) | Q(couple__partner_two=user)
+    return None
+
+
+def feed_has_exercises(user: User) -> bool:
+    """A client's calendar feed also carries their exercises' due dates; staff
+    calendars carry appointments, not their couples' exercises."""
+    return bool(_active(user) and user.role == Role.CLIENT)
 
 
 # --- Reminders -------------------------------------------------------------------------------
@@ -309,3 +412,26 @@ def can_manage_reminders(user: User) -> bool:
 def can_use_measure(user: User, measure: Measure) -> bool:
     """Assign a measure: a built-in, or one of the counselor's own."""
     return bool(user.is_active and user.role == Role.COUNSELOR and measure.owner_id in (None, user.pk))
+
+
+def can_write_measures(user: User) -> bool:
+    """Choose measures and write one's own: active counselors."""
+    return _active(user) and user.role == Role.COUNSELOR
+
+
+def has_caseload(user: User) -> bool:
+    """The caseload dashboard, a couple's CSV and printable summary: active
+    counselors (each couple's figures only for their own caseload)."""
+    return _active(user) and user.role == Role.COUNSELOR
+
+
+def follows_both_partners(viewer: User) -> bool:
+    """Among a couple's progress viewers (its counselors and partners), the
+    counselors follow both partners' completion and every ritual."""
+    return viewer.role == Role.COUNSELOR
+
+
+def sees_progress_as_partner(viewer: User) -> bool:
+    """Among a couple's progress viewers, the partners see only the rituals
+    whose logs are shared between them (as on their practice page)."""
+    return viewer.role == Role.CLIENT
