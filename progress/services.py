@@ -9,15 +9,16 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.models import AuditAction, Couple, Role, User
+from accounts.models import AuditAction, Couple, User
 from accounts.services import audit_record
 from exercises import services as exercise_services
 from exercises.models import Assignment, Category, CompletionMode, ExerciseTemplate, Occurrence, Response
 from portal import policy
+from portal.errors import require
 from progress import scoring
 from progress.models import Measure, MeasureScore, MeasureTemplate
 
@@ -53,8 +54,7 @@ def measure_create(
 ) -> Measure:
     """A counselor's own measure. It cannot be edited afterwards (scores
     already taken must keep their meaning): write a new one instead."""
-    if not (owner.is_active and owner.role == Role.COUNSELOR):
-        raise PermissionDenied("Only counselors write measures.")
+    require(policy.can_write_measures(owner), "Only counselors write measures.")
     measure = Measure(
         owner=owner,
         title=title.strip(),
@@ -173,5 +173,5 @@ def progress_record_access(*, viewer: User, couple: Couple, progress: CoupleProg
     others = sorted({pk for series in progress.series for pk in series.by_partner if pk != viewer.pk})
     if others:
         audit_record(actor=viewer, action=AuditAction.MEASURE_SCORES_VIEWED, target=couple, partners=others)
-    shown = [a for a, _ in progress.rituals if viewer.role == Role.COUNSELOR or not a.is_joint]
+    shown = [a for a, _ in progress.rituals if policy.follows_both_partners(viewer) or not a.is_joint]
     exercise_services.rituals_record_access(viewer=viewer, assignments=shown)

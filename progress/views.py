@@ -9,33 +9,30 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from accounts.models import Couple, CoupleStatus, Role, User
-from portal.errors import add_errors_to_form, error_dict
-from portal.policy import couples_visible_to
+from accounts.models import Couple, CoupleStatus, User
+from portal import policy
+from portal.errors import add_errors_to_form, error_dict, submit_form
+from portal.http import AuthenticatedHttpRequest
 from progress import charts, selectors, services
 from progress.figures import progress_figures
 from progress.forms import AssignMeasureForm, MeasureForm
 from progress.models import Measure
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]  # login is required on every page
-
-
 def _counselor_only(user: User) -> None:
-    if user.role != Role.COUNSELOR:
+    if not policy.has_caseload(user):
         raise Http404
 
 
 # --- Dashboard ------------------------------------------------------------------------------
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _counselor_only(user)
     status = request.GET.get("status", "open")
     if status not in dict(selectors.STATUS_FILTERS):
@@ -57,8 +54,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- A couple's progress ------------------------------------------------------------------------
 
 
-def _load_progress(request: HttpRequest, couple_id: int) -> tuple[Couple, dict[str, Any]]:
-    user = _user(request)
+def _load_progress(request: AuthenticatedHttpRequest, couple_id: int) -> tuple[Couple, dict[str, Any]]:
+    user = request.user
     couple = selectors.progress_couple_for(user, couple_id)
     progress = selectors.couple_progress(couple, user, now=timezone.now())
     services.progress_record_access(viewer=user, couple=couple, progress=progress)
@@ -74,10 +71,13 @@ def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
             for p in measure["partners"]
         ]
         rows = sorted(
-            ({"at": s["at"], "name": p["name"], "score": s["score"], "band": s["band"]}
-             for p in measure["partners"] for s in p["scores"]),
+            (
+                {"at": s["at"], "name": p["name"], "score": s["score"], "band": s["band"]}
+                for p in measure["partners"]
+                for s in p["scores"]
+            ),
             key=lambda row: row["at"],
-        )  # fmt: skip
+        )
         svg = charts.score_chart(
             chart_id=f"chart-{index}",
             title=f"{measure['title']}: each partner's scores over time",
@@ -91,22 +91,22 @@ def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
-def couple_progress(request: HttpRequest, couple_id: int) -> HttpResponse:
+def couple_progress(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
     couple, figures = _load_progress(request, couple_id)
     context = {
         "couple": couple,
         "figures": figures,
         "charts": _charts(figures),
-        "is_counselor": _user(request).role == Role.COUNSELOR,
+        "is_counselor": policy.follows_both_partners(request.user),
     }
     return render(request, "progress/couple_progress.html", context)
 
 
-def couple_progress_summary(request: HttpRequest, couple_id: int) -> HttpResponse:
+def couple_progress_summary(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
     """One printable page to prepare the couple's next session (counselors)."""
-    _counselor_only(_user(request))
+    _counselor_only(request.user)
     couple, figures = _load_progress(request, couple_id)
-    row = selectors.dashboard_row(_user(request), couple, now=figures["generated_at"])
+    row = selectors.dashboard_row(request.user, couple, now=figures["generated_at"])
     context = {
         "couple": couple,
         "figures": figures,
@@ -118,9 +118,9 @@ def couple_progress_summary(request: HttpRequest, couple_id: int) -> HttpRespons
     return render(request, "progress/couple_summary.html", context)
 
 
-def couple_progress_csv(request: HttpRequest, couple_id: int) -> HttpResponse:
+def couple_progress_csv(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
     """Scores and weekly completion, one row each (counselors only)."""
-    _counselor_only(_user(request))
+    _counselor_only(request.user)
     couple, figures = _load_progress(request, couple_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="progress-couple-{couple.pk}.csv"'
@@ -130,30 +130,48 @@ def couple_progress_csv(request: HttpRequest, couple_id: int) -> HttpResponse:
         for partner in measure["partners"]:
             for point in partner["scores"]:
                 writer.writerow(
-                    ["score", point["at"].isoformat(), partner["name"], measure["title"], point["score"],
-                     point["band"], "", "", ""]
-                )  # fmt: skip
+                    [
+                        "score",
+                        point["at"].isoformat(),
+                        partner["name"],
+                        measure["title"],
+                        point["score"],
+                        point["band"],
+                        "",
+                        "",
+                        "",
+                    ]
+                )
     for week in figures["completion"]:
         for partner in week["partners"]:
             rate = "" if partner["rate"] is None else partner["rate"]
             writer.writerow(
-                ["completion", week["week_start"].isoformat(), partner["name"], "", "", "", partner["due"],
-                 partner["done"], rate]
-            )  # fmt: skip
+                [
+                    "completion",
+                    week["week_start"].isoformat(),
+                    partner["name"],
+                    "",
+                    "",
+                    "",
+                    partner["due"],
+                    partner["done"],
+                    rate,
+                ]
+            )
     return response
 
 
 # --- Measures ------------------------------------------------------------------------------------
 
 
-def measure_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def measure_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _counselor_only(user)
     return render(request, "progress/measure_list.html", {"measures": selectors.measures_visible_to(user)})
 
 
-def measure_new(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def measure_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     _counselor_only(user)
     form = MeasureForm(request.POST or None)
     status = 200
@@ -161,8 +179,9 @@ def measure_new(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             data = form.cleaned_data
-            try:
-                measure = services.measure_create(
+            measure = submit_form(
+                form,
+                lambda: services.measure_create(
                     owner=user,
                     title=data["title"],
                     summary=data["summary"],
@@ -170,24 +189,23 @@ def measure_new(request: HttpRequest) -> HttpResponse:
                     scoring_method=data["scoring"],
                     bands=data["bands"],
                     visibility=data["visibility"],
-                )
-            except ValidationError as exc:
-                add_errors_to_form(form, exc)
-            else:
+                ),
+            )
+            if measure is not None:
                 messages.success(request, f"“{measure.title}” is saved. Assign it to a couple below.")
                 return redirect("measure_detail", measure_id=measure.pk)
     return render(request, "progress/measure_new.html", {"form": form}, status=status)
 
 
-def measure_detail(request: HttpRequest, measure_id: int) -> HttpResponse:
-    user = _user(request)
+def measure_detail(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
+    user = request.user
     _counselor_only(user)
     try:
         measure = selectors.measures_visible_to(user).get(pk=int(measure_id))
     except (Measure.DoesNotExist, ValueError):
         raise Http404 from None
     now = timezone.now()
-    couples = couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).order_by("partner_one__full_name")
+    couples = policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).order_by("partner_one__full_name")
     form = AssignMeasureForm(request.POST or None, couples=couples, today=timezone.localdate(now))
     status = 200
     if request.method == "POST":

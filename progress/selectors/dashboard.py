@@ -1,0 +1,303 @@
+"""The counselor's caseload dashboard: one row per couple with every figure,
+those needing attention first, in one SQL statement whatever the caseload's
+size (the measurements behind how it is written: progress.db)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+
+from accounts.models import Couple, CoupleStatus, User
+from exercises.models import AssignmentStatus, ResponseState, TemplateKind
+from portal import policy
+from progress import db
+from progress.models import MeasureScore
+from scheduling.models import Appointment, AppointmentStatus
+
+DASHBOARD_DAYS = 28
+INACTIVE_DAYS = 14
+
+
+def _scores(couple: Any, partner: Any) -> QuerySet[MeasureScore]:
+    """A partner's scores in a couple, newest first."""
+    return MeasureScore.objects.filter(couple=couple, partner=partner).order_by("-submitted_at", "-pk")
+
+
+def _latest_score(partner: str) -> Subquery:
+    return Subquery(_scores(OuterRef("pk"), OuterRef(partner)).values("score")[:1])
+
+
+def _previous_score(partner: str) -> Subquery:
+    """The partner's score on the same measure as their latest one, just before
+    it: the second newest score on that measure (the newest is the latest)."""
+    latest_measure = _scores(OuterRef(OuterRef("pk")), OuterRef(OuterRef(partner))).values("measure")[:1]
+    same_measure = _scores(OuterRef("pk"), OuterRef(partner)).filter(measure=Subquery(latest_measure))
+    return Subquery(same_measure.values("score")[1:2])
+
+
+def _full_name(partner: str) -> Subquery:
+    return Subquery(User.objects.filter(pk=OuterRef(partner)).order_by().values("full_name"))
+
+
+# The per-couple subqueries of a dashboard row that depend on no argument,
+# built once (Django copies an expression when a query uses it).
+_PER_COUPLE = {
+    "p1_name": _full_name("partner_one"),
+    "p2_name": _full_name("partner_two"),
+    "p1_score": _latest_score("partner_one"),
+    "p1_previous": _previous_score("partner_one"),
+    "p2_score": _latest_score("partner_two"),
+    "p2_previous": _previous_score("partner_two"),
+}
+
+# A couple's exercises, reached through its assignments: the columns the
+# dashboard aggregates (named once, so that each figure's filter is short).
+_OCCURRENCE = "exercise_assignments__occurrences"
+_RESPONSE = f"{_OCCURRENCE}__responses"
+_EXERCISE_COLUMNS = {
+    "assignment_status": F("exercise_assignments__status"),
+    "template_kind": F("exercise_assignments__template__kind"),
+    "occurrence": F(_OCCURRENCE),
+    "due_at": F(f"{_OCCURRENCE}__due_at"),
+    "completed_at": F(f"{_OCCURRENCE}__completed_at"),
+    "response": F(_RESPONSE),
+    "response_state": F(f"{_RESPONSE}__state"),
+    "response_author": F(f"{_RESPONSE}__author"),
+    "submitted_at": F(f"{_RESPONSE}__submitted_at"),
+    "reviewed_at": F(f"{_RESPONSE}__reviewed_at"),
+}
+
+
+def _on_caseload(counselor: User) -> Q:
+    """The counselor's couples: as their primary counselor or as another one
+    (the latter a handful of ids: db.pk_among says how that is written)."""
+    others = Couple.other_counselors.through.objects.filter(user=counselor).values("couple")
+    return Q(primary_counselor=counselor) | db.pk_among(others)
+
+
+def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, Any]:
+    """The counselor's caseload, one named tuple per couple with every dashboard figure, in one statement.
+
+    The figures on a couple's exercises are aggregates over its assignments,
+    occurrences and answers, joined once and grouped by couple: a subquery
+    per couple and figure would walk them again for each figure. The
+    partners' names, latest and previous scores and the next appointment are
+    subqueries per couple, each one or two index lookups."""
+    recent = Q(due_at__gte=now - timedelta(days=DASHBOARD_DAYS), due_at__lt=now)
+    submitted = Q(response_state=ResponseState.SUBMITTED)
+
+    def done_by(partner: str) -> Count:
+        """Recent occurrences with the partner's own answer, or the couple's joint one, submitted."""
+        author = Q(response_author=F(partner)) | Q(response_author__isnull=True)
+        return Count("occurrence", distinct=True, filter=recent & submitted & author)
+
+    return (
+        Couple.objects.filter(_on_caseload(counselor))
+        .alias(**_EXERCISE_COLUMNS)
+        .annotate(
+            due_4w=Count("occurrence", distinct=True, filter=recent),
+            p1_done_4w=done_by("partner_one"),
+            p2_done_4w=done_by("partner_two"),
+            overdue=Count(
+                "occurrence",
+                distinct=True,
+                filter=Q(assignment_status=AssignmentStatus.ACTIVE, due_at__lt=now, completed_at__isnull=True),
+            ),
+            # A ritual's logs are not answers to review: the counselor follows
+            # a ritual by its confirmed periods and streaks (rituals_for).
+            waiting=Count(
+                "response",
+                filter=submitted & Q(reviewed_at__isnull=True) & ~Q(template_kind=TemplateKind.PRACTICE),
+            ),
+            last_activity=Max("submitted_at", filter=submitted),
+            next_appointment=Subquery(
+                Appointment.objects.filter(couple=OuterRef("pk"), start__gte=now, status=AppointmentStatus.CONFIRMED)
+                .order_by("start")
+                .values("start")[:1]
+            ),
+            **_PER_COUPLE,
+        )
+        .order_by()
+        .values_list(
+            "pk",
+            "status",
+            "started_on",
+            "partner_one_id",
+            "partner_two_id",
+            "p1_name",
+            "p2_name",
+            "due_4w",
+            "p1_done_4w",
+            "p2_done_4w",
+            "overdue",
+            "waiting",
+            "last_activity",
+            "next_appointment",
+            "p1_score",
+            "p1_previous",
+            "p2_score",
+            "p2_previous",
+            named=True,
+        )
+    )
+
+
+@dataclass(slots=True)
+class Person:
+    """A partner as a dashboard row names them."""
+
+    pk: int
+    full_name: str
+
+
+@dataclass(slots=True)
+class CaseloadCouple:
+    """What a dashboard row shows of a couple (not a whole model row)."""
+
+    pk: int
+    status: str
+    started_on: date
+    partner_one: Person
+    partner_two: Person
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.partner_one.full_name} & {self.partner_two.full_name}"
+
+    @property
+    def partners(self) -> tuple[Person, Person]:
+        return (self.partner_one, self.partner_two)
+
+    def get_status_display(self) -> str:
+        return str(CoupleStatus(self.status).label)
+
+
+@dataclass(slots=True)
+class PartnerFigures:
+    partner: Person
+    done_4w: int
+    rate_4w: int | None  # None: nothing was due
+    score: Decimal | None
+    change: Decimal | None
+
+
+class Reason:
+    WAITING = 1
+    OVERDUE = 2
+    FALLING = 3
+    INACTIVE = 4
+    NONE = 5
+
+
+@dataclass(slots=True)
+class DashboardRow:
+    couple: CaseloadCouple
+    next_appointment: datetime | None
+    due_4w: int
+    partners: list[PartnerFigures]
+    overdue: int
+    waiting: int
+    last_activity: datetime | None
+    days_since_activity: int | None
+    reasons: list[str]
+    rank: int
+
+    @property
+    def needs_attention(self) -> bool:
+        return self.rank < Reason.NONE
+
+
+def _rate(done: int, due: int) -> int | None:
+    return None if due == 0 else round(100 * done / due)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _partner(person: Person, done: int, due: int, score: Decimal | None, previous: Decimal | None) -> PartnerFigures:
+    change = None if score is None or previous is None else score - previous
+    return PartnerFigures(partner=person, done_4w=done, rate_4w=_rate(done, due), score=score, change=change)
+
+
+def _row(figures: Any, now: datetime) -> DashboardRow:
+    """A dashboard row from one named tuple of dashboard_queryset."""
+    couple = CaseloadCouple(
+        pk=figures.pk,
+        status=figures.status,
+        started_on=figures.started_on,
+        partner_one=Person(figures.partner_one_id, figures.p1_name),
+        partner_two=Person(figures.partner_two_id, figures.p2_name),
+    )
+    due, waiting, overdue, last_activity = figures.due_4w, figures.waiting, figures.overdue, figures.last_activity
+    partners = [
+        _partner(couple.partner_one, figures.p1_done_4w, due, figures.p1_score, figures.p1_previous),
+        _partner(couple.partner_two, figures.p2_done_4w, due, figures.p2_score, figures.p2_previous),
+    ]
+    days = (now - last_activity).days if last_activity else None
+    reasons: list[tuple[int, str]] = []
+    if waiting:
+        reasons.append((Reason.WAITING, _plural(waiting, "submission") + " waiting for review"))
+    if overdue:
+        reasons.append((Reason.OVERDUE, _plural(overdue, "exercise") + " overdue"))
+    for partner in partners:
+        if partner.change is not None and partner.change < 0:
+            reasons.append((Reason.FALLING, f"{partner.partner.full_name}'s score fell by {-partner.change}"))
+    if days is not None and days >= INACTIVE_DAYS:
+        reasons.append((Reason.INACTIVE, f"No activity for {days} days"))
+    elif (
+        days is None and couple.status == CoupleStatus.ACTIVE and (now.date() - couple.started_on).days >= INACTIVE_DAYS
+    ):
+        reasons.append((Reason.INACTIVE, "No activity yet"))
+    return DashboardRow(
+        couple=couple,
+        next_appointment=figures.next_appointment,
+        due_4w=due,
+        partners=partners,
+        overdue=overdue,
+        waiting=waiting,
+        last_activity=last_activity,
+        days_since_activity=days,
+        reasons=[text for _, text in reasons],
+        rank=min((rank for rank, _ in reasons), default=Reason.NONE),
+    )
+
+
+STATUS_FILTERS = [("open", "Active and paused"), *CoupleStatus.choices, ("all", "All")]
+
+
+def dashboard(
+    counselor: User, *, now: datetime, status: str = "open", query: str = "", attention_only: bool = False
+) -> list[DashboardRow]:
+    """One row per couple of the caseload, those needing attention first
+    (waiting reviews, then overdue work, a falling score, no activity for
+    INACTIVE_DAYS days), in one query whatever the caseload's size."""
+    if not policy.has_caseload(counselor):
+        return []
+    couples = dashboard_queryset(counselor, now=now)
+    if status == "open":
+        couples = couples.filter(status__in=[CoupleStatus.ACTIVE, CoupleStatus.PAUSED])
+    elif status in CoupleStatus.values:
+        couples = couples.filter(status=status)
+    query = query.strip()
+    if query:
+        couples = couples.filter(
+            Q(partner_one__full_name__icontains=query) | Q(partner_two__full_name__icontains=query)
+        )
+    rows = [_row(figures, now) for figures in couples]
+    if attention_only:
+        rows = [row for row in rows if row.needs_attention]
+    rows.sort(key=lambda r: (r.rank, -r.waiting, -r.overdue, r.couple.partner_one.full_name, r.couple.pk))
+    return rows
+
+
+def dashboard_row(counselor: User, couple: Couple, *, now: datetime) -> DashboardRow | None:
+    """The dashboard's row for one couple of the counselor's caseload."""
+    if not policy.has_caseload(counselor):
+        return None
+    figures = dashboard_queryset(counselor, now=now).filter(pk=couple.pk).first()
+    return _row(figures, now) if figures is not None else None
