@@ -10,9 +10,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from accounts.models import User
 from notifications import services
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderSettings, ReminderState
+from portal.http import AuthenticatedHttpRequest
 
 
 @admin.register(Reminder)
@@ -47,8 +47,8 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(description="Resend the selected failed reminders")
-    def resend(self, request: HttpRequest, queryset: QuerySet[Reminder]) -> None:
-        actor: User = request.user  # type: ignore[assignment]
+    def resend(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Reminder]) -> None:
+        actor = request.user
         resent = sum(
             services.reminder_resend(reminder=reminder, actor=actor)
             for reminder in queryset.filter(state=ReminderState.FAILED)

@@ -28,13 +28,14 @@ from zoneinfo import ZoneInfo
 
 from django.core import signing
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import AuditAction, Role, User
+from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from notifications import selectors, timing
 from notifications.models import Reminder, ReminderKind, ReminderSettings, ReminderState, appointment_key
+from notifications.services.planning import cancel_pending
+from portal import policy
 from scheduling.models import Appointment, AppointmentStatus, ChangeAction, IntakeRequest
 
 ATTENDANCE_SALT = "notifications.attendance"
@@ -71,12 +72,6 @@ def _fit(user: User, prefs: dict, when: datetime, *, now: datetime, deadline: da
     )
 
 
-def _cancel(reminders: QuerySet[Reminder], *, reason: str, now: datetime) -> int:
-    return reminders.filter(state=ReminderState.PENDING).update(
-        state=ReminderState.CANCELLED, last_error=reason, updated_at=now
-    )
-
-
 def reminders_plan_appointment(*, appointment: Appointment, now: datetime | None = None) -> int:
     """Plan (or re-plan) the reminders before one appointment; call inside the
     transaction that changed it. Pending reminders that no longer fit (another
@@ -86,7 +81,7 @@ def reminders_plan_appointment(*, appointment: Appointment, now: datetime | None
         appointment=appointment, kind=ReminderKind.APPOINTMENT_REMINDER, state=ReminderState.PENDING
     )
     if appointment.status != AppointmentStatus.CONFIRMED or appointment.start <= now:
-        _cancel(pending, reason=f"appointment {appointment.status}", now=now)
+        cancel_pending(pending, reason=f"appointment {appointment.status}", now=now)
         return 0
     users = {u.pk: u for u in User.objects.filter(pk__in=appointment.participant_ids(), is_active=True)}
     prefs = selectors.preferences_for(users)
@@ -100,7 +95,7 @@ def reminders_plan_appointment(*, appointment: Appointment, now: datetime | None
             if at is not None:
                 wanted[(user.pk, reminder_key(appointment, lead))] = at
     existing = {(r.recipient_id, r.object_key): r for r in pending}
-    _cancel(
+    cancel_pending(
         Reminder.objects.filter(pk__in=[r.pk for key, r in existing.items() if key not in wanted]),
         reason="no longer needed (moved)",
         now=now,
@@ -157,7 +152,7 @@ def notice_client_change(*, appointment: Appointment, actor_id: int | None, now:
 
 def staff_to_tell(counselor_id: int | None) -> list[User]:
     """The counselor concerned and the front desk (active practice admins)."""
-    staff = User.objects.filter(is_active=True, role=Role.PRACTICE_ADMIN)
+    staff = policy.front_desk()
     if counselor_id is not None:
         staff = staff | User.objects.filter(is_active=True, pk=counselor_id)
     return list(staff.distinct())
@@ -209,7 +204,7 @@ def on_appointment_change(*, appointment: Appointment, action: str, actor_id: in
         pending = Reminder.objects.filter(
             appointment=appointment, kind=ReminderKind.APPOINTMENT_REMINDER, state=ReminderState.PENDING
         )
-        _cancel(pending, reason=f"appointment {action}", now=now)
+        cancel_pending(pending, reason=f"appointment {action}", now=now)
     elif action in (ChangeAction.BOOKED, ChangeAction.CONFIRMED, ChangeAction.RESCHEDULED):
         reminders_plan_appointment(appointment=appointment, now=now)
     if action == ChangeAction.REQUESTED:
@@ -285,7 +280,7 @@ def digests_plan(*, now: datetime | None = None) -> int:
     Idempotent (unique key per week). Returns rows created."""
     now = now or timezone.now()
     rows = []
-    for counselor in User.objects.filter(role=Role.COUNSELOR, is_active=True).only("pk", "time_zone"):
+    for counselor in policy.weekly_digest_recipients().only("pk", "time_zone"):
         at = next_digest_at(now, counselor.time_zone)
         rows.append(
             Reminder(

@@ -5,8 +5,9 @@ from typing import Any
 from django import forms
 
 from accounts.forms import TIME_ZONE_CHOICES
-from accounts.models import Role, User
+from accounts.models import User
 from notifications.models import NotificationPreference
+from portal import policy
 
 
 class PreferencesForm(forms.ModelForm):
@@ -36,7 +37,7 @@ class PreferencesForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Only what applies to this user: partners have no digest, staff no partner.
-        if user.role == Role.CLIENT:
+        if policy.gets_exercise_reminders(user):
             staff_only = ["email_weekly_digest", "email_appointment_requested", "email_intake_requested"]
             for name in staff_only:
                 del self.fields[name]
@@ -48,5 +49,5 @@ class PreferencesForm(forms.ModelForm):
                 "email_appointment_changed",
             ]:
                 del self.fields[name]
-            if user.role != Role.COUNSELOR:
+            if not policy.gets_weekly_digest(user):
                 del self.fields["email_weekly_digest"]

@@ -174,8 +174,8 @@ def digest_for(counselor_id: int, *, since: datetime, until: datetime) -> list[d
     return [
         {
             "name": couple.display_name,
-            "completed": couple.completed,  # type: ignore[attr-defined]
-            "overdue": couple.overdue,  # type: ignore[attr-defined]
+            "completed": couple.completed,
+            "overdue": couple.overdue,
             "to_review": to_review.get(couple.pk, 0),
         }
         for couple in sorted(couples, key=lambda c: c.display_name)

@@ -19,28 +19,29 @@ from notifications import appointments, emails, selectors, services
 from notifications.forms import PreferencesForm
 from notifications.models import Reminder, ReminderKind
 from portal import policy
+from portal.http import AuthenticatedHttpRequest
 
 
-def notification_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    page = Paginator(selectors.notifications_for(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
 
 @require_POST
-def mark_read(request: HttpRequest) -> HttpResponse:
+def mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One notification (``id``) or, without one, all of them. Following a
     notification's link marks it read too (``next``)."""
     raw_id = request.POST.get("id")
     ids = [int(raw_id)] if raw_id and raw_id.isdigit() else None
-    services.notifications_mark_read(user=request.user, notification_ids=ids)  # type: ignore[arg-type]
+    services.notifications_mark_read(user=request.user, notification_ids=ids)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):
         return redirect(next_url)
     return redirect("notifications:list")
 
 
-def preferences(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     current = selectors.preference_for(user)
     form = PreferencesForm(request.POST or None, instance=current, initial={"time_zone": user.time_zone}, user=user)
     if request.method == "POST" and form.is_valid():
@@ -55,22 +56,22 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
 
 
-def _require_manager(request: HttpRequest) -> None:
-    if not policy.can_manage_reminders(request.user):  # type: ignore[arg-type]
+def _require_manager(request: AuthenticatedHttpRequest) -> None:
+    if not policy.can_manage_reminders(request.user):
         raise Http404("No such page.")
 
 
-def failed_list(request: HttpRequest) -> HttpResponse:
+def failed_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_manager(request)
     page = Paginator(selectors.failed_reminders(), 50).get_page(request.GET.get("page"))
     return render(request, "notifications/failed.html", {"page": page})
 
 
 @require_POST
-def failed_resend(request: HttpRequest, reminder_id: int) -> HttpResponse:
+def failed_resend(request: AuthenticatedHttpRequest, reminder_id: int) -> HttpResponse:
     _require_manager(request)
     reminder = get_object_or_404(Reminder, pk=reminder_id)
-    if services.reminder_resend(reminder=reminder, actor=request.user):  # type: ignore[arg-type]
+    if services.reminder_resend(reminder=reminder, actor=request.user):
         messages.success(request, "The reminder will be sent again within a minute.")
     else:
         messages.info(request, "That reminder is no longer failed.")
