@@ -1,4 +1,4 @@
-"""Read-side queries for exercises, scoped by role and free of N+1 queries.
+"""Read-side queries for exercises, scoped by who asks and free of N+1 queries.
 
 Each ``*_visible_to`` returns a queryset with what its lists show already
 joined, so a page or endpoint issues the same number of queries for 5 rows
@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from accounts.models import Couple, Role, User
+from accounts.models import AuditEvent, Couple, User
 from exercises.models import (
     Assignment,
     AssignmentStatus,
@@ -27,6 +27,7 @@ from exercises.models import (
     TemplateKind,
     Visibility,
 )
+from portal import policy
 from portal.policy import is_high_conflict, partner_may_see
 
 # --- Scoping -------------------------------------------------------------------------
@@ -50,9 +51,9 @@ def exercise_couples(user: User) -> QuerySet[Couple, Any] | None:
     schedules already say something clinical about a couple."""
     if not _active(user):
         return None
-    if user.role == Role.COUNSELOR:
+    if policy.can_assign_exercises(user):
         return _caseload_couples(user)
-    if user.role == Role.CLIENT:
+    if policy.can_answer_exercises(user):
         return _couples_of_partner(user)
     return None
 
@@ -62,7 +63,7 @@ def templates_visible_to(user: User) -> QuerySet[ExerciseTemplate]:
     the templates that carry a measure (progress.MeasureTemplate): those are
     assigned, and changed, as measures."""
     templates = ExerciseTemplate.objects.select_related("owner", "copied_from")
-    if not _active(user) or user.role != Role.COUNSELOR:
+    if not _active(user) or not policy.uses_template_library(user):
         return templates.none()
     return templates.filter(Q(is_builtin=True) | Q(owner=user)).filter(measure_link__isnull=True)
 
@@ -113,10 +114,10 @@ def responses_visible_to(user: User) -> QuerySet[Response]:
     )
     if not _active(user):
         return responses.none()
-    if user.role == Role.COUNSELOR:
+    if policy.can_assign_exercises(user):
         on_caseload = responses.filter(occurrence__assignment__couple__in=_caseload_couples(user))
         return on_caseload.filter(state=ResponseState.SUBMITTED)
-    if user.role == Role.CLIENT:
+    if policy.can_answer_exercises(user):
         return responses.filter(occurrence__assignment__couple__in=_couples_of_partner(user)).filter(
             _partner_visible_q(user)
         )
@@ -132,6 +133,42 @@ def comments_visible_to(user: User) -> QuerySet[Comment]:
     return comments.filter(occurrence__assignment__couple__in=couples).filter(
         Q(response__isnull=True) | Q(response__in=responses_visible_to(user).values("pk"))
     )
+
+
+# --- What the pages list ----------------------------------------------------------------
+
+
+def library_templates(user: User) -> QuerySet[ExerciseTemplate]:
+    """The templates a counselor may assign now (archived ones left out)."""
+    return templates_visible_to(user).filter(is_archived=False)
+
+
+def templates_to_assign(user: User) -> QuerySet[ExerciseTemplate]:
+    """``library_templates`` in the assign form's order: built-ins first, then by title."""
+    return library_templates(user).order_by("-is_builtin", "title")
+
+
+def couple_assignments(user: User, couple: Couple) -> QuerySet[Assignment]:
+    return assignments_visible_to(user).filter(couple=couple)
+
+
+def occurrences_with_counselors(user: User) -> QuerySet[Occurrence]:
+    """``occurrences_visible_to`` with the couple's counselors loaded, for an
+    occurrence's page (which checks the caseload)."""
+    occurrences = occurrences_visible_to(user).select_related("assignment__couple__primary_counselor")
+    return occurrences.prefetch_related("assignment__couple__other_counselors")
+
+
+def occurrence_responses(user: User, occurrence: Occurrence, *, with_versions: bool = False) -> QuerySet[Response]:
+    """The answers to one occurrence the user may read; ``with_versions``
+    prefetches their earlier versions."""
+    responses = responses_visible_to(user).filter(occurrence=occurrence)
+    return responses.prefetch_related("versions") if with_versions else responses
+
+
+def occurrence_comments(user: User, occurrence: Occurrence) -> QuerySet[Comment]:
+    """The comments on one occurrence the user may see, with the answer each is on."""
+    return comments_visible_to(user).filter(occurrence=occurrence).select_related("response__author")
 
 
 # --- A partner's home page -------------------------------------------------------------
@@ -380,3 +417,22 @@ def ritual_summary(assignment: Assignment, *, now: datetime, viewer: User | None
     if assignment.template.kind != TemplateKind.PRACTICE:
         raise ValueError("Only practice exercises have rituals to confirm.")
     return ritual_summaries([assignment], now=now, viewer=viewer)[assignment.pk]
+
+
+# --- The audit list ---------------------------------------------------------------------
+
+
+def audit_actions() -> list[str]:
+    """The action names recorded so far, for the audit list's filter."""
+    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+def audit_events(*, action: str = "", actor: str = "") -> QuerySet[AuditEvent]:
+    """The audit rows, newest first, with their actor joined; ``details`` is
+    left unloaded since the list never shows it."""
+    events = AuditEvent.objects.select_related("actor").defer("details").order_by("-created_at", "-pk")
+    if action:
+        events = events.filter(action=action)
+    if actor:
+        events = events.filter(Q(actor__email__icontains=actor) | Q(actor__full_name__icontains=actor))
+    return events

@@ -1,0 +1,70 @@
+"""Showing answers: an answer as label/value rows in its template's order,
+with the earlier versions a reader may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from exercises.fields import FieldKind, FieldSpec
+from exercises.models import Response, ResponseVersion
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    label: str
+    value: str
+
+
+def _display(spec: FieldSpec, value: Any) -> str:
+    kind = spec["kind"]
+    if kind == FieldKind.SINGLE_CHOICE:
+        return next((c["label"] for c in spec["choices"] if c["value"] == value), str(value))
+    if kind == FieldKind.CHECKLIST:
+        labels = {c["value"]: c["label"] for c in spec["choices"]}
+        return ", ".join(labels.get(item, item) for item in value)
+    if kind == FieldKind.YES_NO:
+        return "Yes" if value else "No"
+    if kind == FieldKind.SCALE:
+        ends = " – ".join(label for label in (spec.get("min_label"), spec.get("max_label")) if label)
+        return f"{value} of 5" + (f" ({ends})" if ends else "")
+    return str(value)
+
+
+def answer_rows(fields: list[FieldSpec], answers: dict[str, Any]) -> list[AnswerRow]:
+    """An answer as label/value pairs in the template's order; unanswered questions left out."""
+    return [AnswerRow(spec["label"], _display(spec, answers[spec["key"]])) for spec in fields if spec["key"] in answers]
+
+
+@dataclass(frozen=True)
+class ShownVersion:
+    version: ResponseVersion
+    rows: list[AnswerRow]
+
+
+@dataclass(frozen=True)
+class ShownResponse:
+    response: Response
+    rows: list[AnswerRow]
+    author_name: str
+    earlier: list[ShownVersion]
+
+
+def earlier_versions(response: Response, fields: list[FieldSpec], with_versions: bool) -> list[ShownVersion]:
+    """Earlier submitted versions, newest first (``versions`` prefetched)."""
+    if not with_versions:
+        return []
+    versions = sorted(response.versions.all(), key=lambda v: v.version, reverse=True)
+    return [ShownVersion(v, answer_rows(fields, v.answers)) for v in versions]
+
+
+def shown(responses: list[Response], fields: list[FieldSpec], *, with_versions: bool = False) -> list[ShownResponse]:
+    return [
+        ShownResponse(
+            r,
+            answer_rows(fields, r.answers),
+            r.author.full_name if r.author else "Together",
+            earlier_versions(r, fields, with_versions),
+        )
+        for r in responses
+    ]
