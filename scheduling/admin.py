@@ -75,12 +75,28 @@ class AppointmentAdmin(admin.ModelAdmin):
     list_display = ["start", "counselor", "client_label", "location", "kind", "status", "late_cancellation"]
     list_filter = ["location", "counselor", "status", "kind", ("start", admin.DateFieldListFilter)]
     search_fields = [
-        "couple__partner_one__full_name", "couple__partner_two__full_name", "intake_names", "counselor__full_name",
-    ]  # fmt: skip
+        "couple__partner_one__full_name",
+        "couple__partner_two__full_name",
+        "intake_names",
+        "counselor__full_name",
+    ]
     date_hierarchy = "start"
     list_select_related = ["counselor", "location", "couple__partner_one", "couple__partner_two", "individual_client"]
-    readonly_fields = ["start", "end", "status", "counselor", "couple", "individual_client", "location", "series",
-                       "cancelled_by", "cancelled_at", "hours_override_by", "sequence", "created_by"]  # fmt: skip
+    readonly_fields = [
+        "start",
+        "end",
+        "status",
+        "counselor",
+        "couple",
+        "individual_client",
+        "location",
+        "series",
+        "cancelled_by",
+        "cancelled_at",
+        "hours_override_by",
+        "sequence",
+        "created_by",
+    ]
     inlines = [AppointmentChangeInline]
 
     def has_add_permission(self, request):

@@ -2,10 +2,12 @@
 
 A conflict (the time is taken) is 409 with a message naming who is booked
 then; a series conflict adds the dates. Bad input is 400 naming the field.
+Services' errors are mapped once, in portal.api.exception_handler.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -15,16 +17,16 @@ from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import Role, User
 from accounts.serializers import CoupleSerializer, InviteCoupleSerializer
 from accounts.services import PartnerDetails
 from portal import policy
+from portal.api import request_user
 from scheduling import selectors, services, slots
 from scheduling.models import Appointment, CounselorProfile, IntakeRequest, Location, Specialty
 from scheduling.serializers import (
@@ -43,16 +45,7 @@ from scheduling.serializers import (
     StaffAppointmentSerializer,
     appointment_serializer_for,
 )
-
-
-def conflict_response(exc: services.AppointmentConflict) -> Response:
-    body: dict[str, Any] = {
-        "detail": exc.message,
-        "conflicts": [{"person": c.person, "start": c.start, "end": c.end} for c in exc.conflicts],
-    }
-    if isinstance(exc, services.SeriesConflict):
-        body["dates"] = exc.dates
-    return Response(ConflictSerializer(body).data, status=status.HTTP_409_CONFLICT)
+from scheduling.views.public import intake_rate_limited
 
 
 class LocationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -63,7 +56,7 @@ class LocationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["kind"]
 
     def get_queryset(self) -> QuerySet[Location]:
-        return selectors.locations_visible_to(self.request.user)  # type: ignore[arg-type]
+        return selectors.locations_visible_to(request_user(self.request))
 
 
 @extend_schema_view(
@@ -109,18 +102,18 @@ class AppointmentViewSet(
     filterset_fields = ["status", "counselor", "location", "kind"]
 
     def get_queryset(self) -> QuerySet[Appointment]:
-        return selectors.appointments_visible_to(self.request.user)  # type: ignore[arg-type]
+        return selectors.appointments_visible_to(request_user(self.request))
 
     def get_serializer_class(self) -> type[AppointmentSerializer]:
         if getattr(self, "swagger_fake_view", False):
             return StaffAppointmentSerializer
-        return appointment_serializer_for(self.request.user)  # type: ignore[arg-type]
+        return appointment_serializer_for(request_user(self.request))
 
     def get_object(self) -> Appointment:
-        return selectors.appointment_for(self.request.user, self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.appointment_for(request_user(self.request), self.kwargs["pk"])
 
     def _answer(self, appointment: Appointment, code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.appointment_for(self.request.user, appointment.pk)  # type: ignore[arg-type]
+        fresh = selectors.appointment_for(request_user(self.request), appointment.pk)
         return Response(self.get_serializer_class()(fresh).data, status=code)
 
     @extend_schema(
@@ -131,26 +124,32 @@ class AppointmentViewSet(
         serializer = AppointmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        user: User = request.user  # type: ignore[assignment]
-        try:
-            if user.role == Role.CLIENT:
-                appointment = services.appointment_request(
-                    actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
-                    duration_minutes=data.get("duration_minutes"), note=data["note"],
-                )  # fmt: skip
-            else:
-                appointment = services.appointment_book(
-                    actor=user, counselor=data["counselor"], location=data["location"], start=data["start"],
-                    duration_minutes=data.get("duration_minutes"), kind=data["kind"],
-                    couple=data.get("couple"), individual_client=data.get("individual_client"),
-                    intake_names=data["intake_names"], intake_email=data["intake_email"],
-                    telehealth_url=data["telehealth_url"], staff_note=data["staff_note"],
-                    override_hours_reason=data["override_hours_reason"],
-                )  # fmt: skip
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.AppointmentConflict as exc:
-            return conflict_response(exc)
+        user = request_user(request)
+        if policy.may_request_appointments(user):
+            appointment = services.appointment_request(
+                actor=user,
+                counselor=data["counselor"],
+                location=data["location"],
+                start=data["start"],
+                duration_minutes=data.get("duration_minutes"),
+                note=data["note"],
+            )
+        else:
+            appointment = services.appointment_book(
+                actor=user,
+                counselor=data["counselor"],
+                location=data["location"],
+                start=data["start"],
+                duration_minutes=data.get("duration_minutes"),
+                kind=data["kind"],
+                couple=data.get("couple"),
+                individual_client=data.get("individual_client"),
+                intake_names=data["intake_names"],
+                intake_email=data["intake_email"],
+                telehealth_url=data["telehealth_url"],
+                staff_note=data["staff_note"],
+                override_hours_reason=data["override_hours_reason"],
+            )
         return self._answer(appointment, status.HTTP_201_CREATED)
 
     @extend_schema(request=SeriesCreateSerializer, responses={201: SeriesResultSerializer, 409: ConflictSerializer})
@@ -160,28 +159,28 @@ class AppointmentViewSet(
         serializer = SeriesCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            series = services.appointment_book_series(
-                actor=request.user, counselor=data["counselor"], location=data["location"],  # type: ignore[arg-type]
-                first_start=data["first_start"], interval_weeks=int(data["interval_weeks"]),
-                count=data.get("count"), until=data.get("until"), duration_minutes=data.get("duration_minutes"),
-                couple=data["couple"],
-            )  # fmt: skip
-        except DjangoPermissionDenied as exc:
-            raise PermissionDenied(str(exc)) from None
-        except services.AppointmentConflict as exc:
-            return conflict_response(exc)
+        series = services.appointment_book_series(
+            actor=request_user(request),
+            counselor=data["counselor"],
+            location=data["location"],
+            first_start=data["first_start"],
+            interval_weeks=int(data["interval_weeks"]),
+            count=data.get("count"),
+            until=data.get("until"),
+            duration_minutes=data.get("duration_minutes"),
+            couple=data["couple"],
+        )
         appointments = self.get_queryset().filter(series=series)
         body = {"series": series.pk, "appointments": StaffAppointmentSerializer(appointments, many=True).data}
         return Response(body, status=status.HTTP_201_CREATED)
 
-    def _change(self, change: Any) -> Response:
+    def _change(self, change: Callable[[], Appointment]) -> Response:
+        # The appointment is in the caller's scope but not theirs to change:
+        # 404, as for one outside it, rather than the usual 403.
         try:
             appointment = change()
         except DjangoPermissionDenied:
             raise NotFound() from None
-        except services.AppointmentConflict as exc:
-            return conflict_response(exc)
         return self._answer(appointment)
 
     @extend_schema(request=RescheduleSerializer, responses={200: StaffAppointmentSerializer, 409: ConflictSerializer})
@@ -191,7 +190,7 @@ class AppointmentViewSet(
         serializer = RescheduleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        actor: User = request.user  # type: ignore[assignment]
+        actor = request_user(request)
         return self._change(
             lambda: services.appointment_reschedule(
                 actor=actor,
@@ -212,14 +211,14 @@ class AppointmentViewSet(
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]
         return self._change(
-            lambda: services.appointment_cancel(actor=request.user, appointment=appointment, reason=reason)  # type: ignore[arg-type]
+            lambda: services.appointment_cancel(actor=request_user(request), appointment=appointment, reason=reason)
         )
 
     @extend_schema(request=None, responses=StaffAppointmentSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
         appointment = self.get_object()
-        return self._change(lambda: services.appointment_confirm(actor=request.user, appointment=appointment))  # type: ignore[arg-type]
+        return self._change(lambda: services.appointment_confirm(actor=request_user(request), appointment=appointment))
 
     @extend_schema(request=ReasonSerializer, responses=StaffAppointmentSerializer)
     @action(detail=True, methods=["post"])
@@ -229,7 +228,7 @@ class AppointmentViewSet(
         serializer.is_valid(raise_exception=True)
         reason = serializer.validated_data["reason"]
         return self._change(
-            lambda: services.appointment_decline(actor=request.user, appointment=appointment, reason=reason)  # type: ignore[arg-type]
+            lambda: services.appointment_decline(actor=request_user(request), appointment=appointment, reason=reason)
         )
 
 
@@ -246,9 +245,12 @@ class SlotsView(APIView):
         data = query.validated_data
         minutes = data.get("duration_minutes")
         found = slots.free_slots(
-            counselor=data.get("counselor"), location=data.get("location"), date_from=data["date_from"],
-            date_to=data["date_to"], duration=timedelta(minutes=minutes) if minutes else None,
-        )  # fmt: skip
+            counselor=data.get("counselor"),
+            location=data.get("location"),
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            duration=timedelta(minutes=minutes) if minutes else None,
+        )
         return Response(SlotSerializer(found, many=True).data)
 
 
@@ -266,7 +268,7 @@ class IntakeRequestViewSet(
         return list(super().get_permissions())
 
     def get_queryset(self) -> QuerySet[IntakeRequest]:
-        if not policy.is_practice_admin(self.request.user):  # type: ignore[arg-type]
+        if not policy.is_practice_admin(request_user(self.request)):
             return IntakeRequest.objects.none()
         return IntakeRequest.objects.order_by("-created_at", "pk")
 
@@ -274,9 +276,7 @@ class IntakeRequestViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Create a request. `website` is a honeypot: people leave it empty; a bot that fills it is told
         the request was received, and nothing is saved (as on the profile page's form)."""
-        from scheduling.views import _intake_rate_limited
-
-        if _intake_rate_limited(request._request):
+        if intake_rate_limited(request._request):
             return Response({"detail": "Too many requests; please call us."}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         sent = request.data if isinstance(request.data, dict) else {}
         if str(sent.get("website", "") or "").strip():
@@ -299,7 +299,7 @@ class IntakeRequestViewSet(
         data = serializer.validated_data
         try:
             couple = services.intake_request_invite_couple(
-                actor=request.user,  # type: ignore[arg-type]
+                actor=request_user(request),
                 intake=intake,
                 partner_one=PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
                 partner_two=PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
@@ -308,7 +308,7 @@ class IntakeRequestViewSet(
             )
         except DjangoPermissionDenied:
             raise NotFound() from None
-        couple = policy.couple_for(request.user, couple.pk)  # type: ignore[arg-type]
+        couple = policy.couple_for(request_user(request), couple.pk)
         return Response(CoupleSerializer(couple).data, status=status.HTTP_201_CREATED)
 
 

@@ -104,10 +104,15 @@ def _profile(counselor: User, demo: DemoProfile) -> None:
         return
     places = {location.slug: location for location in Location.objects.filter(slug__in={h[0] for h in demo.hours})}
     services.counselor_profile_save(
-        actor=counselor, counselor=counselor, credentials=demo.credentials, title=demo.title, bio=demo.bio,
-        specialties=Specialty.objects.filter(slug__in=demo.specialties), locations=places.values(),
+        actor=counselor,
+        counselor=counselor,
+        credentials=demo.credentials,
+        title=demo.title,
+        bio=demo.bio,
+        specialties=Specialty.objects.filter(slug__in=demo.specialties),
+        locations=places.values(),
         sees_online="online" in places,
-    )  # fmt: skip
+    )
     if WorkingHours.objects.filter(counselor=counselor).exists():
         return
     by_place: dict[str, list[services.HoursInterval]] = {}
@@ -130,10 +135,16 @@ def _past_sessions(couple: Couple, now: datetime) -> None:
         day -= timedelta(days=(day.weekday() - hours.weekday) % 7)
         start = datetime.combine(day, hours.start, tzinfo=tz) + timedelta(hours=1)
         appointment = Appointment.objects.create(
-            counselor=counselor, couple=couple, location=hours.location, start=start,
-            end=start + timedelta(minutes=50), kind=AppointmentKind.COUPLE_SESSION,
-            status=AppointmentStatus.COMPLETED, created_by=counselor, sequence=1,
-        )  # fmt: skip
+            counselor=counselor,
+            couple=couple,
+            location=hours.location,
+            start=start,
+            end=start + timedelta(minutes=50),
+            kind=AppointmentKind.COUPLE_SESSION,
+            status=AppointmentStatus.COMPLETED,
+            created_by=counselor,
+            sequence=1,
+        )
         AppointmentParticipant.objects.bulk_create(
             AppointmentParticipant(
                 appointment=appointment,
@@ -146,9 +157,14 @@ def _past_sessions(couple: Couple, now: datetime) -> None:
         )
         for action, status in ((ChangeAction.BOOKED, AppointmentStatus.CONFIRMED), (ChangeAction.COMPLETED, "")):
             AppointmentChange.objects.create(
-                appointment=appointment, actor=counselor, at=start if status == "" else start - timedelta(days=7),
-                action=action, to_status=status or AppointmentStatus.COMPLETED, to_start=start, to_end=appointment.end,
-            )  # fmt: skip
+                appointment=appointment,
+                actor=counselor,
+                at=start if status == "" else start - timedelta(days=7),
+                action=action,
+                to_status=status or AppointmentStatus.COMPLETED,
+                to_start=start,
+                to_end=appointment.end,
+            )
 
 
 def _upcoming_sessions(couple: Couple, now: datetime, *, weeks: int = 2) -> None:
@@ -164,9 +180,13 @@ def _upcoming_sessions(couple: Couple, now: datetime, *, weeks: int = 2) -> None
             slot = found[len(found) // 3]
             location = Location.objects.get(pk=slot.location_id)
             services.appointment_book(
-                actor=counselor, counselor=counselor, location=location, start=slot.start, couple=couple,
+                actor=counselor,
+                counselor=counselor,
+                location=location,
+                start=slot.start,
+                couple=couple,
                 telehealth_url="https://telehealth.example/room/demo" if location.is_online else "",
-            )  # fmt: skip
+            )
 
 
 def _request(couple: Couple, now: datetime) -> None:
@@ -177,10 +197,12 @@ def _request(couple: Couple, now: datetime) -> None:
     )
     if found:
         services.appointment_request(
-            actor=couple.partner_one, counselor=couple.primary_counselor,
+            actor=couple.partner_one,
+            counselor=couple.primary_counselor,
             location=Location.objects.get(pk=found[0].location_id),
-            start=found[0].start, note="Could we add a session before the holidays?",
-        )  # fmt: skip
+            start=found[0].start,
+            note="Could we add a session before the holidays?",
+        )
 
 
 @transaction.atomic
@@ -200,9 +222,12 @@ def demo_schedule_load(*, counselors: Sequence[User], couples: Sequence[Couple],
     if not IntakeRequest.objects.filter(email=INTAKE_EMAIL).exists():
         grace = counselors[0] if counselors else None
         services.intake_request_create(
-            names="Jordan and Casey Blake", email=INTAKE_EMAIL, phone="(425) 555-0188", counselor=grace,
+            names="Jordan and Casey Blake",
+            email=INTAKE_EMAIL,
+            phone="(425) 555-0188",
+            counselor=grace,
             preferred_location=Location.objects.filter(slug="edmonds").first(),
             specialty=Specialty.objects.filter(slug="premarital-counseling").first(),
             preferred_times="Weekday evenings or Saturday mornings",
             note="We are getting married next summer and would like premarital counseling.",
-        )  # fmt: skip
+        )

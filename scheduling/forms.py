@@ -64,7 +64,7 @@ HOURS_HELP = "One weekday a line, e.g. “Mon 08:00-12:00, 13:00-18:00”. A day
 class WeeklyHoursField(forms.CharField):
     widget = forms.Textarea(attrs={"rows": 7, "class": "code"})
 
-    def clean(self, value: Any) -> list[HoursInterval]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[HoursInterval]:
         return parse_weekly_hours(super().clean(value) or "")
 
 

@@ -28,7 +28,8 @@ from django.conf import settings
 from django.urls import reverse
 from icalendar import Calendar, Event
 
-from accounts.models import Role, User
+from accounts.models import User
+from portal import policy
 from scheduling.models import Appointment, AppointmentStatus
 
 if TYPE_CHECKING:
@@ -58,7 +59,7 @@ def exercise_uid_for(occurrence: Occurrence) -> str:
 
 def summary_for(appointment: Appointment, viewer: User) -> str:
     kind = appointment.get_kind_display()
-    if viewer.role == Role.CLIENT:
+    if not policy.sees_staff_side(viewer):
         return f"{kind} with {appointment.counselor.full_name}"
     who = appointment.client_label
     return f"{kind}: {who}" if who else kind

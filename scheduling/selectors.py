@@ -1,18 +1,36 @@
-"""Read-side queries for scheduling, scoped by role. Pages and API use these."""
+"""Read-side queries for scheduling, named, scoped by what each user may see
+(portal.policy). Pages and the API use these; views run no queries of their own."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import datetime, time
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Couple, CoupleStatus, Role, User
 from exercises import selectors as exercise_selectors
 from exercises.models import AssignmentStatus, Occurrence
 from portal import policy
-from scheduling.models import Appointment, CounselorProfile, Location, OpeningHours, Specialty
+from scheduling.models import (
+    Appointment,
+    AppointmentChange,
+    AppointmentStatus,
+    CalendarFeed,
+    CounselorProfile,
+    IntakeRequest,
+    IntakeStatus,
+    Location,
+    OpeningHours,
+    Specialty,
+    TimeOff,
+    WorkingHours,
+)
 
 
 def locations_active() -> QuerySet[Location]:
@@ -43,17 +61,15 @@ def appointments_visible_to(user: User) -> QuerySet[Appointment]:
     appointments = Appointment.objects.select_related(
         "counselor", "location", "couple__partner_one", "couple__partner_two", "individual_client"
     ).order_by("start", "pk")
-    if not user.is_authenticated or not user.is_active:
+    scope = policy.appointment_scope(user)
+    if scope is None:
         return appointments.none()
-    if user.role == Role.PRACTICE_ADMIN:
-        return appointments
-    if user.role == Role.COUNSELOR:
-        return appointments.filter(counselor=user)
-    if user.role == Role.CLIENT:
+    appointments = appointments.filter(scope)
+    if not policy.sees_staff_side(user):
         # Not loading it makes a slip in a template cost a query, not a leak
         # in bulk; serializers and templates still must not show it.
-        return appointments.filter(Q(couple__partner_one=user) | Q(couple__partner_two=user)).defer("staff_note")
-    return appointments.none()
+        appointments = appointments.defer("staff_note")
+    return appointments
 
 
 def appointment_for(user: User, appointment_id: Any) -> Appointment:
@@ -95,10 +111,175 @@ def exercises_due_for_feed(user: User, *, since: datetime) -> QuerySet[Occurrenc
 
     Clients only: staff calendars carry appointments, not their couples' exercises.
     """
-    if not (user.is_authenticated and user.is_active and user.role == Role.CLIENT):
+    if not policy.feed_has_exercises(user):
         return Occurrence.objects.none()
     return (
         exercise_selectors.occurrences_for_partner(user)
         .filter(Q(has_submitted=False), assignment__status=AssignmentStatus.ACTIVE, due_at__gte=since)
         .order_by("due_at", "pk")
     )
+
+
+# ---------------------------------------------------------------- counselors and their schedules
+
+
+def counselors_bookable() -> QuerySet[User]:
+    """Active counselors not on leave: the ones an appointment can be booked with."""
+    return User.objects.filter(role=Role.COUNSELOR, is_active=True).exclude(counselor_profile__on_leave=True)
+
+
+def counselors_bookable_by(user: User) -> QuerySet[User]:
+    """The bookable counselors a staff member books for: a counselor themselves, an admin everyone."""
+    counselors = counselors_bookable()
+    if policy.has_own_schedule(user):
+        return counselors.filter(pk=user.pk)
+    return counselors.order_by("full_name")
+
+
+def counselors_with_schedules() -> QuerySet[User]:
+    """Every active counselor, on leave or not, with their profile (the schedules list)."""
+    return (
+        User.objects.filter(role=Role.COUNSELOR, is_active=True)
+        .select_related("counselor_profile")
+        .order_by("full_name")
+    )
+
+
+def counselor(counselor_id: int) -> User:
+    """The counselor with this id, else 404."""
+    return get_object_or_404(User, pk=counselor_id, role=Role.COUNSELOR)
+
+
+def counselor_profile_of(counselor: User) -> CounselorProfile | None:
+    return CounselorProfile.objects.filter(user=counselor).first()
+
+
+def working_hours_by_location(counselor: User) -> dict[Location, list[tuple[int, time, time]]]:
+    """The counselor's weekly hours, location by location (by name): (weekday, start, end) rows."""
+    hours = WorkingHours.objects.filter(counselor=counselor).select_related("location").order_by("location__name")
+    by_location: dict[Location, list[tuple[int, time, time]]] = defaultdict(list)
+    for row in hours:
+        by_location[row.location].append((row.weekday, row.start, row.end))
+    return by_location
+
+
+def time_off_ahead(counselor: User) -> QuerySet[TimeOff]:
+    """Time off not over yet."""
+    return TimeOff.objects.filter(counselor=counselor, ends_on__gte=timezone.localdate())
+
+
+def time_off_of(counselor: User, time_off_id: Any) -> TimeOff:
+    """One of the counselor's periods of time off, else 404."""
+    return get_object_or_404(TimeOff, pk=time_off_id, counselor=counselor)
+
+
+# ---------------------------------------------------------------- locations
+
+
+def locations_for_admin() -> QuerySet[Location]:
+    """Every office, the active ones first (the admins' list)."""
+    return Location.objects.order_by("-is_active", "name")
+
+
+def opening_hours_rows(location: Location) -> list[tuple[int, time, time]]:
+    return list(location.opening_hours.values_list("weekday", "opens", "closes"))
+
+
+def locations_by_pk(ids: Iterable[int]) -> dict[int, Location]:
+    """The locations of a list of free slots, by id."""
+    return {place.pk: place for place in Location.objects.filter(pk__in=set(ids))}
+
+
+# ---------------------------------------------------------------- appointments
+
+
+def appointments_between(
+    user: User, start: datetime, end: datetime, *, counselor: User | None, location: Location | None
+) -> QuerySet[Appointment]:
+    """The user's visible appointments overlapping [start, end), of one counselor and/or at one location."""
+    appointments = appointments_visible_to(user).filter(start__lt=end, end__gt=start)
+    if counselor is not None:
+        appointments = appointments.filter(counselor=counselor)
+    if location is not None:
+        appointments = appointments.filter(location=location)
+    return appointments
+
+
+def appointments_upcoming(user: User, now: datetime) -> QuerySet[Appointment]:
+    """Not over and not cancelled."""
+    return appointments_visible_to(user).filter(end__gte=now).exclude(status=AppointmentStatus.CANCELLED)
+
+
+def appointments_recent(user: User, now: datetime) -> QuerySet[Appointment]:
+    """The last twenty over or cancelled, newest first."""
+    visible = appointments_visible_to(user)
+    return visible.filter(Q(end__lt=now) | Q(status=AppointmentStatus.CANCELLED)).order_by("-start")[:20]
+
+
+def appointment_requests_waiting(user: User, now: datetime) -> QuerySet[Appointment]:
+    """Clients' requests still to confirm or decline."""
+    return appointments_visible_to(user).filter(status=AppointmentStatus.REQUESTED, start__gte=now)
+
+
+def appointment_history(appointment: Appointment) -> QuerySet[AppointmentChange]:
+    return appointment.changes.select_related("actor")
+
+
+def active_couple_of(user: User) -> Couple | None:
+    """A client's active couple."""
+    return policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).first()
+
+
+def booking_choices(user: User) -> dict[str, Any]:
+    """Whom a staff member may book: counselors, active couples in their scope, and those couples' partners."""
+    couples = policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).order_by("partner_one__full_name")
+    clients = User.objects.filter(
+        Q(couples_as_partner_one__in=couples) | Q(couples_as_partner_two__in=couples)
+    ).distinct()
+    return {"counselors": counselors_bookable_by(user), "couples": couples, "clients": clients}
+
+
+# ---------------------------------------------------------------- intake requests
+
+
+def intake_requests(status: str) -> QuerySet[IntakeRequest]:
+    """The front desk's list; a status that is not one shows them all."""
+    intakes = IntakeRequest.objects.select_related("counselor", "preferred_location", "specialty")
+    if status in IntakeStatus.values:
+        intakes = intakes.filter(status=status)
+    return intakes
+
+
+def intake_request(intake_id: int) -> IntakeRequest:
+    """One request with what its page shows, else 404."""
+    return get_object_or_404(
+        IntakeRequest.objects.select_related("counselor", "preferred_location", "specialty", "couple"), pk=intake_id
+    )
+
+
+def intake_appointments(intake: IntakeRequest) -> list[Appointment]:
+    return list(intake.appointments.select_related("counselor", "location").order_by("start"))
+
+
+# ---------------------------------------------------------------- calendar feeds
+
+
+def calendar_feed_of(user: User) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_owner(token: str) -> User:
+    """Whose feed this secret address is, if they are still active; else 404."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    return feed.user
+
+
+def appointments_for_own_feed(owner: User) -> QuerySet[Appointment]:
+    """A user's own feed: a counselor's appointments, a client's couple's, what an admin booked."""
+    appointments = appointments_visible_to(owner)
+    if policy.is_practice_admin(owner):
+        # The front desk subscribes per location (location_feed); their own feed has what they booked.
+        appointments = appointments.filter(created_by=owner)
+    return appointments

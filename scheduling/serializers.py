@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import Couple, Role, User
 from accounts.serializers import CounselorSerializer
+from portal import policy
 from scheduling.models import (
     Appointment,
     AppointmentKind,
@@ -58,9 +59,20 @@ class LocationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Location
         fields = [
-            "id", "name", "slug", "kind", "address_line1", "address_line2", "city", "state", "postal_code",
-            "phone", "time_zone", "is_active", "opening_hours",
-        ]  # fmt: skip
+            "id",
+            "name",
+            "slug",
+            "kind",
+            "address_line1",
+            "address_line2",
+            "city",
+            "state",
+            "postal_code",
+            "phone",
+            "time_zone",
+            "is_active",
+            "opening_hours",
+        ]
 
 
 class LocationBriefSerializer(serializers.ModelSerializer):
@@ -80,9 +92,17 @@ class CounselorProfileSerializer(serializers.ModelSerializer):
     class Meta:
         model = CounselorProfile
         fields = [
-            "id", "slug", "full_name", "credentials", "title", "bio", "specialties", "locations", "sees_online",
+            "id",
+            "slug",
+            "full_name",
+            "credentials",
+            "title",
+            "bio",
+            "specialties",
+            "locations",
+            "sees_online",
             "is_accepting_new_clients",
-        ]  # fmt: skip
+        ]
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
@@ -98,23 +118,42 @@ class AppointmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Appointment
         fields = [
-            "id", "counselor", "location", "couple", "with_whom", "kind", "status", "start", "end",
-            "telehealth_url", "cancellation_reason", "late_cancellation", "sequence",
-        ]  # fmt: skip
+            "id",
+            "counselor",
+            "location",
+            "couple",
+            "with_whom",
+            "kind",
+            "status",
+            "start",
+            "end",
+            "telehealth_url",
+            "cancellation_reason",
+            "late_cancellation",
+            "sequence",
+        ]
         read_only_fields = fields
 
 
 class StaffAppointmentSerializer(AppointmentSerializer):
     class Meta(AppointmentSerializer.Meta):
         fields = [
-            *AppointmentSerializer.Meta.fields, "individual_client", "intake_names", "intake_email", "intake_phone",
-            "staff_note", "hours_override_reason", "series", "created_at", "updated_at",
-        ]  # fmt: skip
+            *AppointmentSerializer.Meta.fields,
+            "individual_client",
+            "intake_names",
+            "intake_email",
+            "intake_phone",
+            "staff_note",
+            "hours_override_reason",
+            "series",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
 def appointment_serializer_for(user: User) -> type[AppointmentSerializer]:
-    return StaffAppointmentSerializer if user.role in (Role.PRACTICE_ADMIN, Role.COUNSELOR) else AppointmentSerializer
+    return StaffAppointmentSerializer if policy.sees_staff_side(user) else AppointmentSerializer
 
 
 class AppointmentCreateSerializer(serializers.Serializer):

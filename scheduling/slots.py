@@ -30,7 +30,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Couple, Role, User
+from accounts.models import Couple, User
+from scheduling import selectors
 from scheduling.models import (
     BLOCKING_STATUSES,
     Appointment,
@@ -111,7 +112,7 @@ def _window_end(day: date, moment: time, tz: zoneinfo.ZoneInfo) -> datetime:
 
 def bookable_counselors(*, counselor: User | None, location: Location | None) -> list[User]:
     """Active counselors not on leave: the given one, or everyone with working hours at the location."""
-    counselors = User.objects.filter(role=Role.COUNSELOR, is_active=True).exclude(counselor_profile__on_leave=True)
+    counselors = selectors.counselors_bookable()
     if counselor is not None:
         counselors = counselors.filter(pk=counselor.pk)
     if location is not None:

@@ -1,0 +1,127 @@
+"""Counselors' own schedules: their public profile, weekly working hours per
+location and time off. Admins change anyone's; counselors their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from accounts.models import AuditAction, User
+from accounts.services import audit_record
+from portal import policy
+from portal.errors import require
+from scheduling.models import (
+    CounselorProfile,
+    Location,
+    Specialty,
+    TimeOff,
+    WorkingHours,
+)
+from scheduling.services.locations import HoursInterval, _check_intervals
+
+
+def _require_counselor(counselor: User) -> None:
+    if not policy.has_own_schedule(counselor):
+        raise ValidationError({"counselor": f"{counselor.full_name} is not a counselor."})
+
+
+@transaction.atomic
+def counselor_profile_save(
+    *,
+    actor: User,
+    counselor: User,
+    credentials: str = "",
+    title: str = "",
+    bio: str = "",
+    specialties: Iterable[Specialty] = (),
+    locations: Iterable[Location] = (),
+    sees_online: bool = False,
+    is_accepting_new_clients: bool = True,
+    on_leave: bool = False,
+) -> CounselorProfile:
+    """Create or replace a counselor's public profile."""
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own profile.")
+    _require_counselor(counselor)
+    profile = CounselorProfile.objects.filter(user=counselor).first() or CounselorProfile(
+        user=counselor, slug=_unique_profile_slug(counselor)
+    )
+    profile.credentials = credentials.strip()
+    profile.title = title.strip()
+    profile.bio = bio.strip()
+    profile.sees_online = sees_online
+    profile.is_accepting_new_clients = is_accepting_new_clients
+    profile.on_leave = on_leave
+    profile.full_clean()
+    profile.save()
+    profile.specialties.set(specialties)
+    profile.locations.set(locations)
+    audit_record(actor=actor, action=AuditAction.COUNSELOR_PROFILE_SAVED, target=profile, on_leave=on_leave)
+    return profile
+
+
+def _unique_profile_slug(counselor: User) -> str:
+    base = slugify(counselor.full_name) or f"counselor-{counselor.pk}"
+    slug, number = base, 2
+    while CounselorProfile.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+@transaction.atomic
+def working_hours_set(
+    *, actor: User, counselor: User, location: Location, intervals: Sequence[HoursInterval]
+) -> list[WorkingHours]:
+    """Replace the counselor's weekly hours at one location.
+
+    A counselor cannot be in two places at once: intervals may not overlap
+    their hours at any other location on the same weekday.
+    """
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own working hours.")
+    _require_counselor(counselor)
+    elsewhere = WorkingHours.objects.filter(counselor=counselor).exclude(location=location).select_related("location")
+    _check_intervals([*intervals, *(HoursInterval(h.weekday, h.start, h.end) for h in elsewhere)], "working_hours")
+    WorkingHours.objects.filter(counselor=counselor, location=location).delete()
+    rows = WorkingHours.objects.bulk_create(
+        WorkingHours(counselor=counselor, location=location, weekday=i.weekday, start=i.start, end=i.end)
+        for i in intervals
+    )
+    # Working somewhere puts the location on the public profile.
+    profile = CounselorProfile.objects.filter(user=counselor).first()
+    if profile is not None and intervals:
+        profile.locations.add(location)
+    audit_record(
+        actor=actor,
+        action=AuditAction.WORKING_HOURS_SET,
+        target=counselor,
+        location=location.pk,
+        hours=[[i.weekday, f"{i.start:%H:%M}", f"{i.end:%H:%M}"] for i in intervals],
+    )
+    return rows
+
+
+@transaction.atomic
+def time_off_add(*, actor: User, counselor: User, starts_on: date, ends_on: date, reason: str = "") -> TimeOff:
+    """Block whole days. Appointments already booked then are left for staff to move."""
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own time off.")
+    _require_counselor(counselor)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": "The last day off cannot come before the first."})
+    time_off = TimeOff(counselor=counselor, starts_on=starts_on, ends_on=ends_on, reason=reason.strip())
+    time_off.full_clean()
+    time_off.save()
+    audit_record(
+        actor=actor, action=AuditAction.TIME_OFF_ADDED, target=time_off, starts_on=str(starts_on), ends_on=str(ends_on)
+    )
+    return time_off
+
+
+@transaction.atomic
+def time_off_remove(*, actor: User, time_off: TimeOff) -> None:
+    require(policy.can_manage_schedule_of(actor, time_off.counselor), "You may only change your own time off.")
+    audit_record(actor=actor, action=AuditAction.TIME_OFF_REMOVED, target=time_off)
+    time_off.delete()

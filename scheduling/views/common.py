@@ -1,0 +1,66 @@
+"""What several scheduling pages share: who may open the staff and admin pages
+(anyone else gets a 404), and how times are laid out by day."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from portal import policy
+from portal.http import AuthenticatedHttpRequest
+from scheduling import slots
+from scheduling.models import Location, Weekday
+
+
+def staff_only(request: AuthenticatedHttpRequest) -> User:
+    if not policy.can_book_appointments(request.user):
+        raise Http404
+    return request.user
+
+
+def admin_only(request: AuthenticatedHttpRequest) -> User:
+    if not policy.is_practice_admin(request.user):
+        raise Http404
+    return request.user
+
+
+def parse_day(value: str | None) -> date:
+    try:
+        return date.fromisoformat(value) if value else timezone.localdate()
+    except ValueError:
+        return timezone.localdate()
+
+
+def week_rows(location: Location) -> list[tuple[str, list[str]]]:
+    """Monday to Sunday with the location's (prefetched) opening hours, wall-clock in its time zone."""
+    by_day: dict[int, list[str]] = defaultdict(list)
+    for hours in location.opening_hours.all():
+        by_day[hours.weekday].append(f"{hours.opens:%-I:%M %p}–{hours.closes:%-I:%M %p}")
+    return [(label, by_day.get(value, [])) for value, label in Weekday.choices]
+
+
+def slot_days(found: list[slots.Slot], tz: Any = None) -> list[tuple[date, list[slots.Slot]]]:
+    """Slots by day: the location's day, or the day in `tz` (a client's own time zone)."""
+    by_day: dict[date, list[slots.Slot]] = defaultdict(list)
+    for slot in found:
+        by_day[(slot.start.astimezone(tz) if tz else slot.start).date()].append(slot)
+    return sorted(by_day.items())
+
+
+SlotDay = tuple[date, str, bool, list[tuple[slots.Slot, Location]]]
+
+
+def folded_slot_days(found: list[slots.Slot], locations: dict[int, Location], tz: Any = None) -> list[SlotDay]:
+    """One folded section a day, so two weeks of times stay usable on a phone:
+    (day, its office names, whether it has several, [(slot, office)])."""
+    folded = []
+    for day, day_slots in slot_days(found, tz):
+        places = sorted({locations[slot.location_id].name for slot in day_slots})
+        rows = [(slot, locations[slot.location_id]) for slot in day_slots]
+        folded.append((day, " and ".join(places), len(places) > 1, rows))
+    return folded
