@@ -43,7 +43,7 @@ class RequireTwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES) and policy.needs_two_factor(request.user):  # type: ignore[arg-type]
+        if not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES) and policy.needs_two_factor(request.user):
             messages.warning(
                 request,
                 "Counselors and practice admins must turn on two-factor authentication before seeing client data.",

@@ -102,18 +102,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
-    @property
-    def is_client(self) -> bool:
-        return self.role == Role.CLIENT
-
-    @property
-    def is_counselor(self) -> bool:
-        return self.role == Role.COUNSELOR
-
-    @property
-    def is_practice_admin(self) -> bool:
-        return self.role == Role.PRACTICE_ADMIN
-
 
 class CoupleStatus(models.TextChoices):
     ACTIVE = "active", "Active"

@@ -25,8 +25,12 @@ from django.utils import timezone
 
 from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, AuditEvent, Couple, CoupleStatus, Invitation, Role, User
 from portal import policy
+from portal.errors import require, violated_constraint
 
 INVITATION_SALT = "accounts.invitation"
+# The unique constraints an address already taken breaks: the column's own
+# (PostgreSQL's name for ``unique=True``) and the case-insensitive one.
+EMAIL_TAKEN_CONSTRAINTS = ("accounts_user_email_key", "user_email_ci_unique")
 logger = logging.getLogger(__name__)
 
 
@@ -71,12 +75,15 @@ def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
             # the unique e-mail and this one reports it instead of a 500.
             with transaction.atomic():
                 user.save()
-        except IntegrityError:
+        except IntegrityError as exc:
+            # PostgreSQL names the constraint; SQLite names none (None).
+            if violated_constraint(exc) not in (None, *EMAIL_TAKEN_CONSTRAINTS):
+                raise
             raise ValidationError(
                 {f"{field_prefix}_email": "This address was invited a moment ago; check the couples list."}
             ) from None
         return user
-    if user.role != Role.CLIENT:
+    if not policy.can_join_couple(user):
         raise ValidationError({f"{field_prefix}_email": "This address belongs to a staff account, not a client."})
     in_open_couple = Couple.objects.filter(
         Q(partner_one=user) | Q(partner_two=user), status__in=OPEN_COUPLE_STATUSES
@@ -99,7 +106,7 @@ def couple_invite(
     if not policy.can_invite_couples(invited_by):
         raise ValidationError("Only counselors and practice admins can invite couples.")
     if primary_counselor is None:
-        if invited_by.role != Role.COUNSELOR:
+        if not policy.counsels_couples(invited_by):
             raise ValidationError({"primary_counselor": "Choose the couple's counselor."})
         primary_counselor = invited_by
     if not policy.counselors_assignable_by(invited_by).filter(pk=primary_counselor.pk).exists():
@@ -147,6 +154,7 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
+    require(policy.can_manage_couple(actor, invitation.couple), "You cannot resend this couple's invitations.")
     if invitation.is_accepted:
         raise ValidationError("This partner has already accepted the invitation.")
     audit_record(actor=actor, action=AuditAction.INVITATION_RESENT, target=invitation)

@@ -1,3 +1,7 @@
+"""Account and couple pages: the couples list and a couple's page, inviting a
+couple, re-sending an invitation, a couple's status, accepting an invitation,
+one's profile and the client's home."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -13,19 +17,16 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
-from accounts.models import CoupleStatus, Invitation, Role
+from accounts.models import CoupleStatus, Invitation
 from portal import policy
-from portal.errors import add_errors_to_form
+from portal.errors import submit_form
+from portal.http import AuthenticatedHttpRequest
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if getattr(request.user, "role", None) not in policy.STAFF_ROLES:
+def couple_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_list_couples(request.user):
         raise Http404
-
-
-def couple_list(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
-    couples = policy.couples_visible_to(request.user)  # type: ignore[arg-type]
+    couples = policy.couples_visible_to(request.user)
     status = request.GET.get("status", "")
     if status in CoupleStatus.values:
         couples = couples.filter(status=status)
@@ -42,42 +43,42 @@ def couple_list(request: HttpRequest) -> HttpResponse:
         "status": status,
         "query": query,
         "statuses": CoupleStatus.choices,
-        "can_invite": policy.can_invite_couples(request.user),  # type: ignore[arg-type]
+        "can_invite": policy.can_invite_couples(request.user),
     }
     return render(request, "accounts/couple_list.html", context)
 
 
-def couple_detail(request: HttpRequest, couple_id: int) -> HttpResponse:
-    couple = policy.couple_for(request.user, couple_id)  # type: ignore[arg-type]
+def couple_detail(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
+    couple = policy.couple_for(request.user, couple_id)
     invitations = couple.invitations.select_related("user").order_by("user__full_name")
     context = {
         "couple": couple,
-        "invitations": invitations if policy.can_manage_couple(request.user, couple) else [],  # type: ignore[arg-type]
-        "can_manage": policy.can_manage_couple(request.user, couple),  # type: ignore[arg-type]
+        "invitations": invitations if policy.can_manage_couple(request.user, couple) else [],
+        "can_manage": policy.can_manage_couple(request.user, couple),
         "status_form": CoupleStatusForm(initial={"status": couple.status}),
     }
     return render(request, "accounts/couple_detail.html", context)
 
 
-def couple_invite(request: HttpRequest) -> HttpResponse:
+def couple_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if not policy.can_invite_couples(user):  # type: ignore[arg-type]
+    if not policy.can_invite_couples(user):
         raise Http404
-    counselors = policy.counselors_assignable_by(user)  # type: ignore[arg-type]
+    counselors = policy.counselors_assignable_by(user)
     form = InviteCoupleForm(request.POST or None, counselors=counselors, default_time_zone=settings.PRACTICE_TIME_ZONE)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            couple = services.couple_invite(
-                invited_by=user,  # type: ignore[arg-type]
+        couple = submit_form(
+            form,
+            lambda: services.couple_invite(
+                invited_by=user,
                 partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
                 partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
                 primary_counselor=data["primary_counselor"],
                 time_zone=data["time_zone"],
-            )
-        except ValidationError as exc:
-            add_errors_to_form(form, exc)
-        else:
+            ),
+        )
+        if couple is not None:
             messages.success(request, f"Invitations are on their way to {couple.display_name}.")
             return redirect("couple_detail", couple_id=couple.pk)
     status = 400 if request.method == "POST" else 200
@@ -85,13 +86,14 @@ def couple_invite(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
+def invitation_resend(request: AuthenticatedHttpRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation.objects.select_related("user"), pk=invitation_id)
-    couple = policy.couple_for(request.user, invitation.couple_id)  # type: ignore[arg-type]
-    if not policy.can_manage_couple(request.user, couple):  # type: ignore[arg-type]
+    couple = policy.couple_for(request.user, invitation.couple_id)
+    if not policy.can_manage_couple(request.user, couple):
         raise Http404
+    invitation.couple = couple  # as policy loaded it (counselors prefetched), for the service's own check
     try:
-        services.invitation_resend(invitation=invitation, actor=request.user)  # type: ignore[arg-type]
+        services.invitation_resend(invitation=invitation, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -100,14 +102,14 @@ def invitation_resend(request: HttpRequest, invitation_id: int) -> HttpResponse:
 
 
 @require_POST
-def couple_status(request: HttpRequest, couple_id: int) -> HttpResponse:
-    couple = policy.couple_for(request.user, couple_id)  # type: ignore[arg-type]
-    if not policy.can_manage_couple(request.user, couple):  # type: ignore[arg-type]
+def couple_status(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
+    couple = policy.couple_for(request.user, couple_id)
+    if not policy.can_manage_couple(request.user, couple):
         raise Http404
     form = CoupleStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.couple_set_status(couple=couple, status=form.cleaned_data["status"], actor=request.user)  # type: ignore[arg-type]
+            services.couple_set_status(couple=couple, status=form.cleaned_data["status"], actor=request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -138,12 +140,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     form = SetPasswordForm(request.POST or None, user=invitation.user)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+            user = submit_form(
+                form, lambda: services.invitation_accept(token=token, password=form.cleaned_data["password1"])
+            )
         except services.InvitationInvalid as exc:
             return _invitation_invalid(request, exc.reason)
-        except ValidationError as exc:
-            add_errors_to_form(form, exc)
-        else:
+        if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, "Welcome! Your password is set and you are logged in.")
             return redirect("home")
@@ -151,30 +153,26 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}, status=status)
 
 
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, instance=user)  # type: ignore[arg-type]
+    form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
-        services.user_update_profile(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+        services.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)
 
 
-def client_home(request: HttpRequest) -> HttpResponse:
+def client_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    if user.role != Role.CLIENT:  # type: ignore[union-attr]
+    if not policy.has_client_home(user):
         raise Http404
-    couple = (
-        policy.couples_visible_to(user)  # type: ignore[arg-type]
-        .filter(status__in=[CoupleStatus.ACTIVE, CoupleStatus.PAUSED])
-        .first()
-    )
-    partner = couple.partner_of(user) if couple else None  # type: ignore[arg-type]
+    couple = policy.couples_visible_to(user).filter(status__in=[CoupleStatus.ACTIVE, CoupleStatus.PAUSED]).first()
+    partner = couple.partner_of(user) if couple else None
     # Imported here: accounts is the foundation and otherwise knows nothing of exercises.
     from exercises.selectors import partner_home
 
-    exercises = partner_home(user, now=timezone.now())  # type: ignore[arg-type]
+    exercises = partner_home(user, now=timezone.now())
     context = {"couple": couple, "partner": partner, "exercises": exercises}
     return render(request, "accounts/client_home.html", context)
