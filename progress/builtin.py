@@ -17,17 +17,32 @@ BUILTIN_MEASURES: list[dict[str, Any]] = [
         "commitment, care and leaning on each other. Higher means closer.",
         # One statement per component; the give-and-take one is worded the other way round (reversed).
         "items": [
-            {"key": "trust", "text": "I rely on my partner to keep my needs in mind, even when I am not there.",
-             "reversed": False},
-            {"key": "knowledge", "text": "My partner could describe how I am likely to react to a hard day.",
-             "reversed": False},
+            {
+                "key": "trust",
+                "text": "I rely on my partner to keep my needs in mind, even when I am not there.",
+                "reversed": False,
+            },
+            {
+                "key": "knowledge",
+                "text": "My partner could describe how I am likely to react to a hard day.",
+                "reversed": False,
+            },
             {"key": "mutuality", "text": "Lately I put much more into us than I get back.", "reversed": True},
-            {"key": "commitment", "text": "I am confident we will keep investing in this relationship for years.",
-             "reversed": False},
-            {"key": "caring", "text": "When I struggle, my partner notices and offers help or comfort.",
-             "reversed": False},
-            {"key": "interdependence", "text": "We lean on each other and decide the big things as a team.",
-             "reversed": False},
+            {
+                "key": "commitment",
+                "text": "I am confident we will keep investing in this relationship for years.",
+                "reversed": False,
+            },
+            {
+                "key": "caring",
+                "text": "When I struggle, my partner notices and offers help or comfort.",
+                "reversed": False,
+            },
+            {
+                "key": "interdependence",
+                "text": "We lean on each other and decide the big things as a team.",
+                "reversed": False,
+            },
         ],
         "scale_labels": scoring.AGREEMENT_LABELS,
         "scoring": scoring.ScoringMethod.MEAN,
@@ -39,7 +54,7 @@ BUILTIN_MEASURES: list[dict[str, Any]] = [
         ],
         "visibility": "after_both",
     },
-]  # fmt: skip
+]
 
 _SYNCED = ("title", "summary", "items", "scale_labels", "scoring", "bands", "visibility")
 

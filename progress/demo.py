@@ -22,13 +22,19 @@ HISTORY = timedelta(weeks=6)
 # Each partner's answers per round (1-5 agreement; "mutuality" is reversed, so
 # a falling number there is a better score). One partner warms up faster.
 ROUNDS = [
-    ({"trust": 3, "knowledge": 2, "mutuality": 4, "commitment": 4, "caring": 3, "interdependence": 2},
-     {"trust": 2, "knowledge": 3, "mutuality": 4, "commitment": 3, "caring": 3, "interdependence": 3}),
-    ({"trust": 3, "knowledge": 3, "mutuality": 3, "commitment": 4, "caring": 4, "interdependence": 3},
-     {"trust": 3, "knowledge": 3, "mutuality": 4, "commitment": 4, "caring": 3, "interdependence": 3}),
-    ({"trust": 4, "knowledge": 3, "mutuality": 2, "commitment": 5, "caring": 4, "interdependence": 4},
-     {"trust": 3, "knowledge": 3, "mutuality": 3, "commitment": 4, "caring": 4, "interdependence": 3}),
-]  # fmt: skip
+    (
+        {"trust": 3, "knowledge": 2, "mutuality": 4, "commitment": 4, "caring": 3, "interdependence": 2},
+        {"trust": 2, "knowledge": 3, "mutuality": 4, "commitment": 3, "caring": 3, "interdependence": 3},
+    ),
+    (
+        {"trust": 3, "knowledge": 3, "mutuality": 3, "commitment": 4, "caring": 4, "interdependence": 3},
+        {"trust": 3, "knowledge": 3, "mutuality": 4, "commitment": 4, "caring": 3, "interdependence": 3},
+    ),
+    (
+        {"trust": 4, "knowledge": 3, "mutuality": 2, "commitment": 5, "caring": 4, "interdependence": 4},
+        {"trust": 3, "knowledge": 3, "mutuality": 3, "commitment": 4, "caring": 4, "interdependence": 3},
+    ),
+]
 
 
 @transaction.atomic
