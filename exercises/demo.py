@@ -92,8 +92,14 @@ COMMENTS = [
 ]
 # Per ritual period, oldest first: (partner one's log, partner two's log); None means no log.
 RITUAL_PATTERN: list[tuple[bool | None, bool | None]] = [
-    (True, True), (True, True), (False, False), (True, True), (True, None), (True, True), (True, True),
-]  # fmt: skip
+    (True, True),
+    (True, True),
+    (False, False),
+    (True, True),
+    (True, None),
+    (True, True),
+    (True, True),
+]
 RITUAL_NOTES = ["Coffee on the porch, phones inside.", "Short, but we both showed up.", ""]
 
 
@@ -133,9 +139,14 @@ def _history(couple: Couple, counselor: User, variant: int, now: datetime) -> No
 
     # "I" statements, once, three weeks ago: both answered, reviewed, with a comment.
     i_statements = _assign(
-        couple, counselor, "i-statements", start, due_on=_local(couple, start).date() + timedelta(days=6),
-        due_time=in_evening, note="Pick one small, recent moment, not the biggest issue.",
-    )  # fmt: skip
+        couple,
+        counselor,
+        "i-statements",
+        start,
+        due_on=_local(couple, start).date() + timedelta(days=6),
+        due_time=in_evening,
+        note="Pick one small, recent moment, not the biggest issue.",
+    )
     (occurrence,) = _occurrences(i_statements, now)
     first, second = I_STATEMENTS[variant % len(I_STATEMENTS)]
     answers = [
@@ -168,9 +179,14 @@ def _history(couple: Couple, counselor: User, variant: int, now: datetime) -> No
 
     # Rituals of connection, twice a week: logged by both, once by one only, once skipped.
     ritual = _assign(
-        couple, counselor, "rituals-of-connection", start, rrule="FREQ=WEEKLY;BYDAY=TU,FR", due_time=time(8, 0),
+        couple,
+        counselor,
+        "rituals-of-connection",
+        start,
+        rrule="FREQ=WEEKLY;BYDAY=TU,FR",
+        due_time=time(8, 0),
         note="Choose one ritual you both like and log it each time it is due.",
-    )  # fmt: skip
+    )
     periods = [o for o in _occurrences(ritual, now) if o.due_at <= now]
     # Older periods than the pattern covers were kept by both.
     pattern = [(True, True)] * max(0, len(periods) - len(RITUAL_PATTERN)) + RITUAL_PATTERN
@@ -190,9 +206,13 @@ def _history(couple: Couple, counselor: User, variant: int, now: datetime) -> No
     # Active listening, due two days ago and not done yet: overdue.
     overdue_at = now - timedelta(days=2)
     _assign(
-        couple, counselor, "active-listening", now - timedelta(days=9),
-        due_on=_local(couple, overdue_at).date(), due_time=in_evening,
-    )  # fmt: skip
+        couple,
+        counselor,
+        "active-listening",
+        now - timedelta(days=9),
+        due_on=_local(couple, overdue_at).date(),
+        due_time=in_evening,
+    )
 
 
 @transaction.atomic

@@ -125,9 +125,10 @@ SCHEDULE_CHOICES = [
     ("every_n_weeks", "Every few weeks"),
 ]
 END_CHOICES = [("never", "Keep going until I end it"), ("until", "Until a date"), ("count", "After a number of times")]
-WEEKDAY_CHOICES = [(str(i), name) for i, name in enumerate(
-    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-)]  # fmt: skip
+WEEKDAY_CHOICES = [
+    (str(i), name)
+    for i, name in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+]
 
 
 class AssignForm(forms.Form):
@@ -213,8 +214,15 @@ class TemplateEditForm(forms.Form):
     kind = forms.ChoiceField(label="Done once or a practice", choices=TemplateKind.choices)
 
     NAMES = (
-        "title", "summary", "instructions", "estimated_minutes", "category", "completion_mode", "visibility", "kind"
-    )  # fmt: skip
+        "title",
+        "summary",
+        "instructions",
+        "estimated_minutes",
+        "category",
+        "completion_mode",
+        "visibility",
+        "kind",
+    )
 
     @classmethod
     def initial_for(cls, template: ExerciseTemplate) -> dict[str, Any]:
@@ -306,10 +314,22 @@ class FieldRowForm(forms.Form):
 
     @staticmethod
     def initial_for(spec: FieldSpec) -> dict[str, Any]:
-        initial = {name: spec.get(name) for name in (
-            "label", "key", "kind", "help_text", "required", "max_length", "blame_hints", "min", "max",
-            "min_label", "max_label",
-        )}  # fmt: skip
+        initial = {
+            name: spec.get(name)
+            for name in (
+                "label",
+                "key",
+                "kind",
+                "help_text",
+                "required",
+                "max_length",
+                "blame_hints",
+                "min",
+                "max",
+                "min_label",
+                "max_label",
+            )
+        }
         initial["choices"] = "\n".join(choice["label"] for choice in spec.get("choices", []))
         return initial
 
@@ -354,7 +374,7 @@ class FieldRowForm(forms.Form):
         return spec
 
 
-class BaseFieldFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+class BaseFieldFormSet(forms.BaseFormSet):
     """The questions of a template, in order. ``specs`` is the cleaned list,
     every row checked by exercises.fields with errors on the row's inputs;
     the service checks the whole list again when it saves."""

@@ -23,11 +23,22 @@ from exercises.models import (
 )
 
 I_STATEMENT_FIELDS = [
-    {"key": "i_feel", "kind": "short_text", "label": "I feel…", "required": True, "max_length": 150,
-     "blame_hints": True},
-    {"key": "closeness", "kind": "scale", "label": "How close did you feel?", "min_label": "Distant",
-     "max_label": "Very close"},
-]  # fmt: skip
+    {
+        "key": "i_feel",
+        "kind": "short_text",
+        "label": "I feel…",
+        "required": True,
+        "max_length": 150,
+        "blame_hints": True,
+    },
+    {
+        "key": "closeness",
+        "kind": "scale",
+        "label": "How close did you feel?",
+        "min_label": "Distant",
+        "max_label": "Very close",
+    },
+]
 
 
 @extend_schema_serializer(
@@ -63,9 +74,22 @@ class TemplateSerializer(serializers.ModelSerializer):
     class Meta:
         model = ExerciseTemplate
         fields = [
-            "id", "title", "slug", "summary", "instructions", "estimated_minutes", "category", "fields",
-            "completion_mode", "visibility", "kind", "is_builtin", "is_archived", "owner", "copied_from",
-        ]  # fmt: skip
+            "id",
+            "title",
+            "slug",
+            "summary",
+            "instructions",
+            "estimated_minutes",
+            "category",
+            "fields",
+            "completion_mode",
+            "visibility",
+            "kind",
+            "is_builtin",
+            "is_archived",
+            "owner",
+            "copied_from",
+        ]
         read_only_fields = ["id", "slug", "is_builtin", "owner", "copied_from"]
         extra_kwargs = {"estimated_minutes": {"default": 15}, "is_archived": {"required": False}}
 
@@ -80,9 +104,22 @@ class AssignmentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Assignment
         fields = [
-            "id", "template", "template_title", "couple", "note", "completion_mode", "visibility", "starts_on",
-            "due_at", "rrule", "due_time", "schedule_text", "status", "ended_at", "created_at",
-        ]  # fmt: skip
+            "id",
+            "template",
+            "template_title",
+            "couple",
+            "note",
+            "completion_mode",
+            "visibility",
+            "starts_on",
+            "due_at",
+            "rrule",
+            "due_time",
+            "schedule_text",
+            "status",
+            "ended_at",
+            "created_at",
+        ]
         read_only_fields = fields
 
 
