@@ -2,8 +2,9 @@
 confirm-attendance link and the weekly digest's planning.
 
 Called from notifications.receivers, inside scheduling's own transactions
-(post_save of AppointmentChange): cancelling an appointment cancels its
-pending reminders in the same transaction, and rescheduling plans them anew.
+(scheduling.signals.appointment_changed): cancelling an appointment cancels
+its pending reminders in the same transaction, and rescheduling plans them
+anew.
 
 What is planned
 ---------------
