@@ -206,7 +206,7 @@ class AppointmentParticipant(models.Model):
 
     An exclusion constraint cannot look into another table, so the range and
     whether it blocks are denormalised from the appointment; the services
-    keep them in step (scheduling.services._sync_participants). This is what
+    keep them in step (scheduling.services.booking._sync_participants). This is what
     lets PostgreSQL refuse a partner in two overlapping sessions, across
     couples, counselors and individual sessions.
     """
