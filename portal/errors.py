@@ -38,14 +38,14 @@ def error_dict(exc: ValidationError) -> dict[str, list[str]]:
     return {NON_FIELD_ERRORS: [str(m) for m in exc.messages]}
 
 
-def add_errors_to_form(form: forms.Form, exc: ValidationError) -> None:
+def add_errors_to_form(form: forms.BaseForm, exc: ValidationError) -> None:
     for field, messages in error_dict(exc).items():
         target = field if field in form.fields else None
         for message in messages:
             form.add_error(target, message)
 
 
-def submit_form(form: forms.Form, call: Callable[[], T]) -> T | None:
+def submit_form(form: forms.BaseForm, call: Callable[[], T]) -> T | None:
     """Run a page's service call: its result, or None with the refusal shown
     on the form (field errors for a ValidationError, a form-wide error for a
     conflict). PermissionDenied and Http404 go on to Django's 403 and 404."""

@@ -44,7 +44,7 @@ def location_edit(request: AuthenticatedHttpRequest, location_id: int | None = N
                 services.location_update(actor=actor, location=location, fields=fields)
                 services.location_set_opening_hours(actor=actor, location=location, intervals=hours)
         except ValidationError as exc:
-            add_errors_to_form(form, exc)  # type: ignore[arg-type]
+            add_errors_to_form(form, exc)
         else:
             messages.success(request, f"{location.name} is saved.")
             return redirect("location_list")
