@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -21,7 +22,9 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
+from notifications import selectors
 from notifications.models import APPOINTMENT_KINDS, Reminder, ReminderKind
+from scheduling.models import AppointmentStatus, ChangeAction, IntakeRequest
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 WHEN_FORMAT = "l, F j \\a\\t g:i A"
@@ -154,9 +157,7 @@ def _wording(reminder: Reminder) -> Wording:
     return Wording(f"{practice}: your weekly summary", "Your weekly summary of your couples' exercises is ready.")
 
 
-def _intake(reminder: Reminder) -> Any:
-    from scheduling.models import IntakeRequest
-
+def _intake(reminder: Reminder) -> IntakeRequest | None:
     return IntakeRequest.objects.filter(pk=int(reminder.object_key.split(":")[1])).first()
 
 
@@ -168,8 +169,6 @@ def appointment_when(reminder: Reminder) -> str:
 
 
 def _appointment_wording(reminder: Reminder, tz: ZoneInfo, practice: str) -> Wording:
-    from scheduling.models import AppointmentStatus, ChangeAction
-
     appointment = reminder.appointment
     assert appointment is not None
     when = appointment_when(reminder)
@@ -194,8 +193,8 @@ def _appointment_wording(reminder: Reminder, tz: ZoneInfo, practice: str) -> Wor
 
 
 def _appointment_context(reminder: Reminder) -> dict[str, Any]:
+    # Imported here: notifications.appointments imports the services, which import this module.
     from notifications.appointments import attendance_token
-    from scheduling.models import AppointmentStatus
 
     appointment = reminder.appointment
     assert appointment is not None
@@ -219,10 +218,6 @@ def _appointment_context(reminder: Reminder) -> dict[str, Any]:
 
 
 def _digest_context(reminder: Reminder) -> dict[str, Any]:
-    from datetime import timedelta
-
-    from notifications import selectors
-
     until = reminder.due_at
     since = until - timedelta(days=7)
     return {"couples": selectors.digest_for(reminder.recipient_id, since=since, until=until)}

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from accounts.models import CoupleStatus, User
+from accounts.models import Couple, CoupleStatus, User
 from exercises.models import AssignmentStatus, Occurrence, Response, ResponseState, TemplateKind
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderKind, ReminderState
 
@@ -132,10 +132,6 @@ def digest_for(counselor_id: int, *, since: datetime, until: datetime) -> list[d
     """The counselor's weekly digest: per active couple on their caseload,
     exercises completed in [since, until), overdue ones, and submitted answers
     waiting for their review. Counts and names only, never answer content."""
-    from django.db.models import Count, Q
-
-    from accounts.models import Couple
-
     couples = (
         Couple.objects.filter(primary_counselor_id=counselor_id, status=CoupleStatus.ACTIVE)
         .select_related("partner_one", "partner_two")
