@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import services
@@ -162,17 +161,3 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)
-
-
-def client_home(request: AuthenticatedHttpRequest) -> HttpResponse:
-    user = request.user
-    if not policy.has_client_home(user):
-        raise Http404
-    couple = policy.couples_visible_to(user).filter(status__in=[CoupleStatus.ACTIVE, CoupleStatus.PAUSED]).first()
-    partner = couple.partner_of(user) if couple else None
-    # Imported here: accounts is the foundation and otherwise knows nothing of exercises.
-    from exercises.selectors import partner_home
-
-    exercises = partner_home(user, now=timezone.now())
-    context = {"couple": couple, "partner": partner, "exercises": exercises}
-    return render(request, "accounts/client_home.html", context)

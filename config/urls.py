@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 from accounts import api as accounts_api
 from accounts import views as accounts_views
 from config import views as portal_views
+from exercises import views as exercise_views
 
 # The admin's own login form checks only a password; send it through
 # allauth's, which asks for the TOTP code of users who have 2FA on.
@@ -28,7 +29,7 @@ api_v1: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
-    path("me/", accounts_views.client_home, name="client_home"),
+    path("me/", exercise_views.client_home, name="client_home"),
     path("profile/", accounts_views.profile, name="profile"),
     path("couples/", accounts_views.couple_list, name="couple_list"),
     path("couples/invite/", accounts_views.couple_invite, name="couple_invite"),
