@@ -191,13 +191,20 @@ def check_same(api: list[Any], rows: list[tuple[Any, ...]]) -> None:
 
     from_api = {
         r["couple"]: (
-            r["due_last_4_weeks"], r["partners"][0]["done_last_4_weeks"], r["partners"][1]["done_last_4_weeks"],
-            r["overdue"], r["waiting_for_review"], when(r["last_activity"]), when(r["next_appointment"]),
-            r["partners"][0]["latest_score"], r["partners"][0]["score_change"],
-            r["partners"][1]["latest_score"], r["partners"][1]["score_change"],
+            r["due_last_4_weeks"],
+            r["partners"][0]["done_last_4_weeks"],
+            r["partners"][1]["done_last_4_weeks"],
+            r["overdue"],
+            r["waiting_for_review"],
+            when(r["last_activity"]),
+            when(r["next_appointment"]),
+            r["partners"][0]["latest_score"],
+            r["partners"][0]["score_change"],
+            r["partners"][1]["latest_score"],
+            r["partners"][1]["score_change"],
         )
         for r in api
-    }  # fmt: skip
+    }
     from_floor = {row[0]: (*row[1:8], dec(row[8]), dec(row[9]), dec(row[10]), dec(row[11])) for row in rows}
     if from_api != from_floor:
         differing = [pk for pk in from_api if from_api[pk] != from_floor.get(pk)][:3]
@@ -314,11 +321,19 @@ def serve_and_load(url: str, token: str, args: argparse.Namespace) -> None:
             "PYTHONPATH": f"{folder}{os.pathsep}{ROOT}",
         }
         command = [
-            str(Path(sys.executable).with_name("gunicorn")), "--workers", "2", "--bind", f"127.0.0.1:{port}",
-            "--chdir", str(ROOT), "--log-level", "warning",
-            "--env", "DJANGO_SETTINGS_MODULE=config.settings",
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "--log-level",
+            "warning",
+            "--env",
+            "DJANGO_SETTINGS_MODULE=config.settings",
             "bench_dashboard_server:application",
-        ]  # fmt: skip
+        ]
         server = subprocess.Popen(command, env=env)  # our own gunicorn, fixed arguments
         try:
             wait_for(port)

@@ -276,14 +276,24 @@ def run(args: argparse.Namespace, children: list[subprocess.Popen]) -> None:
         return time.perf_counter() - began
 
     worker = subprocess.Popen(
-        [str(Path(sys.executable).parent / "celery"), "-A", "config", "worker", "--concurrency=2", "--loglevel=WARNING",
-         "--without-gossip", "--without-mingle", "--without-heartbeat", "--hostname=bench@%h"],
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "--concurrency=2",
+            "--loglevel=WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--hostname=bench@%h",
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         start_new_session=True,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     children.append(worker)
     deadline = time.monotonic() + 60
     while not celery_app.control.ping(timeout=0.5):

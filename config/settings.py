@@ -108,7 +108,7 @@ else:
     # Django binds parameters into the SQL text, so its own statements are
     # never prepared whatever this says. Cursors that bind on the server do
     # prepare after this many runs: the UPDATE recording each reminder
-    # e-mail (notifications.services). A pooler in between must support
+    # e-mail (notifications.db). A pooler in between must support
     # protocol-level prepared statements (PgBouncer does since 1.21);
     # "off" turns it off, for a pooler that cannot.
     prepare_after = env.str("DB_PREPARE_THRESHOLD", default="5")

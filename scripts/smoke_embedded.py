@@ -39,8 +39,20 @@ SETTINGS_VARIABLES = set(
 )
 # What running the portal may add beside manage.py (all gitignored).
 RUNTIME_FILES = {"db.sqlite3", "db.sqlite3-journal", "var", "staticfiles", "__pycache__"}
-IGNORED = {".venv", ".git", "db.sqlite3", "var", "staticfiles", "test-artifacts", ".env", "__pycache__",
-           ".mypy_cache", ".ruff_cache", ".pytest_cache", "node_modules"}  # fmt: skip
+IGNORED = {
+    ".venv",
+    ".git",
+    "db.sqlite3",
+    "var",
+    "staticfiles",
+    "test-artifacts",
+    ".env",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    "node_modules",
+}
 
 
 def say(message: str) -> None:
@@ -50,10 +62,17 @@ def say(message: str) -> None:
 def copy_tree(dest: Path) -> None:
     """Copy what a fresh clone would hold, plus uncommitted (not ignored) files."""
     try:
-        listed = subprocess.run(
-            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607 (git from PATH)
-            cwd=ROOT, capture_output=True, check=True, timeout=30,
-        ).stdout.decode().split("\0")  # fmt: skip
+        listed = (
+            subprocess.run(
+                ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],  # noqa: S607 (git from PATH)
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+                timeout=30,
+            )
+            .stdout.decode()
+            .split("\0")
+        )
     except (OSError, subprocess.CalledProcessError):
         shutil.copytree(ROOT, dest, ignore=shutil.ignore_patterns(*IGNORED), dirs_exist_ok=True)
         return
@@ -108,9 +127,14 @@ class Smoke:
         self.logs[name] = log
         with log.open("wb") as out:
             process = subprocess.Popen(  # noqa: S603 (our own Python and arguments)
-                [sys.executable, *args], cwd=self.dir, env=self.env, stdin=subprocess.DEVNULL,
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
+                [sys.executable, *args],
+                cwd=self.dir,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.processes.append(process)
         return process
 
@@ -162,9 +186,16 @@ class Smoke:
         say(f"runserver serves the login form: ok ({time.monotonic() - t0:.1f} s)")
 
         worker = self.start(
-            "celery", "-m", "celery", "-A", "config", "worker", "--loglevel=INFO", "--concurrency=1",
+            "celery",
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
             "--hostname=smoke@%h",
-        )  # fmt: skip
+        )
         worker_log = self.logs["celery"]
         wait_for("Celery worker start", lambda: " ready." in worker_log.read_text(errors="replace"), 90, worker)
         if not (self.dir / "var" / "celery" / "out").is_dir():
@@ -172,17 +203,21 @@ class Smoke:
 
         # Sent from another process, as the web server would.
         sent = self.run(
-            "manage.py", "shell", "-c",
+            "manage.py",
+            "shell",
+            "-c",
             "from config.celery import ping; print('TASK-ID', ping.apply_async().id)",
-        )  # fmt: skip
+        )
         match = re.search(r"TASK-ID (\S+)", sent)
         if not match:
             raise SmokeFailure(f"could not send portal.ping: {sent}")
         done_line = re.compile(rf"Task portal\.ping\[{re.escape(match.group(1))}\] succeeded")
         wait_for(
-            "portal.ping on the worker", lambda: bool(done_line.search(worker_log.read_text(errors="replace"))),
-            60, worker,
-        )  # fmt: skip
+            "portal.ping on the worker",
+            lambda: bool(done_line.search(worker_log.read_text(errors="replace"))),
+            60,
+            worker,
+        )
         say(f"worker ran portal.ping[{match.group(1)}]: ok ({time.monotonic() - t0:.1f} s)")
 
         # Runtime files belong under var/ (gitignored), not beside manage.py.

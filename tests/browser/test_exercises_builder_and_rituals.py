@@ -76,9 +76,13 @@ def test_a_partner_sees_the_hint_while_typing(open_page, live_server, counselor,
     template = ExerciseTemplate.objects.get(slug="i-statements", owner__isnull=True)
     today = date.today()
     assignment = services.assignment_create(
-        counselor=counselor, couple=couple, template=template, starts_on=today,
-        due_on=today + timedelta(days=2), due_time=time(19),
-    )  # fmt: skip
+        counselor=counselor,
+        couple=couple,
+        template=template,
+        starts_on=today,
+        due_on=today + timedelta(days=2),
+        due_time=time(19),
+    )
     occurrence = assignment.occurrences.get()
     page = log_in(open_page(375, 800), couple.partner_one, live_server)
     page.goto(f"{live_server.url}/exercises/occurrences/{occurrence.pk}/")
@@ -100,9 +104,14 @@ def test_the_ritual_log_on_a_phone(open_page, live_server, counselor, couple, sc
     la = ZoneInfo("America/Los_Angeles")
     start = datetime.now(la) - timedelta(days=10)
     assignment = services.assignment_create(
-        counselor=counselor, couple=couple, template=template, starts_on=start.date(),
-        rrule="FREQ=DAILY", due_time=time(8), now=start,
-    )  # fmt: skip
+        counselor=counselor,
+        couple=couple,
+        template=template,
+        starts_on=start.date(),
+        rrule="FREQ=DAILY",
+        due_time=time(8),
+        now=start,
+    )
     services.occurrences_generate(assignment=assignment, until=datetime.now(la) + timedelta(days=14))
     past = [o for o in assignment.occurrences.order_by("due_at") if o.due_at < datetime.now(la)]
     pattern = [(True, True), (True, True), (True, None), (False, False), (True, True), (True, True)]
@@ -110,9 +119,11 @@ def test_the_ritual_log_on_a_phone(open_page, live_server, counselor, couple, sc
         for partner, happened in zip(couple.partners, logs, strict=True):
             if happened is not None:
                 services.response_submit(
-                    occurrence=occurrence, user=partner, now=occurrence.due_at + timedelta(hours=1),
+                    occurrence=occurrence,
+                    user=partner,
+                    now=occurrence.due_at + timedelta(hours=1),
                     answers={"ritual": "morning_coffee", "happened": happened, "minutes": 15},
-                )  # fmt: skip
+                )
 
     desk = log_in(open_page(375, 800), counselor, live_server)
     desk.goto(f"{live_server.url}/couples/{couple.pk}/exercises/")

@@ -29,8 +29,12 @@ def log_in(recording, user, live_server):
 
 def answer(page, *, i_feel, when, because, would_like):
     # A label's accessible name goes on with "(required)" for screen readers.
-    for label, text in (("I feel…", i_feel), ("when…", when), ("because…", because),
-                        ("What I would like is…", would_like)):  # fmt: skip
+    for label, text in (
+        ("I feel…", i_feel),
+        ("when…", when),
+        ("because…", because),
+        ("What I would like is…", would_like),
+    ):
         page.get_by_role("textbox", name=re.compile(f"^{re.escape(label)}")).fill(text)
 
 
@@ -69,8 +73,13 @@ def test_couple_completes_i_statements_and_reads_the_counselors_comment(
     occurrence_url = sam_page.url
 
     # A blaming first draft gets a gentle hint instead of being submitted.
-    answer(sam_page, i_feel="You never listen", when="I talk about my day",
-           because="it matters to me", would_like="I would like ten minutes after dinner")  # fmt: skip
+    answer(
+        sam_page,
+        i_feel="You never listen",
+        when="I talk about my day",
+        because="it matters to me",
+        would_like="I would like ten minutes after dinner",
+    )
     submit(sam_page)
     assert HINT in sam_page.locator(".hint").first.inner_text()
     assert sam_page.get_by_role("button", name="Submit anyway").is_visible()
@@ -78,9 +87,13 @@ def test_couple_completes_i_statements_and_reads_the_counselors_comment(
     assert sam_page.evaluate("document.documentElement.scrollWidth") <= 375, "the page scrolls sideways on a phone"
 
     # Sam rephrases and submits; Riley's answer stays hidden until Riley submits too.
-    answer(sam_page, i_feel="I feel unheard", when="I talk about my day and the TV stays on",
-           because="sharing my day is how I feel close to you",
-           would_like="I would like ten minutes with the TV off after dinner")  # fmt: skip
+    answer(
+        sam_page,
+        i_feel="I feel unheard",
+        when="I talk about my day and the TV stays on",
+        because="sharing my day is how I feel close to you",
+        would_like="I would like ten minutes with the TV off after dinner",
+    )
     submit(sam_page)
     assert "Your answer is submitted" in sam_page.locator(".messages").inner_text()
     assert sam_page.locator(".hint").count() == 0
@@ -91,8 +104,13 @@ def test_couple_completes_i_statements_and_reads_the_counselors_comment(
     riley_page = log_in(open_page(1280, 900), riley, live_server)
     riley_page.goto(occurrence_url)
     assert "once you have both submitted" in riley_page.content()
-    answer(riley_page, i_feel="I feel rushed", when="we plan the weekend on Sunday night",
-           because="I like to look forward to things", would_like="I would like us to plan on Thursdays")  # fmt: skip
+    answer(
+        riley_page,
+        i_feel="I feel rushed",
+        when="we plan the weekend on Sunday night",
+        because="I like to look forward to things",
+        would_like="I would like us to plan on Thursdays",
+    )
     submit(riley_page)
     assert "TV off after dinner" in riley_page.locator("section", has_text="Your partner's answer").inner_text()
 

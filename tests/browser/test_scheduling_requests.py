@@ -135,9 +135,12 @@ def test_after_the_intake_the_front_desk_invites_the_couple(
     day = timezone.localdate() + timedelta(days=14)
     day += timedelta(days=(1 - day.weekday()) % 7)  # a Tuesday, when Dana is at Edmonds
     services.intake_request_schedule(
-        actor=practice_admin, intake=intake, counselor=dana, location=edmonds,
+        actor=practice_admin,
+        intake=intake,
+        counselor=dana,
+        location=edmonds,
         start=datetime.combine(day, time(10, 0), tzinfo=edmonds.tz),
-    )  # fmt: skip
+    )
     desk = open_page(width, 900)
     _log_in(desk, live_server, practice_admin)
     page = desk.page

@@ -45,14 +45,22 @@ def practice(counselor, practice_admin):
     install_builtin_measures()  # the live server's database is flushed between tests
     now = timezone.now()
     office = LocationFactory(
-        name="Lynnwood – Alderwood Professional Center", slug="lynnwood",
-        address_line1="19800 44th Avenue West, Suite 210", city="Lynnwood", postal_code="98036", phone="(425) 555-0142",
-    )  # fmt: skip
+        name="Lynnwood – Alderwood Professional Center",
+        slug="lynnwood",
+        address_line1="19800 44th Avenue West, Suite 210",
+        city="Lynnwood",
+        postal_code="98036",
+        phone="(425) 555-0142",
+    )
     LocationFactory(name="Online (telehealth, WA only)", slug="online", kind=LocationKind.ONLINE, phone="")
     LocationFactory(
-        name="Bellevue", slug="bellevue", address_line1="1200 112th Avenue NE", city="Bellevue", postal_code="98004",
+        name="Bellevue",
+        slug="bellevue",
+        address_line1="1200 112th Avenue NE",
+        city="Bellevue",
+        postal_code="98004",
         is_active=False,
-    )  # fmt: skip
+    )
     history = generate(counselor, 4, now=now, seed=37, location=office)
     colleague = CounselorFactory(full_name="Margaret Okonkwo-Villanueva", email="margaret@practice.test")
     named = [
@@ -62,36 +70,53 @@ def practice(counselor, practice_admin):
     ]
     for one, two in named:
         couple = CoupleFactory(
-            partner_one=ClientFactory(full_name=one), partner_two=ClientFactory(full_name=two),
-            primary_counselor=counselor, started_on=(now - timedelta(days=90)).date(),
-        )  # fmt: skip
+            partner_one=ClientFactory(full_name=one),
+            partner_two=ClientFactory(full_name=two),
+            primary_counselor=counselor,
+            started_on=(now - timedelta(days=90)).date(),
+        )
         couple.other_counselors.add(colleague)
     IntakeRequest.objects.create(
-        names="Bartholomew and Genevieve Castellanos-Fitzgerald", email="castellanos@example.test",
-        counselor=counselor, preferred_location=office,
-    )  # fmt: skip
+        names="Bartholomew and Genevieve Castellanos-Fitzgerald",
+        email="castellanos@example.test",
+        counselor=counselor,
+        preferred_location=office,
+    )
     IntakeRequest.objects.create(names="Pat and Jamie Moore", email="moore@example.test", prefers_online=True)
     occurrence = Occurrence.objects.filter(assignment__couple=history[0]).first()
     assert occurrence is not None
     Reminder.objects.create(
-        kind=ReminderKind.EXERCISE_OVERDUE, recipient=history[0].partner_one, occurrence=occurrence,
-        object_key=f"occurrence:{occurrence.pk}", due_at=now - timedelta(hours=3), state=ReminderState.FAILED,
-        attempts=6, last_error="550 5.1.1 <" + history[0].partner_one.email + ">: Recipient address rejected: "
+        kind=ReminderKind.EXERCISE_OVERDUE,
+        recipient=history[0].partner_one,
+        occurrence=occurrence,
+        object_key=f"occurrence:{occurrence.pk}",
+        due_at=now - timedelta(hours=3),
+        state=ReminderState.FAILED,
+        attempts=6,
+        last_error="550 5.1.1 <" + history[0].partner_one.email + ">: Recipient address rejected: "
         "User unknown in virtual mailbox table; the mail server refused the message after every retry",
-    )  # fmt: skip
+    )
     Reminder.objects.create(
-        kind=ReminderKind.WEEKLY_DIGEST, recipient=counselor, object_key="week:2026-W10",
-        due_at=now - timedelta(days=1), state=ReminderState.FAILED, attempts=3, last_error="Connection timed out",
-    )  # fmt: skip
+        kind=ReminderKind.WEEKLY_DIGEST,
+        recipient=counselor,
+        object_key="week:2026-W10",
+        due_at=now - timedelta(days=1),
+        state=ReminderState.FAILED,
+        attempts=3,
+        last_error="Connection timed out",
+    )
     for minutes, action, target in [
         (5, "response.viewed", "Response"),
         (30, "appointment.rescheduled_by_practice_admin", "Appointment"),
         (90, "couple.invited", "Couple"),
     ]:
         AuditEvent.objects.create(
-            actor=practice_admin, action=action, target_type=target, target_id="123456",
+            actor=practice_admin,
+            action=action,
+            target_type=target,
+            target_id="123456",
             created_at=now - timedelta(minutes=minutes),
-        )  # fmt: skip
+        )
     AuditEvent.objects.create(action="reminder.failed", target_type="Reminder", target_id="98", created_at=now)
     return history
 

@@ -38,8 +38,9 @@ def test_counselor_lists_builtins_and_own_templates(counselor, make_template, as
 
 
 def test_counselor_does_not_see_another_counselors_template(counselor, other_counselor, as_user):
-    theirs = services.template_create(owner=other_counselor, title="T", summary="s", instructions="i",
-                                      fields=SIMPLE_FIELDS)  # fmt: skip
+    theirs = services.template_create(
+        owner=other_counselor, title="T", summary="s", instructions="i", fields=SIMPLE_FIELDS
+    )
     assert as_user(counselor).get(f"/api/v1/exercises/{theirs.pk}/").status_code == 404
 
 
@@ -209,8 +210,9 @@ def test_after_both_answer_is_visible_once_both_submitted(partner, other_partner
     assert authors == {partner.pk, other_partner.pk}
 
 
-def test_counselor_only_answer_is_invisible_to_the_partner(partner, other_partner, make_template, assign,
-                                                           occurrence_of, as_user):  # fmt: skip
+def test_counselor_only_answer_is_invisible_to_the_partner(
+    partner, other_partner, make_template, assign, occurrence_of, as_user
+):
     occurrence = occurrence_of(assign(make_template(visibility=Visibility.COUNSELOR_ONLY)))
     services.response_submit(occurrence=occurrence, user=other_partner, answers={"feeling": "a"})
     services.response_submit(occurrence=occurrence, user=partner, answers={"feeling": "b"})
@@ -276,8 +278,12 @@ def test_other_counselor_cannot_pause(other_counselor, occurrence, as_user):
 
 def test_the_schema_lists_the_exercises_endpoints(client):
     schema = client.get("/api/schema/").content.decode()
-    for path in ("/api/v1/exercises/", "/api/v1/assignments/", "/api/v1/occurrences/",
-                 "/api/v1/occurrences/{occurrence_pk}/responses/"):  # fmt: skip
+    for path in (
+        "/api/v1/exercises/",
+        "/api/v1/assignments/",
+        "/api/v1/occurrences/",
+        "/api/v1/occurrences/{occurrence_pk}/responses/",
+    ):
         assert f"  {path}:" in schema
 
 

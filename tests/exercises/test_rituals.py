@@ -109,8 +109,9 @@ def test_summaries_of_many_rituals_take_two_queries(daily_ritual, django_assert_
 # --- Pages ---------------------------------------------------------------------------------
 
 
-def test_the_couple_page_shows_each_rituals_log_and_audits_it(daily_ritual, partner, other_partner, counselor,
-                                                               couple, as_user):  # fmt: skip
+def test_the_couple_page_shows_each_rituals_log_and_audits_it(
+    daily_ritual, partner, other_partner, counselor, couple, as_user
+):
     assignment = daily_ritual()
     *_, first, second = periods(assignment)  # the latest two, which the page lists
     log(first, partner, True)

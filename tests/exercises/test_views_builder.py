@@ -42,25 +42,39 @@ def test_the_edit_page_shows_one_block_per_question_and_blank_ones(counselor, ma
 
 def test_every_kind_is_built_from_the_form(counselor, make_template, as_user):
     template = make_template()
-    data = {**ABOUT, **rows(
-        {"label": "One word for today", "kind": "short_text", "required": "on", "max_length": "40",
-         "blame_hints": "on"},
-        {"label": "Tell me more", "kind": "long_text"},
-        {"label": "Where did we eat?", "kind": "single_choice", "choices": "At home\nOut\n"},
-        {"label": "What helped", "kind": "checklist", "choices": "A walk\nA hug\nQuiet", "min": "1", "max": "2"},
-        {"label": "How close?", "kind": "scale", "min_label": "Far", "max_label": "Close"},
-        {"label": "Minutes together", "kind": "number", "min": "0", "max": "600"},
-        {"label": "Next date", "kind": "date", "key": "next_date"},
-        {"label": "Did we laugh?", "kind": "yes_no"},
-    )}  # fmt: skip
+    data = {
+        **ABOUT,
+        **rows(
+            {
+                "label": "One word for today",
+                "kind": "short_text",
+                "required": "on",
+                "max_length": "40",
+                "blame_hints": "on",
+            },
+            {"label": "Tell me more", "kind": "long_text"},
+            {"label": "Where did we eat?", "kind": "single_choice", "choices": "At home\nOut\n"},
+            {"label": "What helped", "kind": "checklist", "choices": "A walk\nA hug\nQuiet", "min": "1", "max": "2"},
+            {"label": "How close?", "kind": "scale", "min_label": "Far", "max_label": "Close"},
+            {"label": "Minutes together", "kind": "number", "min": "0", "max": "600"},
+            {"label": "Next date", "kind": "date", "key": "next_date"},
+            {"label": "Did we laugh?", "kind": "yes_no"},
+        ),
+    }
     response = as_user(counselor).post(edit_url(template), data)
     assert response.status_code == 302, response.context and response.context["formset"].errors
     template.refresh_from_db()
     by_key = {field["key"]: field for field in template.fields}
     assert list(by_key) == [
-        "one_word_for_today", "tell_me_more", "where_did_we_eat", "what_helped", "how_close",
-        "minutes_together", "next_date", "did_we_laugh",
-    ]  # fmt: skip
+        "one_word_for_today",
+        "tell_me_more",
+        "where_did_we_eat",
+        "what_helped",
+        "how_close",
+        "minutes_together",
+        "next_date",
+        "did_we_laugh",
+    ]
     assert by_key["one_word_for_today"]["max_length"] == 40 and by_key["one_word_for_today"]["blame_hints"] is True
     assert by_key["where_did_we_eat"]["choices"] == [
         {"value": "at_home", "label": "At home"},
@@ -90,12 +104,15 @@ def test_a_choice_keeps_its_value_when_the_question_is_saved_again(counselor, bu
 
 def test_rows_are_saved_in_the_chosen_order_and_removed_rows_dropped(counselor, make_template, as_user):
     template = make_template()
-    data = {**ABOUT, **rows(
-        {"label": "First", "kind": "short_text", "ORDER": "2"},
-        {"label": "Second", "kind": "yes_no", "ORDER": "1"},
-        {"label": "Gone", "kind": "short_text", "ORDER": "3", "DELETE": "on"},
-        {"kind": "short_text"},  # a blank block, as the browser sends it, is ignored
-    )}  # fmt: skip
+    data = {
+        **ABOUT,
+        **rows(
+            {"label": "First", "kind": "short_text", "ORDER": "2"},
+            {"label": "Second", "kind": "yes_no", "ORDER": "1"},
+            {"label": "Gone", "kind": "short_text", "ORDER": "3", "DELETE": "on"},
+            {"kind": "short_text"},  # a blank block, as the browser sends it, is ignored
+        ),
+    }
     assert as_user(counselor).post(edit_url(template), data).status_code == 302
     template.refresh_from_db()
     assert [field["label"] for field in template.fields] == ["Second", "First"]

@@ -91,9 +91,12 @@ def test_assigning_once_without_a_due_date_is_a_400(counselor, couple, builtin, 
 
 def test_assigning_another_counselors_template_is_refused(counselor, other_counselor, couple, as_user):
     theirs = services.template_create(
-        owner=other_counselor, title="Theirs", summary="s", instructions="i",
+        owner=other_counselor,
+        title="Theirs",
+        summary="s",
+        instructions="i",
         fields=[{"key": "a", "kind": "short_text", "label": "A"}],
-    )  # fmt: skip
+    )
     response = as_user(counselor).post(couple_page(couple), assign_data(theirs))
     assert response.status_code == 400
     assert "template" in response.context["form"].errors
@@ -165,11 +168,20 @@ def test_copying_a_builtin_makes_an_own_template(counselor, builtin, as_user):
 def test_editing_with_a_bad_question_is_a_400_on_that_question(counselor, make_template, as_user):
     template = make_template()
     data = {
-        "title": "T", "summary": "S", "instructions": "I", "estimated_minutes": "10", "category": "other",
-        "completion_mode": "each_partner", "visibility": "after_both", "kind": "once",
-        "fields-TOTAL_FORMS": "1", "fields-INITIAL_FORMS": "0",
-        "fields-0-label": "x", "fields-0-key": "Bad Key", "fields-0-kind": "short_text",
-    }  # fmt: skip
+        "title": "T",
+        "summary": "S",
+        "instructions": "I",
+        "estimated_minutes": "10",
+        "category": "other",
+        "completion_mode": "each_partner",
+        "visibility": "after_both",
+        "kind": "once",
+        "fields-TOTAL_FORMS": "1",
+        "fields-INITIAL_FORMS": "0",
+        "fields-0-label": "x",
+        "fields-0-key": "Bad Key",
+        "fields-0-kind": "short_text",
+    }
     response = as_user(counselor).post(f"/exercises/templates/{template.pk}/edit/", data)
     assert response.status_code == 400
     assert "key" in response.context["formset"].forms[0].errors

@@ -66,7 +66,10 @@ def test_the_library_is_for_counselors(who, request, as_user):
 
 def test_a_counselor_gets_404_on_another_counselors_own_template(counselor, other_counselor, as_user):
     theirs = services.template_create(
-        owner=other_counselor, title="Theirs", summary="s", instructions="i",
+        owner=other_counselor,
+        title="Theirs",
+        summary="s",
+        instructions="i",
         fields=[{"key": "a", "kind": "short_text", "label": "A"}],
-    )  # fmt: skip
+    )
     assert as_user(counselor).get(f"/exercises/templates/{theirs.pk}/").status_code == 404

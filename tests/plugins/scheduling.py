@@ -28,9 +28,12 @@ from tests.scheduling.helpers import at, open_hours, weekday_ahead, work
 @pytest.fixture
 def edmonds(db) -> Location:
     location = LocationFactory(
-        name="Edmonds", slug="edmonds", address_line1="316 Main Street", postal_code="98020",
+        name="Edmonds",
+        slug="edmonds",
+        address_line1="316 Main Street",
+        postal_code="98020",
         time_zone="America/Los_Angeles",
-    )  # fmt: skip
+    )
     open_hours(location, range(0, 6), "08:00", "20:00")
     return location
 

@@ -35,8 +35,12 @@ def test_check_deploy_passes_with_no_warning():
     )
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
     # One check is silenced on purpose: axes.W006 (see AXES_LOCKOUT_PARAMETERS).

@@ -51,10 +51,19 @@ def templates_for(counselor: User) -> Templates:
             "title": "Weekly check-in",
             "summary": "s",
             "instructions": "i",
-            "fields": [{"key": "note", "kind": "short_text", "label": "Note", "help_text": "", "required": True,
-                        "max_length": 200, "blame_hints": False}],
+            "fields": [
+                {
+                    "key": "note",
+                    "kind": "short_text",
+                    "label": "Note",
+                    "help_text": "",
+                    "required": True,
+                    "max_length": 200,
+                    "blame_hints": False,
+                }
+            ],
         },
-    )  # fmt: skip
+    )
     ritual, _ = ExerciseTemplate.objects.get_or_create(
         owner=counselor,
         slug="generated-ritual",
@@ -65,10 +74,11 @@ def templates_for(counselor: User) -> Templates:
             "kind": TemplateKind.PRACTICE,
             "completion_mode": CompletionMode.JOINT,
             "visibility": Visibility.AT_ONCE,
-            "fields": [{"key": "happened", "kind": "yes_no", "label": "Did it happen?", "help_text": "",
-                        "required": True}],
+            "fields": [
+                {"key": "happened", "kind": "yes_no", "label": "Did it happen?", "help_text": "", "required": True}
+            ],
         },
-    )  # fmt: skip
+    )
     measure = Measure.objects.get(slug=EMOTIONAL_INTIMACY, owner=None)
     return Templates(weekly, ritual, services.measure_template(measure=measure, counselor=counselor), measure)
 
@@ -212,16 +222,27 @@ def generate(
         past = now - timedelta(days=1, minutes=slot * 61)
         slot += 1
         appointments.append(
-            Appointment(counselor=counselor, couple=couple, location=location, start=past,
-                        end=past + timedelta(minutes=50), status=AppointmentStatus.COMPLETED)
-        )  # fmt: skip
+            Appointment(
+                counselor=counselor,
+                couple=couple,
+                location=location,
+                start=past,
+                end=past + timedelta(minutes=50),
+                status=AppointmentStatus.COMPLETED,
+            )
+        )
         if rng.random() < 0.8:
             ahead = now + timedelta(days=1, minutes=slot * 61)
             slot += 1
             appointments.append(
-                Appointment(counselor=counselor, couple=couple, location=location, start=ahead,
-                            end=ahead + timedelta(minutes=50))
-            )  # fmt: skip
+                Appointment(
+                    counselor=counselor,
+                    couple=couple,
+                    location=location,
+                    start=ahead,
+                    end=ahead + timedelta(minutes=50),
+                )
+            )
     Appointment.objects.bulk_create(appointments)
     return couples
 

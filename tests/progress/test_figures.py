@@ -29,11 +29,20 @@ def rate(done, due):
 def recompute_dashboard(counselor, now):
     """Every dashboard figure from the raw rows, in plain Python."""
     couples = {c.pk: c for c in Couple.objects.filter(primary_counselor=counselor, status__in=["active", "paused"])}
-    occurrences = list(Occurrence.objects.values("id", "assignment__couple_id", "assignment__status", "due_at",
-                                                 "completed_at"))  # fmt: skip
-    responses = list(Response.objects.values("occurrence_id", "author_id", "state", "submitted_at", "reviewed_at",
-                                             "occurrence__assignment__couple_id",
-                                             "occurrence__assignment__template__kind"))  # fmt: skip
+    occurrences = list(
+        Occurrence.objects.values("id", "assignment__couple_id", "assignment__status", "due_at", "completed_at")
+    )
+    responses = list(
+        Response.objects.values(
+            "occurrence_id",
+            "author_id",
+            "state",
+            "submitted_at",
+            "reviewed_at",
+            "occurrence__assignment__couple_id",
+            "occurrence__assignment__template__kind",
+        )
+    )
     scores = list(MeasureScore.objects.values("id", "couple_id", "partner_id", "measure_id", "score", "submitted_at"))
     appointments = list(Appointment.objects.values("couple_id", "start", "status"))
     submitted_by = defaultdict(set)
@@ -47,8 +56,10 @@ def recompute_dashboard(counselor, now):
         partners = []
         for partner in couple.partners:
             done = sum(1 for o in recent if submitted_by[o["id"]] & {partner.pk, None})
-            own = sorted((s for s in scores if s["couple_id"] == pk and s["partner_id"] == partner.pk),
-                         key=lambda s: (s["submitted_at"], s["id"]))  # fmt: skip
+            own = sorted(
+                (s for s in scores if s["couple_id"] == pk and s["partner_id"] == partner.pk),
+                key=lambda s: (s["submitted_at"], s["id"]),
+            )
             latest = own[-1] if own else None
             same = [s for s in own[:-1] if latest and s["measure_id"] == latest["measure_id"]]
             change = latest["score"] - same[-1]["score"] if same else None
@@ -56,8 +67,11 @@ def recompute_dashboard(counselor, now):
         couple_responses = [r for r in responses if r["occurrence__assignment__couple_id"] == pk]
         submitted = [r for r in couple_responses if r["state"] == "submitted"]
         last = max((r["submitted_at"] for r in submitted), default=None)
-        upcoming = [a["start"] for a in appointments if a["couple_id"] == pk and a["status"] == "confirmed"
-                    and a["start"] >= now]  # fmt: skip
+        upcoming = [
+            a["start"]
+            for a in appointments
+            if a["couple_id"] == pk and a["status"] == "confirmed" and a["start"] >= now
+        ]
         expected[pk] = {
             "due": len(recent),
             "partners": partners,
@@ -150,8 +164,9 @@ def test_the_weekly_completion_equals_a_recomputation_including_weeks_with_nothi
     empty_weeks = 0
     for couple in couples:
         figures = progress_figures(selectors.couple_progress(couple, counselor, now=now))
-        page = [{p["partner"]: (p["due"], p["done"], p["rate"]) for p in week["partners"]}
-                for week in figures["completion"]]  # fmt: skip
+        page = [
+            {p["partner"]: (p["due"], p["done"], p["rate"]) for p in week["partners"]} for week in figures["completion"]
+        ]
         assert page == recompute_weeks(couple, now)
         empty_weeks += sum(1 for week in page if all(rate is None for _, _, rate in week.values()))
     assert empty_weeks > 0  # the generated data has weeks without any assignment, shown as None, not 0%

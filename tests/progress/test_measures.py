@@ -65,8 +65,11 @@ def test_a_submission_keeps_its_answers_and_its_computed_score(
     assert response.answers == ALL_FOURS
     assert stored.score == Decimal("3.67")  # mutuality reversed: (5 * 4 + 2) / 6
     assert stored.band == "Connected"
-    assert (stored.partner, stored.couple_id, stored.measure) == (partner, response.occurrence.assignment.couple_id,
-                                                                   intimacy)  # fmt: skip
+    assert (stored.partner, stored.couple_id, stored.measure) == (
+        partner,
+        response.occurrence.assignment.couple_id,
+        intimacy,
+    )
 
 
 def test_editing_a_submitted_answer_recomputes_its_score(intimacy, assign_measure, first_occurrence, answer, partner):
@@ -82,9 +85,13 @@ def test_an_ordinary_exercise_gets_no_score(counselor, couple, partner, first_oc
         owner=counselor, title="Feelings", summary="s", instructions="i", fields=SIMPLE_FIELDS
     )
     assignment = exercise_services.assignment_create(
-        counselor=counselor, couple=couple, template=template, starts_on=timezone.localdate(),
-        due_on=timezone.localdate() + timedelta(days=1), due_time=time(19, 0),
-    )  # fmt: skip
+        counselor=counselor,
+        couple=couple,
+        template=template,
+        starts_on=timezone.localdate(),
+        due_on=timezone.localdate() + timedelta(days=1),
+        due_time=time(19, 0),
+    )
     answer(first_occurrence(assignment), partner, {"feeling": "calm"})
     assert not MeasureScore.objects.exists()
 

@@ -22,10 +22,17 @@ from tests.progress.helpers import ALL_FOURS
 
 def _assignment(couple, counselor, template, now):
     return Assignment.objects.create(
-        template=template, couple=couple, assigned_by=counselor, fields=template.fields,
-        completion_mode=template.completion_mode, visibility=template.visibility, starts_on=now.date(),
-        rrule="FREQ=WEEKLY", due_time=time(19, 0), generate_from=now - timedelta(days=60),
-    )  # fmt: skip
+        template=template,
+        couple=couple,
+        assigned_by=counselor,
+        fields=template.fields,
+        completion_mode=template.completion_mode,
+        visibility=template.visibility,
+        starts_on=now.date(),
+        rrule="FREQ=WEEKLY",
+        due_time=time(19, 0),
+        generate_from=now - timedelta(days=60),
+    )
 
 
 def _couple(counselor, name, *, days_ago=30):
@@ -47,23 +54,32 @@ def caseload(counselor, intimacy):
     couples = {name: _couple(counselor, name) for name in ("Waiting", "Overdue", "Falling", "Quiet", "Fine")}
 
     def submit(couple, author, due, answers=ALL_FOURS, reviewed=True, score=None):
-        occurrence = Occurrence.objects.create(assignment=_assignment(couple, counselor, template, now), sequence=1,
-                                               due_at=due, completed_at=due)  # fmt: skip
+        occurrence = Occurrence.objects.create(
+            assignment=_assignment(couple, counselor, template, now), sequence=1, due_at=due, completed_at=due
+        )
         response = Response.objects.create(
-            occurrence=occurrence, author=author, last_edited_by=author, state="submitted", answers=answers,
-            submitted_at=due, reviewed_at=due if reviewed else None, reviewed_by=counselor if reviewed else None,
-        )  # fmt: skip
+            occurrence=occurrence,
+            author=author,
+            last_edited_by=author,
+            state="submitted",
+            answers=answers,
+            submitted_at=due,
+            reviewed_at=due if reviewed else None,
+            reviewed_by=counselor if reviewed else None,
+        )
         if score is not None:
             MeasureScore.objects.filter(response=response).delete()
-            MeasureScore.objects.create(response=response, measure=intimacy, couple=couple, partner=author,
-                                        score=score, submitted_at=due)  # fmt: skip
+            MeasureScore.objects.create(
+                response=response, measure=intimacy, couple=couple, partner=author, score=score, submitted_at=due
+            )
         return occurrence
 
     c = couples["Waiting"]
     submit(c, c.partner_one, now - timedelta(days=1), reviewed=False)
     c = couples["Overdue"]
-    Occurrence.objects.create(assignment=_assignment(c, counselor, template, now), sequence=1,
-                              due_at=now - timedelta(days=2))  # fmt: skip
+    Occurrence.objects.create(
+        assignment=_assignment(c, counselor, template, now), sequence=1, due_at=now - timedelta(days=2)
+    )
     submit(c, c.partner_one, now - timedelta(days=1))
     c = couples["Falling"]
     submit(c, c.partner_one, now - timedelta(days=9), score=Decimal("4.00"))
@@ -151,9 +167,13 @@ def test_a_ritual_log_is_not_a_submission_waiting_for_review(counselor, couple, 
 
     def assign_and_submit(slug, answers):
         assignment = exercise_services.assignment_create(
-            counselor=counselor, couple=couple, template=ExerciseTemplate.objects.get(slug=slug, owner=None),
-            starts_on=timezone.localdate(), due_on=timezone.localdate() + timedelta(days=1), due_time=time(19, 0),
-        )  # fmt: skip
+            counselor=counselor,
+            couple=couple,
+            template=ExerciseTemplate.objects.get(slug=slug, owner=None),
+            starts_on=timezone.localdate(),
+            due_on=timezone.localdate() + timedelta(days=1),
+            due_time=time(19, 0),
+        )
         occurrence = Occurrence.objects.get(assignment=assignment)
         return exercise_services.response_submit(occurrence=occurrence, user=couple.partner_one, answers=answers)
 

@@ -51,9 +51,10 @@ def test_an_admin_books_for_any_counselor(as_user, practice_admin, dana, edmonds
 
 def test_a_counselor_cannot_book_for_another_counselor(as_user, dana, owen, edmonds, other_couple, tuesday):
     response = as_user(dana).post(
-        "/api/v1/appointments/", _booking(owen, edmonds, other_couple, at(tuesday, "10:00")),
+        "/api/v1/appointments/",
+        _booking(owen, edmonds, other_couple, at(tuesday, "10:00")),
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 403
     assert not Appointment.objects.exists()
 
@@ -91,11 +92,15 @@ def test_a_series_with_taken_dates_is_409_listing_them(as_user, practice_admin, 
     response = as_user(practice_admin).post(
         "/api/v1/appointments/series/",
         {
-            "counselor": dana.pk, "location": edmonds.pk, "couple": CoupleFactory(primary_counselor=dana).pk,
-            "first_start": at(tuesday, "10:00").isoformat(), "interval_weeks": 1, "count": 3,
+            "counselor": dana.pk,
+            "location": edmonds.pk,
+            "couple": CoupleFactory(primary_counselor=dana).pk,
+            "first_start": at(tuesday, "10:00").isoformat(),
+            "interval_weeks": 1,
+            "count": 3,
         },
         content_type="application/json",
-    )  # fmt: skip
+    )
     assert response.status_code == 409
     assert response.json()["dates"] == [taken.isoformat()]
     assert Appointment.objects.count() == 1

@@ -60,9 +60,11 @@ def test_a_session_outside_working_hours_is_refused(book, tuesday):
 
 def test_a_session_outside_opening_hours_is_refused_even_in_working_hours(book, dana, edmonds, tuesday):
     services.working_hours_set(
-        actor=dana, counselor=dana, location=edmonds,
+        actor=dana,
+        counselor=dana,
+        location=edmonds,
         intervals=[services.HoursInterval(1, at(tuesday, "07:00").time(), at(tuesday, "17:00").time())],
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError) as error:
         book(tuesday, "07:00")
     assert error.value.message_dict["start"] == ["Edmonds is not open then."]
@@ -80,9 +82,13 @@ def test_an_admin_override_books_outside_hours_and_is_recorded(book, tuesday, pr
 def test_a_counselor_cannot_override_the_hours(dana, edmonds, couple, tuesday):
     with pytest.raises(ValidationError) as error:
         services.appointment_book(
-            actor=dana, counselor=dana, location=edmonds, start=at(tuesday, "18:00"), couple=couple,
+            actor=dana,
+            counselor=dana,
+            location=edmonds,
+            start=at(tuesday, "18:00"),
+            couple=couple,
             override_hours_reason="I'd like to",
-        )  # fmt: skip
+        )
     assert "Only a practice admin can book outside the hours." in error.value.message_dict["start"]
 
 
@@ -136,9 +142,14 @@ def test_a_partner_cannot_be_in_two_sessions_at_once(book, owen, edmonds, couple
     couple.other_counselors.add(owen)
     with pytest.raises(services.AppointmentConflict) as error:
         services.appointment_book(
-            actor=practice_admin, counselor=owen, location=edmonds, start=at(tuesday, "10:30"),
-            kind=AppointmentKind.INDIVIDUAL_SESSION, couple=couple, individual_client=couple.partner_two,
-        )  # fmt: skip
+            actor=practice_admin,
+            counselor=owen,
+            location=edmonds,
+            start=at(tuesday, "10:30"),
+            kind=AppointmentKind.INDIVIDUAL_SESSION,
+            couple=couple,
+            individual_client=couple.partner_two,
+        )
     assert "Riley Lee already has an appointment" in error.value.message
 
 
@@ -165,9 +176,13 @@ def test_a_counselor_books_only_couples_they_serve(book, tuesday, other_couple):
 
 def test_an_intake_names_the_prospective_clients(book, tuesday):
     appointment = book(
-        tuesday, "10:00", couple=None, kind=AppointmentKind.INTAKE, intake_names="Pat & Chris Moore",
+        tuesday,
+        "10:00",
+        couple=None,
+        kind=AppointmentKind.INTAKE,
+        intake_names="Pat & Chris Moore",
         intake_email="pat@example.test",
-    )  # fmt: skip
+    )
     assert appointment.client_label == "Pat & Chris Moore"
     assert not appointment.participants.exists()
 

@@ -41,8 +41,10 @@ def test_cancelling_records_who_and_why(book, tuesday, dana):
     appointment = book(tuesday, "10:00")
     cancelled = services.appointment_cancel(actor=dana, appointment=appointment, reason="Counselor ill")
     assert (cancelled.status, cancelled.cancelled_by, cancelled.cancellation_reason) == (
-        AppointmentStatus.CANCELLED, dana, "Counselor ill",
-    )  # fmt: skip
+        AppointmentStatus.CANCELLED,
+        dana,
+        "Counselor ill",
+    )
     assert not cancelled.late_cancellation
     assert cancelled.changes.last().action == ChangeAction.CANCELLED
     assert not cancelled.participants.filter(is_blocking=True).exists()
@@ -87,8 +89,9 @@ def test_a_new_request_is_announced_after_commit(dana, edmonds, partner, tuesday
 def test_a_request_inside_the_buffer_is_refused(book, dana, edmonds, partner, tuesday):
     book(tuesday, "11:00")
     with pytest.raises(services.AppointmentConflict) as error:
-        services.appointment_request(actor=partner, counselor=dana, location=edmonds, start=at(tuesday, "12:00")
-                                     - timedelta(minutes=5))  # fmt: skip
+        services.appointment_request(
+            actor=partner, counselor=dana, location=edmonds, start=at(tuesday, "12:00") - timedelta(minutes=5)
+        )
     assert "no longer free" in error.value.message
 
 
@@ -126,8 +129,10 @@ def test_declining_a_request_frees_the_time_and_says_why(dana, edmonds, partner,
     )
     declined = services.appointment_decline(actor=practice_admin, appointment=requested, reason="Try 11:00?")
     assert (declined.status, declined.cancellation_reason, declined.late_cancellation) == (
-        AppointmentStatus.CANCELLED, "Try 11:00?", False,
-    )  # fmt: skip
+        AppointmentStatus.CANCELLED,
+        "Try 11:00?",
+        False,
+    )
     assert declined.changes.last().action == ChangeAction.DECLINED
     again = services.appointment_request(actor=partner, counselor=dana, location=edmonds, start=at(tuesday, "10:00"))
     assert again.status == AppointmentStatus.REQUESTED

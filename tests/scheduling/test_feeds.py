@@ -127,15 +127,22 @@ def test_another_couples_appointment_ics_is_a_404(as_user, other_couple, session
 def exercises_due(counselor, couple):
     """Dana's "Feelings check" given to Sam and Riley twice (due in 2 and 9 days at 19:00), and a paused one."""
     template = exercise_services.template_create(
-        owner=counselor, title="Feelings check", summary="Name a feeling.", instructions="Write one feeling.",
+        owner=counselor,
+        title="Feelings check",
+        summary="Name a feeling.",
+        instructions="Write one feeling.",
         fields=[{"key": "feeling", "kind": "short_text", "label": "I feel", "required": True, "max_length": 50}],
-    )  # fmt: skip
+    )
 
     def assign(days: int) -> Occurrence:
         assignment = exercise_services.assignment_create(
-            counselor=counselor, couple=couple, template=template, starts_on=timezone.localdate(),
-            due_on=timezone.localdate() + timedelta(days=days), due_time=time(19, 0),
-        )  # fmt: skip
+            counselor=counselor,
+            couple=couple,
+            template=template,
+            starts_on=timezone.localdate(),
+            due_on=timezone.localdate() + timedelta(days=days),
+            due_time=time(19, 0),
+        )
         return assignment.occurrences.get()
 
     soon, later, paused = assign(2), assign(9), assign(5)

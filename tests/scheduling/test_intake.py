@@ -53,9 +53,12 @@ def scheduled_intake(dana, edmonds, practice_admin, tuesday):
 
 def _invite(practice_admin, intake, second=PartnerDetails("Pat Moore", "pat@example.test"), **options):
     return services.intake_request_invite_couple(
-        actor=practice_admin, intake=intake, partner_one=PartnerDetails("Jamie Moore", "jamie@example.test"),
-        partner_two=second, **options,
-    )  # fmt: skip
+        actor=practice_admin,
+        intake=intake,
+        partner_one=PartnerDetails("Jamie Moore", "jamie@example.test"),
+        partner_two=second,
+        **options,
+    )
 
 
 def test_the_request_becomes_a_couple_with_an_invitation_for_each_partner(
@@ -144,10 +147,12 @@ def test_the_invitation_form_guesses_two_names_from_the_request(names, guess):
 
 def _form(**changes) -> dict:
     form = {
-        "partner_one_name": "Jamie Moore", "partner_one_email": "jamie@example.test",
-        "partner_two_name": "Pat Moore", "partner_two_email": "pat@example.test",
+        "partner_one_name": "Jamie Moore",
+        "partner_one_email": "jamie@example.test",
+        "partner_two_name": "Pat Moore",
+        "partner_two_email": "pat@example.test",
         "time_zone": "America/Los_Angeles",
-    }  # fmt: skip
+    }
     return {**form, **changes}
 
 

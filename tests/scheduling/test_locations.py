@@ -14,10 +14,16 @@ from scheduling.services import HoursInterval
 def test_an_admin_creates_a_location_with_its_hours(practice_admin):
     location = services.location_create(
         actor=practice_admin,
-        fields={"name": "Bothell", "address_line1": "10116 Main St", "address_line2": "Suite 204",
-                "city": "Bothell", "postal_code": "98011", "phone": "(425) 939-7959"},
+        fields={
+            "name": "Bothell",
+            "address_line1": "10116 Main St",
+            "address_line2": "Suite 204",
+            "city": "Bothell",
+            "postal_code": "98011",
+            "phone": "(425) 939-7959",
+        },
         opening_hours=[HoursInterval(0, time(9), time(12)), HoursInterval(0, time(13), time(18))],
-    )  # fmt: skip
+    )
     assert location.slug == "bothell"
     assert location.address == "10116 Main St, Suite 204, Bothell, WA 98011"
     assert location.opening_hours.count() == 2
@@ -32,9 +38,10 @@ def test_a_counselor_cannot_create_a_location(counselor):
 def test_overlapping_opening_hours_are_refused(practice_admin, edmonds):
     with pytest.raises(ValidationError) as error:
         services.location_set_opening_hours(
-            actor=practice_admin, location=edmonds,
+            actor=practice_admin,
+            location=edmonds,
             intervals=[HoursInterval(2, time(9), time(13)), HoursInterval(2, time(12), time(17))],
-        )  # fmt: skip
+        )
     assert error.value.message_dict["opening_hours"] == ["09:00-13:00 and 12:00-17:00 overlap."]
 
 
@@ -78,9 +85,14 @@ def test_time_off_cannot_end_before_it_starts(dana, tuesday):
 
 def test_a_counselor_profile_is_saved_by_its_counselor(counselor, edmonds, online_office, specialties):
     profile = services.counselor_profile_save(
-        actor=counselor, counselor=counselor, credentials="MA, LMHCA", bio="Couples work.",
-        specialties=[specialties["couples-counseling"]], locations=[edmonds, online_office], sees_online=True,
-    )  # fmt: skip
+        actor=counselor,
+        counselor=counselor,
+        credentials="MA, LMHCA",
+        bio="Couples work.",
+        specialties=[specialties["couples-counseling"]],
+        locations=[edmonds, online_office],
+        sees_online=True,
+    )
     assert profile.slug == "dana-reyes"
     assert set(profile.locations.all()) == {edmonds, online_office}
     assert online_office.kind == LocationKind.ONLINE

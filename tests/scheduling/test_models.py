@@ -22,8 +22,13 @@ from tests.scheduling.helpers import at
 
 def _raw_appointment(for_couple, location, start, **fields) -> Appointment:
     """Straight to the database, past the services' checks."""
-    values = {"counselor": for_couple.primary_counselor, "couple": for_couple, "location": location, "start": start,
-              "end": start + timedelta(minutes=50)}  # fmt: skip
+    values = {
+        "counselor": for_couple.primary_counselor,
+        "couple": for_couple,
+        "location": location,
+        "start": start,
+        "end": start + timedelta(minutes=50),
+    }
     values.update(fields)
     return Appointment.objects.create(**values)
 
@@ -109,8 +114,11 @@ def test_postgres_refuses_one_client_in_two_overlapping_appointments(couple, oth
 def test_practice_settings_are_a_single_row_with_the_defaults(db):
     practice = PracticeSettings.load()
     assert (practice.pk, practice.late_cancel_hours, practice.buffer_minutes, practice.default_duration_minutes) == (
-        1, 24, 10, 50,
-    )  # fmt: skip
+        1,
+        24,
+        10,
+        50,
+    )
     with pytest.raises(IntegrityError):
         PracticeSettings.objects.create(id=2)
 

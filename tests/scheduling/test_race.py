@@ -69,9 +69,14 @@ def test_simultaneous_bookings_of_one_partner_with_two_counselors_make_exactly_o
         try:
             barrier.wait()
             services.appointment_book(
-                actor=practice_admin, counselor=counselor, location=edmonds, start=at(tuesday, "10:00"),
-                kind="individual_session", couple=couple, individual_client=partner,
-            )  # fmt: skip
+                actor=practice_admin,
+                counselor=counselor,
+                location=edmonds,
+                start=at(tuesday, "10:00"),
+                kind="individual_session",
+                couple=couple,
+                individual_client=partner,
+            )
             outcomes.append("booked")
         except services.AppointmentConflict as exc:
             outcomes.append(exc.message)

@@ -13,8 +13,13 @@ from tests.scheduling.helpers import at, next_dst_change
 @pytest.fixture
 def book_series(practice_admin, edmonds, couple, dana):
     def _book(first_start, **options):
-        values = {"actor": practice_admin, "counselor": dana, "location": edmonds, "first_start": first_start,
-                  "couple": couple}  # fmt: skip
+        values = {
+            "actor": practice_admin,
+            "counselor": dana,
+            "location": edmonds,
+            "first_start": first_start,
+            "couple": couple,
+        }
         values.update(options)
         return services.appointment_book_series(**values)
 

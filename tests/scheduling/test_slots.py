@@ -90,11 +90,19 @@ def test_a_location_search_covers_every_counselor_working_there(dana, owen, edmo
 def test_a_partners_other_appointment_blocks_the_couples_slots(book, owen, edmonds, couple, tuesday, practice_admin):
     couple.other_counselors.add(owen)
     services.appointment_book(
-        actor=practice_admin, counselor=owen, location=edmonds, start=at(tuesday, "13:00"),
-        kind="individual_session", couple=couple, individual_client=couple.partner_one,
-    )  # fmt: skip
-    found = _times(slots.free_slots(counselor=couple.primary_counselor, location=edmonds, date_from=tuesday,
-                                    date_to=tuesday, couple=couple))  # fmt: skip
+        actor=practice_admin,
+        counselor=owen,
+        location=edmonds,
+        start=at(tuesday, "13:00"),
+        kind="individual_session",
+        couple=couple,
+        individual_client=couple.partner_one,
+    )
+    found = _times(
+        slots.free_slots(
+            counselor=couple.primary_counselor, location=edmonds, date_from=tuesday, date_to=tuesday, couple=couple
+        )
+    )
     assert "13:00" not in found and "12:00" in found
 
 
@@ -170,7 +178,13 @@ def test_a_client_in_new_york_sees_the_spring_forward_day_in_their_time_with_the
     labels = re.findall(r'slot-button">([^<]+)<span class="small"> \(([^)]+) there\)', sunday)
     # Los Angeles skips 02:00-03:00 that night; New York has already sprung, so its clock runs on unbroken.
     assert labels == [
-        ("5:00 AM", "1:00 AM PST"), ("5:15 AM", "1:15 AM PST"), ("5:30 AM", "1:30 AM PST"),
-        ("5:45 AM", "1:45 AM PST"), ("6:00 AM", "3:00 AM PDT"), ("6:15 AM", "3:15 AM PDT"),
-        ("6:30 AM", "3:30 AM PDT"), ("6:45 AM", "3:45 AM PDT"), ("7:00 AM", "4:00 AM PDT"),
-    ]  # fmt: skip
+        ("5:00 AM", "1:00 AM PST"),
+        ("5:15 AM", "1:15 AM PST"),
+        ("5:30 AM", "1:30 AM PST"),
+        ("5:45 AM", "1:45 AM PST"),
+        ("6:00 AM", "3:00 AM PDT"),
+        ("6:15 AM", "3:15 AM PDT"),
+        ("6:30 AM", "3:30 AM PDT"),
+        ("6:45 AM", "3:45 AM PDT"),
+        ("7:00 AM", "4:00 AM PDT"),
+    ]

@@ -32,11 +32,18 @@ def test_an_admin_adds_a_location_with_its_opening_hours(as_user, practice_admin
     response = as_user(practice_admin).post(
         "/locations/new/",
         {
-            "name": "Bothell", "slug": "bothell", "kind": "in_person", "address_line1": "10116 Main St",
-            "city": "Bothell", "state": "WA", "postal_code": "98011", "phone": "(425) 939-7959",
-            "time_zone": "America/Los_Angeles", "opening_hours": "Mon 09:00-12:00, 13:00-18:00\nSat 10:00-14:00",
+            "name": "Bothell",
+            "slug": "bothell",
+            "kind": "in_person",
+            "address_line1": "10116 Main St",
+            "city": "Bothell",
+            "state": "WA",
+            "postal_code": "98011",
+            "phone": "(425) 939-7959",
+            "time_zone": "America/Los_Angeles",
+            "opening_hours": "Mon 09:00-12:00, 13:00-18:00\nSat 10:00-14:00",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     bothell = Location.objects.get(slug="bothell")
     assert list(bothell.opening_hours.values_list("weekday", flat=True)) == [0, 0, 5]
@@ -46,10 +53,14 @@ def test_opening_hours_that_overlap_are_refused_with_a_message(as_user, practice
     response = as_user(practice_admin).post(
         f"/locations/{edmonds.pk}/edit/",
         {
-            "name": "Edmonds", "slug": "edmonds", "kind": "in_person", "state": "WA",
-            "time_zone": "America/Los_Angeles", "opening_hours": "Mon 09:00-13:00, 12:00-18:00",
+            "name": "Edmonds",
+            "slug": "edmonds",
+            "kind": "in_person",
+            "state": "WA",
+            "time_zone": "America/Los_Angeles",
+            "opening_hours": "Mon 09:00-13:00, 12:00-18:00",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert "overlap" in response.content.decode()
     assert OpeningHours.objects.filter(location=edmonds, weekday=0).count() == 1
@@ -113,10 +124,14 @@ def test_an_admin_books_a_free_slot_for_a_couple(as_user, practice_admin, dana, 
     response = as_user(practice_admin).post(
         "/appointments/book/",
         {
-            "counselor": dana.pk, "location": edmonds.pk, "duration_minutes": 50,
-            "slot": at(tuesday, "10:00").isoformat(), "kind": "couple_session", "couple": couple.pk,
+            "counselor": dana.pk,
+            "location": edmonds.pk,
+            "duration_minutes": 50,
+            "slot": at(tuesday, "10:00").isoformat(),
+            "kind": "couple_session",
+            "couple": couple.pk,
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     assert Appointment.objects.get().start == at(tuesday, "10:00")
 
@@ -127,19 +142,28 @@ def test_booking_a_taken_slot_answers_409_naming_the_conflict(as_user, practice_
     response = as_user(practice_admin).post(
         "/appointments/book/",
         {
-            "counselor": dana.pk, "location": edmonds.pk, "duration_minutes": 50,
-            "slot": at(tuesday, "10:30").isoformat(), "kind": "couple_session", "couple": other.pk,
+            "counselor": dana.pk,
+            "location": edmonds.pk,
+            "duration_minutes": 50,
+            "slot": at(tuesday, "10:30").isoformat(),
+            "kind": "couple_session",
+            "couple": other.pk,
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 409
     assert "Dana Reyes already has an appointment" in response.content.decode()
 
 
 def test_an_admin_books_outside_the_hours_only_with_a_reason(as_user, practice_admin, dana, edmonds, couple, tuesday):
     form = {
-        "counselor": dana.pk, "location": edmonds.pk, "duration_minutes": 50, "day": tuesday.isoformat(),
-        "start_time": "18:00", "kind": "couple_session", "couple": couple.pk,
-    }  # fmt: skip
+        "counselor": dana.pk,
+        "location": edmonds.pk,
+        "duration_minutes": 50,
+        "day": tuesday.isoformat(),
+        "start_time": "18:00",
+        "kind": "couple_session",
+        "couple": couple.pk,
+    }
     client = as_user(practice_admin)
     assert client.post("/appointments/book/", form).status_code == 400
     response = client.post(
@@ -153,10 +177,14 @@ def test_a_counselor_cannot_book_for_another_counselor(as_user, dana, owen, edmo
     response = as_user(dana).post(
         "/appointments/book/",
         {
-            "counselor": owen.pk, "location": edmonds.pk, "duration_minutes": 50,
-            "slot": at(tuesday, "10:00").isoformat(), "kind": "couple_session", "couple": other_couple.pk,
+            "counselor": owen.pk,
+            "location": edmonds.pk,
+            "duration_minutes": 50,
+            "slot": at(tuesday, "10:00").isoformat(),
+            "kind": "couple_session",
+            "couple": other_couple.pk,
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 400
     assert not Appointment.objects.exists()
 
@@ -167,10 +195,16 @@ def test_a_series_with_a_taken_date_lists_it_and_books_nothing(as_user, practice
     response = as_user(practice_admin).post(
         "/appointments/series/",
         {
-            "counselor": dana.pk, "location": edmonds.pk, "couple": other.pk, "first_day": tuesday.isoformat(),
-            "start_time": "10:00", "duration_minutes": 50, "interval_weeks": 1, "count": 4,
+            "counselor": dana.pk,
+            "location": edmonds.pk,
+            "couple": other.pk,
+            "first_day": tuesday.isoformat(),
+            "start_time": "10:00",
+            "duration_minutes": 50,
+            "interval_weeks": 1,
+            "count": 4,
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 409
     assert f"{tuesday + timedelta(weeks=2):%A, %B %-d, %Y}" in response.content.decode()
     assert Appointment.objects.count() == 1
@@ -228,10 +262,13 @@ def test_an_admin_turns_an_intake_request_into_an_appointment(as_user, practice_
     response = as_user(practice_admin).post(
         f"/intake-requests/{intake.pk}/",
         {
-            "counselor": dana.pk, "location": edmonds.pk, "slot": at(tuesday, "09:00").isoformat(),
-            "duration_minutes": 50, "kind": "intake",
+            "counselor": dana.pk,
+            "location": edmonds.pk,
+            "slot": at(tuesday, "09:00").isoformat(),
+            "duration_minutes": 50,
+            "kind": "intake",
         },
-    )  # fmt: skip
+    )
     assert response.status_code == 302
     assert Appointment.objects.get().intake_names == "Jamie Moore"
     assert IntakeRequest.objects.get().status == IntakeStatus.SCHEDULED
