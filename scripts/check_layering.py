@@ -15,6 +15,7 @@ Run by .ci/run: ``python scripts/check_layering.py``.
 from __future__ import annotations
 
 import ast
+import itertools
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -26,12 +27,12 @@ MAX_LINES = 450
 LONG_ALLOWED = {"exercises/builtin.py"}
 
 
-def app_modules() -> list[Path]:
+def app_modules(root: Path) -> list[Path]:
     return [
         path
         for app in APPS
-        if (ROOT / app).is_dir()
-        for path in sorted((ROOT / app).rglob("*.py"))
+        if (root / app).is_dir()
+        for path in sorted((root / app).rglob("*.py"))
         if "migrations" not in path.parts
     ]
 
@@ -72,30 +73,44 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
     return None
 
 
-def main() -> int:
-    problems: list[str] = []
+def app_graph(root: Path = ROOT) -> tuple[dict[str, set[str]], dict[tuple[str, str], str]]:
+    """Which app imports which, and a module where each import is made."""
     graph: dict[str, set[str]] = defaultdict(set)
     where: dict[tuple[str, str], str] = {}
-    for path in app_modules():
-        relative = path.relative_to(ROOT).as_posix()
-        app = path.relative_to(ROOT).parts[0]
+    for path in app_modules(root):
+        app = path.relative_to(root).parts[0]
         graph[app]
         for target in imported_apps(path) - {app}:
             graph[app].add(target)
-            where.setdefault((app, target), relative)
+            where.setdefault((app, target), path.relative_to(root).as_posix())
+    return graph, where
+
+
+def check(root: Path = ROOT) -> list[str]:
+    """What is wrong with the tree at ``root`` (nothing: an empty list)."""
+    problems: list[str] = []
+    for path in app_modules(root):
+        relative = path.relative_to(root).as_posix()
         lines = len(path.read_text().splitlines())
         if lines > MAX_LINES and relative not in LONG_ALLOWED:
             problems.append(f"{relative}: {lines} lines (at most {MAX_LINES}); split it by subject into a package")
+    graph, where = app_graph(root)
     cycle = find_cycle(graph)
     if cycle:
-        steps = ", ".join(f"{a} -> {b} ({where[(a, b)]})" for a, b in zip(cycle, cycle[1:], strict=False))
+        steps = ", ".join(f"{a} -> {b} ({where[(a, b)]})" for a, b in itertools.pairwise(cycle))
         problems.append(f"import cycle between apps: {' -> '.join(cycle)}: {steps}")
+    return problems
+
+
+def main() -> int:
+    problems = check()
     if problems:
         print("Layering check failed:")
         for problem in problems:
             print(f"  - {problem}")
         return 1
     print("Layering check passed. Who imports whom:")
+    graph, _ = app_graph()
     for app in sorted(graph):
         print(f"  {app} -> {', '.join(sorted(graph[app])) or '(nothing)'}")
     return 0
