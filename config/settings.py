@@ -8,6 +8,7 @@ Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and DEBUG=false.
 from pathlib import Path
 
 import environ
+from csp import constants as csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,10 @@ _INSECURE_DEV_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abc
 SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_DEV_KEY if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks, e.g. 10.0.0.0/8) whose X-Forwarded-For
+# is believed: rate limits and lockouts then count the client they report
+# (portal.http.client_ip). Empty: the connecting address is the client's.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 # The practice this instance serves.
 PRACTICE_NAME = env.str("PRACTICE_NAME", default="Seattle Christian Counseling")
@@ -46,6 +51,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "axes",
+    "csp",
     "portal",
     "accounts",
     "exercises",
@@ -56,11 +62,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every response below it carries the policy, errors too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.NoStoreForLoggedInMiddleware",
     "portal.middleware.PortalLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -170,7 +179,9 @@ AXES_USERNAME_CALLABLE = "accounts.auth.login_identifier"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The address recorded with each attempt is the client's as portal.http.client_ip
+# reads it (X-Forwarded-For only from TRUSTED_PROXIES), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -181,7 +192,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "portal.policy.TwoFactorSatisfied",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
@@ -305,6 +316,22 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# django-csp: everything from our own origin, no inline script or style (the
+# templates have none; the API docs load their start-up script from a file,
+# SpectacularSwaggerSplitView), no plugins, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.SELF],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        # Swagger UI's stylesheet draws its icons as data: SVGs.
+        "img-src": [csp.SELF, "data:"],
+        "object-src": [csp.NONE],
+        "base-uri": [csp.SELF],
+        "form-action": [csp.SELF],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
 LOGGING = {

@@ -1,0 +1,77 @@
+"""The OpenAPI schema says what the API really answers, errors included.
+
+drf-spectacular documents the success response an endpoint declares. Every
+endpoint can also answer with the errors of portal.api.exception_handler and
+of DRF itself; ``PortalAutoSchema`` adds them to each operation from what the
+view is (authenticated or public, with a path id, with a body or filters,
+paginated, throttled), so a new endpoint is described without anyone
+remembering to. An endpoint that answers another code (409 for a booking
+conflict) declares it with ``extend_schema(responses=...)`` as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.permissions import AllowAny
+
+DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+# DRF's validation errors: each field (or non_field_errors) with its
+# messages; a nested serializer's field holds an object of the same shape, a
+# list field a list of them.
+FIELD_ERRORS = {
+    "type": "object",
+    "additionalProperties": {"oneOf": [{"type": "array"}, {"type": "object"}]},
+    "description": "The request's problems, by field name (non_field_errors for the whole request).",
+}
+
+ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
+    "400": ("The request was not valid: every problem is named with its field.", FIELD_ERRORS),
+    "401": ("No valid credentials were given (a missing, wrong or expired token).", DETAIL),
+    "403": (
+        "Signed in, but this action is not allowed here (or two-factor authentication is not on yet).",
+        DETAIL,
+    ),
+    "404": ("No such object within what the caller may see (the same answer as for a missing id).", DETAIL),
+    "429": ("Too many attempts: wait the number of seconds in Retry-After.", DETAIL),
+}
+
+
+class PortalAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                description, schema = ERRORS[code]
+                responses[code] = {"content": {"application/json": {"schema": schema}}, "description": description}
+        return responses
+
+    def _error_codes(self) -> list[str]:
+        codes: list[str] = []
+        public = any(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
+        has_body = self.method in ("POST", "PUT", "PATCH")
+        has_query = bool(self._get_filter_parameters() or self._get_pagination_parameters())
+        if has_body or has_query:
+            codes.append("400")
+        if not public:
+            codes += ["401", "403"]
+        if "{" in self.path or self._get_pagination_parameters():
+            codes.append("404")  # an id outside one's scope, or a page past the last
+        if self.view.get_throttles():
+            codes.append("429")
+        return codes
+
+
+def error_response(code: str) -> OpenApiResponse:
+    """A standard error of ERRORS, for an endpoint that raises it in a way the
+    schema cannot see (e.g. a 404 from a lookup in a body's id)."""
+    description, schema = ERRORS[code]
+    return OpenApiResponse(response=schema, description=description)
