@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import add_never_cache_headers
 from rest_framework.views import APIView
 
 
@@ -20,3 +21,22 @@ class PortalLoginRequiredMiddleware(LoginRequiredMiddleware):
         if isinstance(view_class, type) and issubclass(view_class, APIView):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class NoStoreForLoggedInMiddleware:
+    """Cache-Control: no-store on every response to someone logged in (by
+    session or by API token). Answers, comments and progress reach many pages
+    and API responses; one rule for all of them leaves none forgotten, so no
+    browser or proxy keeps a copy of clinical content on disk."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        # Who it was before the view ran (logging out ends the session) and
+        # after (DRF authenticates API tokens inside the view).
+        logged_in_before = request.user.is_authenticated
+        response = self.get_response(request)
+        if logged_in_before or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response

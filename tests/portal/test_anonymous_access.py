@@ -7,15 +7,13 @@ answer 401/403 (API), unless it is on the short public list below.
 
 from __future__ import annotations
 
-import re
-import uuid
-from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
-from django.urls.resolvers import RoutePattern
+from django.urls import resolve, reverse
+
+from tests.routes import all_routes
 
 # Routes anyone may open, by URL name, each with the reason.
 PUBLIC_NAMES = {
@@ -37,6 +35,7 @@ PUBLIC_NAMES = {
     "invitation_accept": "the link in the invitation e-mail",
     "schema": "the OpenAPI schema",
     "api-docs": "the Swagger UI",
+    "favicon": "the site's icon, which browsers ask for at /favicon.ico",
     "api-token": "exchanging credentials for a token (answers GET with 405)",
     "unsubscribe": "the one-click unsubscribe link in reminder e-mails (RFC 8058: no login)",
     "attend": "the confirm-attendance link in appointment reminders (signed, no login; GET only shows the button)",
@@ -48,78 +47,6 @@ PUBLIC_NAMES = {
     "calendar_feed": "a private iCalendar feed: calendar apps cannot log in, the secret token is the key",
     "location_feed": "a location's iCalendar feed for an admin's calendar app, behind the admin's secret token",
 }
-
-SAMPLES = ["1", "x", str(uuid.UUID(int=1))]
-NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
-DRF_FORMAT_SUFFIX = re.compile(r"\\\.\(\?P<format>|<drf_format_suffix:format>")
-ROUTE_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
-
-
-@dataclass
-class Route:
-    path: str
-    name: str | None
-    pattern: str
-
-
-class Unbuildable(Exception):
-    pass
-
-
-def _sample(regex: str) -> str:
-    for value in [*SAMPLES, regex.split("|")[0]]:
-        if re.fullmatch(regex, value):
-            return value
-    raise Unbuildable(f"no sample value matches {regex!r}")
-
-
-def _fill_regex(regex: str) -> str:
-    """A concrete path for a re_path() pattern: each named group becomes a
-    sample value that its own sub-pattern accepts."""
-    out, pos = [], 0
-    for match in NAMED_GROUP.finditer(regex):
-        if match.start() < pos:
-            raise Unbuildable(f"nested groups in {regex!r}")
-        depth, end = 1, match.end()
-        while depth:
-            depth += {"(": 1, ")": -1}.get(regex[end], 0) if regex[end - 1] != "\\" else 0
-            end += 1
-        out += [regex[pos : match.start()], _sample(regex[match.end() : end - 1])]
-        pos = end
-    out.append(regex[pos:])
-    text = "".join(out).removeprefix("^").removesuffix("$").replace("/?", "/").replace("\\.", ".")
-    if re.search(r"[\\^$()\[\]*+?|{}]", text):
-        raise Unbuildable(f"cannot make a path from {regex!r}")
-    return text
-
-
-def _fill(pattern) -> str:
-    """The concrete text for one level of a URL pattern."""
-    if isinstance(pattern, RoutePattern):  # path()
-        return ROUTE_PARAM.sub(lambda m: _sample(pattern.converters[m["name"]].regex), str(pattern))
-    return _fill_regex(str(pattern))  # re_path()
-
-
-def all_routes() -> tuple[list[Route], list[str]]:
-    routes, problems = [], []
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            pattern = entry.pattern
-            if DRF_FORMAT_SUFFIX.search(str(pattern)):  # the ".json" twin of a route walked anyway
-                continue
-            try:
-                text = _fill(pattern)
-            except Unbuildable as exc:
-                problems.append(f"{prefix}{pattern}: {exc}")
-                continue
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, prefix + text)
-            elif isinstance(entry, URLPattern):
-                routes.append(Route("/" + prefix + text, entry.name, f"{prefix}{pattern}"))
-
-    walk(get_resolver().url_patterns, "")
-    return routes, problems
 
 
 def test_every_route_can_be_turned_into_a_path_that_resolves_back_to_it():
