@@ -9,6 +9,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from portal.http import client_ip
+
 logger = logging.getLogger(__name__)
 
 
@@ -25,6 +27,11 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         authenticate() runs, so axes would not see the attempt; and its
         read-then-write counter can miss parallel attempts."""
         return None
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """allauth's rate limits count the client's address as every other
+        limit does: behind TRUSTED_PROXIES, the one they report."""
+        return client_ip(request) or "unknown"
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Render here (the request is at hand), send through Celery (a slow

@@ -12,12 +12,13 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -45,7 +46,7 @@ from scheduling.serializers import (
     StaffAppointmentSerializer,
     appointment_serializer_for,
 )
-from scheduling.views.public import intake_rate_limited
+from scheduling.views.public import intake_rate_limited, intake_rate_refund
 
 
 class LocationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -288,9 +289,15 @@ class IntakeRequestViewSet(
         if str(sent.get("website", "") or "").strip():
             return Response(_pretend_received(sent), status=status.HTTP_201_CREATED)
         serializer = IntakeRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            intake_rate_refund(request._request)  # a mistake does not count toward the limit
+            raise ValidationError(serializer.errors)
         fields = {name: value for name, value in serializer.validated_data.items() if name != "website"}
-        intake = services.intake_request_create(**fields)
+        try:
+            intake = services.intake_request_create(**fields)
+        except DjangoValidationError:
+            intake_rate_refund(request._request)
+            raise
         return Response(IntakeRequestSerializer(intake).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=InviteCoupleSerializer, responses={201: CoupleSerializer})

@@ -4,6 +4,7 @@ with a honeypot for bots)."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from portal.errors import submit_form
+from portal.http import client_ip
 from scheduling import selectors, services
 from scheduling.forms import DirectoryFilterForm, IntakeRequestForm
 from scheduling.views.common import week_rows
@@ -56,17 +58,19 @@ def counselor_directory(request: HttpRequest) -> HttpResponse:
     return render(request, "scheduling/counselor_directory.html", {"form": form, "counselors": counselors})
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # The app sits behind one trusted proxy that sets REMOTE_ADDR (as for django-axes).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _intake_rate_key(request: HttpRequest) -> str:
+    return f"scheduling:intake-request:{client_ip(request)}"
 
 
 def intake_rate_limited(request: HttpRequest) -> bool:
     """Count this submission; True once the address has sent more than the limit this hour.
 
+    Counted before the form is read, so parallel submissions cannot all slip
+    under the limit; one that turns out to hold a mistake gives its count back
+    (intake_rate_refund), so a person fixing a typo is not locked out.
     Shared with the API's intake endpoint: one limit, whichever way a request comes in.
     """
-    key = f"scheduling:intake-request:{_client_ip(request)}"
+    key = _intake_rate_key(request)
     cache.add(key, 0, timeout=INTAKE_RATE_WINDOW_SECONDS)
     try:
         count = cache.incr(key)
@@ -74,6 +78,12 @@ def intake_rate_limited(request: HttpRequest) -> bool:
         cache.set(key, 1, timeout=INTAKE_RATE_WINDOW_SECONDS)
         count = 1
     return count > INTAKE_RATE_LIMIT
+
+
+def intake_rate_refund(request: HttpRequest) -> None:
+    """Give back the count of a submission that was not a valid request."""
+    with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+        cache.decr(_intake_rate_key(request))
 
 
 @login_not_required
@@ -109,8 +119,10 @@ def counselor_profile(request: HttpRequest, slug: str) -> HttpResponse:
             if intake is not None:
                 messages.success(request, INTAKE_THANKS)
                 return redirect("counselor_profile", slug=profile.slug)
+            intake_rate_refund(request)
             status = 400
         else:
+            intake_rate_refund(request)
             status = 400
     context = {"profile": profile, "form": form}
     return render(request, "scheduling/counselor_profile.html", context, status=status)

@@ -162,3 +162,15 @@ def test_lockout_counts_an_address_however_written_and_from_whatever_ip(pat):
     ):
         login(Client(REMOTE_ADDR=f"10.0.0.{n + 1}"), email, WRONG)
     assert login(Client(REMOTE_ADDR="10.0.0.99"), pat.email, DEFAULT_PASSWORD).status_code == 429
+
+
+def test_a_forged_forwarded_for_does_not_change_the_address_axes_records(pat, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    login(Client(REMOTE_ADDR="198.51.100.7", HTTP_X_FORWARDED_FOR="203.0.113.9"), pat.email, WRONG)
+    assert AccessAttempt.objects.get(username=pat.email).ip_address == "198.51.100.7"
+
+
+def test_axes_records_the_client_address_a_trusted_proxy_reports(pat, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    login(Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9"), pat.email, WRONG)
+    assert AccessAttempt.objects.get(username=pat.email).ip_address == "203.0.113.9"

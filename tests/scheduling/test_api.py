@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from scheduling.models import Appointment, AppointmentStatus, CounselorProfile, IntakeRequest
+from scheduling.views import INTAKE_RATE_LIMIT
 from tests.factories import CoupleFactory
 from tests.scheduling.helpers import at
 
@@ -208,3 +209,12 @@ def test_an_api_request_with_the_honeypot_left_empty_is_saved(dana, db):
     )
     assert response.status_code == 201
     assert IntakeRequest.objects.get().pk == response.json()["id"]
+
+
+def test_intake_requests_with_a_mistake_do_not_count_toward_the_limit(dana, db):
+    visitor = Client()
+    for _ in range(INTAKE_RATE_LIMIT + 1):
+        mistake = visitor.post("/api/v1/intake-requests/", {"names": "Jamie"}, content_type="application/json")
+        assert mistake.status_code == 400
+    body = {"counselor": dana.pk, "names": "Jamie Moore", "email": "jamie@example.test"}
+    assert visitor.post("/api/v1/intake-requests/", body, content_type="application/json").status_code == 201

@@ -145,3 +145,17 @@ def test_requests_beyond_the_hourly_limit_from_one_address_are_refused(visitor, 
     assert response.status_code == 429
     assert "Too many requests" in response.content.decode()
     assert IntakeRequest.objects.count() == INTAKE_RATE_LIMIT
+
+
+def test_requests_with_a_mistake_do_not_count_toward_the_limit(visitor, dana, request_form):
+    for _ in range(INTAKE_RATE_LIMIT + 2):
+        assert visitor.post("/counselors/dana-reyes/", {**request_form, "email": "not an address"}).status_code == 400
+    assert visitor.post("/counselors/dana-reyes/", request_form).status_code == 302
+
+
+def test_behind_a_trusted_proxy_the_limit_counts_each_client_apart(dana, request_form, settings):
+    settings.TRUSTED_PROXIES = ["10.0.0.5"]
+    for _ in range(INTAKE_RATE_LIMIT):
+        Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="203.0.113.9").post("/counselors/dana-reyes/", request_form)
+    other = Client(REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert other.post("/counselors/dana-reyes/", request_form).status_code == 302
