@@ -19,6 +19,7 @@ from accounts.serializers import (
     CoupleSerializer,
     CoupleStatusSerializer,
     InvitationSerializer,
+    InviteAcceptedSerializer,
     InviteCoupleSerializer,
     MeSerializer,
     TokenRequestSerializer,
@@ -84,23 +85,24 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         couples = policy.couples_visible_to(user)
         return Invitation.objects.filter(couple__in=couples).select_related("user").order_by("-created_at", "pk")
 
-    @extend_schema(request=InviteCoupleSerializer, responses={201: CoupleSerializer})
+    @extend_schema(request=InviteCoupleSerializer, responses={202: InviteAcceptedSerializer})
     def create(self, request: Request) -> Response:
+        """202 and the same body whoever the addresses belong to: an address
+        that cannot join is held for the front desk, never told to the inviter."""
         user = request_user(request)
         if not policy.can_invite_couples(user):
             raise NotFound()
         serializer = InviteCoupleSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        couple = services.couple_invite(
+        services.couple_invite_or_hold(
             invited_by=user,
             partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
             partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
             primary_counselor=data.get("primary_counselor"),
             time_zone=data.get("time_zone"),
         )
-        couple = policy.couple_for(user, couple.pk)
-        return Response(CoupleSerializer(couple).data, status=status.HTTP_201_CREATED)
+        return Response({"detail": services.INVITE_ACCEPTED_TEXT}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])

@@ -194,6 +194,37 @@ class Invitation(models.Model):
         return self.accepted_at is not None
 
 
+class HoldReason(models.TextChoices):
+    STAFF_ADDRESS = "staff_address", "The address belongs to a staff account"
+    IN_OPEN_COUPLE = "in_open_couple", "The client already belongs to an active couple"
+
+
+class HeldInvitation(models.Model):
+    """An invitation the front desk must sort out before anyone is e-mailed: an
+    address that belongs to a staff account, or to a client of another open
+    couple. The inviter is told nothing of it (the invite answers the same
+    whoever the address belongs to); a practice admin resolves it."""
+
+    invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    primary_counselor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    partner_one_name = models.CharField(max_length=150)
+    partner_one_email = models.EmailField()
+    partner_two_name = models.CharField(max_length=150)
+    partner_two_email = models.EmailField()
+    time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
+    reason = models.CharField(max_length=20, choices=HoldReason.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["resolved_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"Held invitation for {self.partner_one_email} and {self.partner_two_email}"
+
+
 class AuditAction(models.TextChoices):
     """Every action an audit row can record: the one list, so a typo is a
     type error and the audit page's filter names them all."""
@@ -205,6 +236,8 @@ class AuditAction(models.TextChoices):
     INVITATION_CREATED = "invitation.created", "Invitation created"
     INVITATION_RESENT = "invitation.resent", "Invitation resent"
     INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
+    INVITATION_HELD = "invitation.held", "Invitation held for the front desk"
+    INVITATION_HOLD_RESOLVED = "invitation.hold_resolved", "Held invitation sorted out"
     USER_PROFILE_UPDATED = "user.profile_updated", "Profile updated"
     # Exercises
     EXERCISE_TEMPLATE_CREATED = "exercise_template.created", "Exercise template created"

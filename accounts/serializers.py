@@ -83,6 +83,12 @@ class InviteCoupleSerializer(serializers.Serializer):
         return value
 
 
+class InviteAcceptedSerializer(serializers.Serializer):
+    """The answer to an invitation, the same whoever the addresses belong to."""
+
+    detail = serializers.CharField()
+
+
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)

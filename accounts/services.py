@@ -23,7 +23,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, AuditEvent, Couple, CoupleStatus, Invitation, Role, User
+from accounts.models import (
+    OPEN_COUPLE_STATUSES,
+    AuditAction,
+    AuditEvent,
+    Couple,
+    CoupleStatus,
+    HeldInvitation,
+    HoldReason,
+    Invitation,
+    Role,
+    User,
+)
 from portal import policy
 from portal.errors import require, violated_constraint
 
@@ -32,6 +43,11 @@ INVITATION_SALT = "accounts.invitation"
 # (PostgreSQL's name for ``unique=True``) and the case-insensitive one.
 EMAIL_TAKEN_CONSTRAINTS = ("accounts_user_email_key", "user_email_ci_unique")
 logger = logging.getLogger(__name__)
+# What an inviter is told, whoever the addresses belong to (couple_invite_or_hold).
+INVITE_ACCEPTED_TEXT = (
+    "Thank you. The invitations are on their way; if anything about these addresses "
+    "needs sorting out first, the front desk will be in touch with you."
+)
 
 
 def audit_record(*, actor: User | None, action: AuditAction, target: Any, **details: Any) -> AuditEvent:
@@ -50,9 +66,21 @@ class PartnerDetails:
     email: str
 
 
+class InvitationClash(ValidationError):
+    """The address cannot be invited as a client here (a staff account, or a
+    client of another open couple). A ValidationError naming the field for
+    those who may know why (the front desk turning an intake into a couple);
+    held quietly for the front desk when a counselor invites (couple_invite_or_hold)."""
+
+    def __init__(self, field: str, message: str, reason: HoldReason) -> None:
+        super().__init__({field: message})
+        self.reason = reason
+
+
 def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
-    """Find or create the client account for an invited partner, refusing
-    staff addresses and clients who already belong to an open couple."""
+    """Find or create the client account for an invited partner; an
+    InvitationClash for staff addresses and clients who already belong to an
+    open couple."""
     email = User.objects.normalize_email(partner.email.strip()).lower()
     name = partner.full_name.strip()
     errors: dict[str, str] = {}
@@ -62,6 +90,7 @@ def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
         errors[f"{field_prefix}_email"] = "Enter this partner's e-mail address."
     if errors:
         raise ValidationError(errors)
+    field = f"{field_prefix}_email"
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user is None:
         user = User(email=email, full_name=name, role=Role.CLIENT)
@@ -69,7 +98,7 @@ def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
         try:
             user.full_clean(exclude=["password"])
         except ValidationError as exc:
-            raise ValidationError({f"{field_prefix}_email": exc.messages}) from None
+            raise ValidationError({field: exc.messages}) from None
         try:
             # A savepoint: a parallel invitation of the same new address wins
             # the unique e-mail and this one reports it instead of a 500.
@@ -79,17 +108,17 @@ def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
             # PostgreSQL names the constraint; SQLite names none (None).
             if violated_constraint(exc) not in (None, *EMAIL_TAKEN_CONSTRAINTS):
                 raise
-            raise ValidationError(
-                {f"{field_prefix}_email": "This address was invited a moment ago; check the couples list."}
+            raise InvitationClash(
+                field, "This address was invited a moment ago; check the couples list.", HoldReason.IN_OPEN_COUPLE
             ) from None
         return user
     if not policy.can_join_couple(user):
-        raise ValidationError({f"{field_prefix}_email": "This address belongs to a staff account, not a client."})
+        raise InvitationClash(field, "This address belongs to a staff account, not a client.", HoldReason.STAFF_ADDRESS)
     in_open_couple = Couple.objects.filter(
         Q(partner_one=user) | Q(partner_two=user), status__in=OPEN_COUPLE_STATUSES
     ).exists()
     if in_open_couple:
-        raise ValidationError({f"{field_prefix}_email": "This client already belongs to an active couple."})
+        raise InvitationClash(field, "This client already belongs to an active couple.", HoldReason.IN_OPEN_COUPLE)
     return user
 
 
@@ -102,7 +131,10 @@ def couple_invite(
     primary_counselor: User | None = None,
     time_zone: str | None = None,
 ) -> Couple:
-    """Create a couple of two new (or returning) clients and e-mail each an invitation."""
+    """Create a couple of two new (or returning) clients and e-mail each an
+    invitation; an address that cannot join is refused naming its field
+    (InvitationClash). For the front desk, who may know whose address it is;
+    a counselor's invitation goes through couple_invite_or_hold."""
     if not policy.can_invite_couples(invited_by):
         raise ValidationError("Only counselors and practice admins can invite couples.")
     if primary_counselor is None:
@@ -133,6 +165,61 @@ def couple_invite(
         audit_record(actor=invited_by, action=AuditAction.INVITATION_CREATED, target=invitation, email=user.email)
         _queue_invitation_email(invitation)
     return couple
+
+
+@transaction.atomic
+def couple_invite_or_hold(
+    *,
+    invited_by: User,
+    partner_one: PartnerDetails,
+    partner_two: PartnerDetails,
+    primary_counselor: User | None = None,
+    time_zone: str | None = None,
+) -> Couple | None:
+    """couple_invite, except that an address that cannot join (a staff
+    account, a client of another open couple) is not refused: the whole
+    invitation is held for the front desk (a HeldInvitation, nothing created,
+    no one e-mailed) and None returned. The inviter's page and API answer the
+    same either way, so an invitation never tells whom else an address
+    belongs to, nor that they are in therapy here."""
+    try:
+        with transaction.atomic():  # a clash on the second partner undoes the first's new account
+            return couple_invite(
+                invited_by=invited_by,
+                partner_one=partner_one,
+                partner_two=partner_two,
+                primary_counselor=primary_counselor,
+                time_zone=time_zone,
+            )
+    except InvitationClash as clash:
+        held = HeldInvitation.objects.create(
+            invited_by=invited_by,
+            # couple_invite checked the counselor before any address
+            primary_counselor=primary_counselor or invited_by,
+            partner_one_name=partner_one.full_name.strip(),
+            partner_one_email=partner_one.email.strip().lower(),
+            partner_two_name=partner_two.full_name.strip(),
+            partner_two_email=partner_two.email.strip().lower(),
+            time_zone=time_zone or settings.PRACTICE_TIME_ZONE,
+            reason=clash.reason,
+        )
+        audit_record(actor=invited_by, action=AuditAction.INVITATION_HELD, target=held, reason=clash.reason)
+        return None
+
+
+@transaction.atomic
+def held_invitation_resolve(*, held: HeldInvitation, actor: User) -> HeldInvitation:
+    """The front desk has sorted a held invitation out (with the inviter, by
+    closing an old couple, or by inviting again with the right address)."""
+    require(policy.can_resolve_held_invitations(actor), "Only the front desk sorts out held invitations.")
+    held = HeldInvitation.objects.select_for_update().get(pk=held.pk)
+    if held.resolved_at is not None:
+        raise ValidationError("This invitation is already sorted out.")
+    held.resolved_at = timezone.now()
+    held.resolved_by = actor
+    held.save(update_fields=["resolved_at", "resolved_by"])
+    audit_record(actor=actor, action=AuditAction.INVITATION_HOLD_RESOLVED, target=held)
+    return held
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import services
 from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
-from accounts.models import CoupleStatus, Invitation
+from accounts.models import CoupleStatus, HeldInvitation, Invitation
 from portal import policy
 from portal.errors import submit_form
 from portal.http import AuthenticatedHttpRequest
@@ -43,6 +43,7 @@ def couple_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "query": query,
         "statuses": CoupleStatus.choices,
         "can_invite": policy.can_invite_couples(request.user),
+        "can_resolve_held": policy.can_resolve_held_invitations(request.user),
     }
     return render(request, "accounts/couple_list.html", context)
 
@@ -67,21 +68,46 @@ def couple_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InviteCoupleForm(request.POST or None, counselors=counselors, default_time_zone=settings.PRACTICE_TIME_ZONE)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        couple = submit_form(
-            form,
-            lambda: services.couple_invite(
+
+        def invite() -> bool:
+            # Held for the front desk or sent, the inviter is answered the
+            # same: an address never tells whom else it belongs to.
+            services.couple_invite_or_hold(
                 invited_by=user,
                 partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
                 partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
                 primary_counselor=data["primary_counselor"],
                 time_zone=data["time_zone"],
-            ),
-        )
-        if couple is not None:
-            messages.success(request, f"Invitations are on their way to {couple.display_name}.")
-            return redirect("couple_detail", couple_id=couple.pk)
+            )
+            return True
+
+        done = submit_form(form, invite)
+        if done is not None:
+            messages.success(request, services.INVITE_ACCEPTED_TEXT)
+            return redirect("couple_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/couple_invite.html", {"form": form}, status=status)
+
+
+def held_invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_resolve_held_invitations(request.user):
+        raise Http404
+    held = HeldInvitation.objects.filter(resolved_at__isnull=True).select_related("invited_by", "primary_counselor")
+    return render(request, "accounts/held_invitation_list.html", {"held_invitations": held})
+
+
+@require_POST
+def held_invitation_resolve(request: AuthenticatedHttpRequest, held_id: int) -> HttpResponse:
+    if not policy.can_resolve_held_invitations(request.user):
+        raise Http404
+    held = get_object_or_404(HeldInvitation, pk=held_id)
+    try:
+        services.held_invitation_resolve(held=held, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Marked as sorted out.")
+    return redirect("held_invitation_list")
 
 
 @require_POST

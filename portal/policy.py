@@ -122,6 +122,13 @@ def can_join_couple(user: User) -> bool:
     return user.role == Role.CLIENT
 
 
+def can_resolve_held_invitations(user: User) -> bool:
+    """Invitations held because an address was a staff account's or a client's
+    of another open couple: the front desk (practice admins) sorts them out;
+    the inviter is never told."""
+    return is_practice_admin(user)
+
+
 def counsels_couples(user: User) -> bool:
     """A counselor who invites a couple is its counselor unless they name
     another; anyone else must name one."""
