@@ -5,6 +5,9 @@ new page is covered the day it is added."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
@@ -96,3 +99,18 @@ def test_pages_link_a_favicon_and_favicon_ico_answers(client):
     icon = client.get("/favicon.ico")
     assert icon.status_code == 301 and icon["Location"] == static("favicon.svg")
     assert finders.find("favicon.svg")
+
+
+def test_no_page_template_carries_inline_script_or_style():
+    """The policy would block them (e-mails are not pages: mail clients need inline styles)."""
+    from django.conf import settings
+
+    inline = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=", re.IGNORECASE)
+    templates = Path(settings.BASE_DIR, "templates")
+    offenders = [
+        f"{path.relative_to(templates)}: {match.group(0).strip()}"
+        for path in templates.rglob("*.html")
+        if "emails" not in path.relative_to(templates).parts
+        for match in inline.finditer(path.read_text())
+    ]
+    assert not offenders, "\n".join(offenders)
