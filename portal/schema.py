@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
 DETAIL = {
@@ -27,9 +29,16 @@ DETAIL = {
 # list field a list of them.
 FIELD_ERRORS = {
     "type": "object",
-    "additionalProperties": {"oneOf": [{"type": "array"}, {"type": "object"}]},
-    "description": "The request's problems, by field name (non_field_errors for the whole request).",
+    "additionalProperties": {"oneOf": [{"type": "array"}, {"type": "object"}, {"type": "string"}]},
+    "description": (
+        "The request's problems, by field name (non_field_errors for the whole request); "
+        "a body that is not JSON at all is described by detail."
+    ),
 }
+# A wall-clock time as the API writes and reads it ("20:00" or "20:00:00").
+# OpenAPI's "time" format is RFC 3339's full-time, which requires an offset
+# that a wall-clock time in a location's zone does not have.
+WALL_CLOCK_TIME = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?$", "example": "20:00"}
 
 ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
     "400": ("The request was not valid: every problem is named with its field.", FIELD_ERRORS),
@@ -44,6 +53,24 @@ ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
 
 
 class PortalAutoSchema(AutoSchema):
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        if isinstance(field, serializers.TimeField):
+            kept = {key: schema[key] for key in ("readOnly", "writeOnly", "description", "title") if key in schema}
+            return {**WALL_CLOCK_TIME, **kept}
+        if (
+            isinstance(field, serializers.URLField | serializers.EmailField)
+            and field.read_only
+            and _blank_allowed(field)
+        ):
+            # DRF drops allow_blank from read-only model fields; an empty
+            # value is still what the API answers when none was given.
+            outer: dict[str, Any] = {
+                key: schema.pop(key) for key in ("readOnly", "description", "title") if key in schema
+            }
+            return {**outer, "oneOf": [schema, {"type": "string", "maxLength": 0}]}
+        return schema
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
@@ -58,7 +85,11 @@ class PortalAutoSchema(AutoSchema):
         codes: list[str] = []
         public = any(isinstance(permission, AllowAny) for permission in self.view.get_permissions())
         has_body = self.method in ("POST", "PUT", "PATCH")
-        has_query = bool(self._get_filter_parameters() or self._get_pagination_parameters())
+        has_query = bool(
+            self._get_filter_parameters()
+            or self._get_pagination_parameters()
+            or any(getattr(p, "location", "query") == "query" for p in self.get_override_parameters())
+        )
         if has_body or has_query:
             codes.append("400")
         if not public:
@@ -68,6 +99,14 @@ class PortalAutoSchema(AutoSchema):
         if self.view.get_throttles():
             codes.append("429")
         return codes
+
+
+def _blank_allowed(field: Any) -> bool:
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    try:
+        return bool(model is not None and model._meta.get_field(field.source).blank)
+    except (FieldDoesNotExist, AttributeError, TypeError):  # not a model field (a method, a dotted path)
+        return False
 
 
 def error_response(code: str) -> OpenApiResponse:
