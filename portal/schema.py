@@ -56,8 +56,11 @@ class PortalAutoSchema(AutoSchema):
     def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
         schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
         if isinstance(field, serializers.TimeField):
-            kept = {key: schema[key] for key in ("readOnly", "writeOnly", "description", "title") if key in schema}
-            return {**WALL_CLOCK_TIME, **kept}
+            kept: dict[str, Any] = {**WALL_CLOCK_TIME}
+            for key in ("readOnly", "writeOnly", "description", "title"):
+                if key in schema:
+                    kept[key] = schema[key]
+            return kept
         if (
             isinstance(field, serializers.URLField | serializers.EmailField)
             and field.read_only
