@@ -51,3 +51,8 @@ urlpatterns = [
     path("api/docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
 ]
+
+# Errors Django answers itself: JSON under /api/ (portal.error_pages).
+handler403 = "portal.error_pages.permission_denied"
+handler404 = "portal.error_pages.not_found"
+handler500 = "portal.error_pages.server_error"
