@@ -92,7 +92,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         user = request_user(request)
         if not policy.can_invite_couples(user):
             raise NotFound()
-        serializer = InviteCoupleSerializer(data=request.data)
+        serializer = InviteCoupleSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         services.couple_invite_or_hold(

@@ -5,6 +5,8 @@ import zoneinfo
 from rest_framework import serializers
 
 from accounts.models import Couple, Invitation, User
+from portal import policy
+from portal.api import ScopedPrimaryKeyRelatedField
 
 
 class PersonSerializer(serializers.ModelSerializer):
@@ -74,7 +76,9 @@ class InviteCoupleSerializer(serializers.Serializer):
     partner_one_email = serializers.EmailField()
     partner_two_name = serializers.CharField(max_length=150)
     partner_two_email = serializers.EmailField()
-    primary_counselor = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False)
+    primary_counselor = ScopedPrimaryKeyRelatedField(
+        queryset=User.objects.all(), scope=policy.counselors_assignable_by, required=False
+    )
     time_zone = serializers.CharField(required=False)
 
     def validate_time_zone(self, value: str) -> str:

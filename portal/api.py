@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, status
+from django.db.models import Model, QuerySet
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -40,3 +42,22 @@ def request_user(request: Request) -> User:
     user = request.user
     assert isinstance(user, User)
     return user
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id in a request body, looked up only among what the caller may see
+    (``scope(user)``): an id outside it gets exactly the error a missing id
+    gets ("Invalid pk ... object does not exist"), so a guess learns nothing.
+    ``queryset`` names the model (for the schema); the serializer needs the
+    request in its context (``context={"request": request}``)."""
+
+    def __init__(self, *, scope: Callable[[User], QuerySet[Any]], **kwargs: Any) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        user = getattr(self.context.get("request"), "user", None)
+        base: QuerySet[Model] = super().get_queryset()
+        if not isinstance(user, User):
+            return base.none()  # no caller, no scope: every id reads as missing
+        return self.scope(user)

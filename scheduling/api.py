@@ -126,7 +126,7 @@ class AppointmentViewSet(
         responses={201: StaffAppointmentSerializer, 409: ConflictSerializer},
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        serializer = AppointmentCreateSerializer(data=request.data)
+        serializer = AppointmentCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         user = request_user(request)
@@ -161,7 +161,7 @@ class AppointmentViewSet(
     @action(detail=False, methods=["post"])
     def series(self, request: Request) -> Response:
         """Weekly or every-other-week sessions; any taken date is listed (409) and nothing is saved."""
-        serializer = SeriesCreateSerializer(data=request.data)
+        serializer = SeriesCreateSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         series = services.appointment_book_series(
@@ -192,7 +192,7 @@ class AppointmentViewSet(
     @action(detail=True, methods=["post"])
     def reschedule(self, request: Request, pk: str) -> Response:
         appointment = self.get_object()
-        serializer = RescheduleSerializer(data=request.data)
+        serializer = RescheduleSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         actor = request_user(request)
@@ -307,7 +307,7 @@ class IntakeRequestViewSet(
         e-mail each partner an invitation; the request and its intake appointment are linked to the couple.
         Practice admins only; a missing or refused detail is 400 naming the field."""
         intake = self.get_object()
-        serializer = InviteCoupleSerializer(data=request.data)
+        serializer = InviteCoupleSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:

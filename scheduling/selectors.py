@@ -136,6 +136,17 @@ def counselors_bookable_by(user: User) -> QuerySet[User]:
     return counselors.order_by("full_name")
 
 
+def counselors_named_by(user: User) -> QuerySet[User]:
+    """The counselors an id in a booking body may name: staff, those whose
+    schedules they manage (an admin every counselor, a counselor themselves);
+    a client, any (the directory is public; the request service asks for
+    their own)."""
+    counselors = User.objects.filter(role=Role.COUNSELOR)
+    if policy.has_own_schedule(user):
+        return counselors.filter(pk=user.pk)
+    return counselors
+
+
 def counselors_with_schedules() -> QuerySet[User]:
     """Every active counselor, on leave or not, with their profile (the schedules list)."""
     return (
@@ -228,6 +239,12 @@ def appointment_history(appointment: Appointment) -> QuerySet[AppointmentChange]
 def active_couple_of(user: User) -> Couple | None:
     """A client's active couple."""
     return policy.couples_visible_to(user).filter(status=CoupleStatus.ACTIVE).first()
+
+
+def partners_visible_to(user: User) -> QuerySet[User]:
+    """The partners of the couples a user may see (an individual session's client)."""
+    couples = policy.couples_visible_to(user).values("pk")
+    return User.objects.filter(Q(couples_as_partner_one__in=couples) | Q(couples_as_partner_two__in=couples)).distinct()
 
 
 def booking_choices(user: User) -> dict[str, Any]:

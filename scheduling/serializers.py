@@ -9,6 +9,8 @@ from rest_framework import serializers
 from accounts.models import Couple, Role, User
 from accounts.serializers import CounselorSerializer
 from portal import policy
+from portal.api import ScopedPrimaryKeyRelatedField
+from scheduling import selectors
 from scheduling.models import (
     Appointment,
     AppointmentKind,
@@ -157,16 +159,19 @@ def appointment_serializer_for(user: User) -> type[AppointmentSerializer]:
 
 
 class AppointmentCreateSerializer(serializers.Serializer):
-    """Staff book (confirmed); a client's create is a request for one of their counselor's free slots."""
+    """Staff book (confirmed); a client's create is a request for one of their counselor's free slots.
+    Every id is looked up in the caller's scope: outside it reads as missing."""
 
-    counselor = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role=Role.COUNSELOR))
-    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all())
+    counselor = ScopedPrimaryKeyRelatedField(queryset=User.objects.all(), scope=selectors.counselors_named_by)
+    location = ScopedPrimaryKeyRelatedField(queryset=Location.objects.all(), scope=selectors.locations_visible_to)
     start = AwareDateTimeField(help_text="ISO 8601 with an offset, e.g. 2026-05-05T10:00:00-07:00.")
     duration_minutes = serializers.IntegerField(min_value=10, max_value=240, required=False)
     kind = choice_field(AppointmentKind.choices, default=AppointmentKind.COUPLE_SESSION)
-    couple = serializers.PrimaryKeyRelatedField(queryset=Couple.objects.all(), required=False, allow_null=True)
-    individual_client = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(role=Role.CLIENT), required=False, allow_null=True
+    couple = ScopedPrimaryKeyRelatedField(
+        queryset=Couple.objects.all(), scope=policy.couples_visible_to, required=False, allow_null=True
+    )
+    individual_client = ScopedPrimaryKeyRelatedField(
+        queryset=User.objects.all(), scope=selectors.partners_visible_to, required=False, allow_null=True
     )
     intake_names = serializers.CharField(required=False, allow_blank=True, default="")
     intake_email = serializers.EmailField(required=False, allow_blank=True, default="")
@@ -179,9 +184,9 @@ class AppointmentCreateSerializer(serializers.Serializer):
 
 
 class SeriesCreateSerializer(serializers.Serializer):
-    counselor = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(role=Role.COUNSELOR))
-    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all())
-    couple = serializers.PrimaryKeyRelatedField(queryset=Couple.objects.all())
+    counselor = ScopedPrimaryKeyRelatedField(queryset=User.objects.all(), scope=selectors.counselors_named_by)
+    location = ScopedPrimaryKeyRelatedField(queryset=Location.objects.all(), scope=selectors.locations_visible_to)
+    couple = ScopedPrimaryKeyRelatedField(queryset=Couple.objects.all(), scope=policy.couples_visible_to)
     first_start = AwareDateTimeField()
     interval_weeks = serializers.ChoiceField(choices=[1, 2], default=1)
     count = serializers.IntegerField(min_value=1, max_value=52, required=False, allow_null=True)
@@ -197,7 +202,9 @@ class SeriesResultSerializer(serializers.Serializer):
 class RescheduleSerializer(serializers.Serializer):
     start = AwareDateTimeField()
     end = AwareDateTimeField(required=False)
-    location = serializers.PrimaryKeyRelatedField(queryset=Location.objects.all(), required=False)
+    location = ScopedPrimaryKeyRelatedField(
+        queryset=Location.objects.all(), scope=selectors.locations_visible_to, required=False
+    )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     override_hours_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
