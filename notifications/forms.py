@@ -36,18 +36,20 @@ class PreferencesForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Only what applies to this user: partners have no digest, staff no partner.
+        # Only what applies to this user (the page renders exactly these: a
+        # field it left out would be posted as absent, and save as "off").
         if policy.gets_exercise_reminders(user):
-            staff_only = ["email_weekly_digest", "email_appointment_requested", "email_intake_requested"]
-            for name in staff_only:
-                del self.fields[name]
+            unused = ["email_weekly_digest", "email_appointment_requested", "email_intake_requested"]
         else:
-            for name in [
+            unused = [
                 "partner_finished",
+                "email_exercise_due_soon",
+                "email_exercise_overdue",
                 "email_partner_finished",
                 "email_appointment_reminder",
                 "email_appointment_changed",
-            ]:
-                del self.fields[name]
+            ]
             if not policy.gets_weekly_digest(user):
-                del self.fields["email_weekly_digest"]
+                unused.append("email_weekly_digest")
+        for name in unused:
+            del self.fields[name]

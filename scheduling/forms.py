@@ -211,6 +211,16 @@ class BookingForm(forms.Form):
         return data
 
 
+class IntakeBookingForm(BookingForm):
+    """An intake from a request: who comes is the request's, so no couple,
+    client, names or notes (the page posts only what is left)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("couple", "individual_client", "intake_names", "intake_email", "telehealth_url", "staff_note"):
+            del self.fields[name]
+
+
 class SeriesForm(forms.Form):
     counselor = forms.ModelChoiceField(queryset=User.objects.none())
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))

@@ -22,7 +22,7 @@ from portal import policy
 from portal.errors import add_errors_to_form, submit_form
 from portal.http import AuthenticatedHttpRequest
 from scheduling import selectors, services, slots
-from scheduling.forms import BookingForm
+from scheduling.forms import IntakeBookingForm
 from scheduling.models import AppointmentStatus, IntakeRequest, IntakeStatus, PracticeSettings
 from scheduling.views.common import admin_only, folded_slot_days
 
@@ -53,7 +53,7 @@ def _render_intake(
     request: AuthenticatedHttpRequest,
     intake: IntakeRequest,
     *,
-    form: BookingForm,
+    form: IntakeBookingForm,
     invite_form: InviteCoupleForm,
     status: int = 200,
 ) -> HttpResponse:
@@ -77,14 +77,14 @@ def _render_intake(
     return render(request, "scheduling/intake_detail.html", context, status=status)
 
 
-def _intake_booking_form(actor: User, intake: IntakeRequest, data: Any = None) -> BookingForm:
+def _intake_booking_form(actor: User, intake: IntakeRequest, data: Any = None) -> IntakeBookingForm:
     initial = {
         "kind": "intake",
         "counselor": intake.counselor_id,
         "location": intake.preferred_location_id,
         "duration_minutes": PracticeSettings.load().default_duration_minutes,
     }
-    return BookingForm(data, initial=initial, **selectors.booking_choices(actor))
+    return IntakeBookingForm(data, initial=initial, **selectors.booking_choices(actor))
 
 
 def intake_detail(request: AuthenticatedHttpRequest, intake_id: int) -> HttpResponse:

@@ -3,6 +3,8 @@ the Django admin, and the one-click unsubscribe link."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
@@ -89,6 +91,28 @@ def test_preferences_page_saves_choices_and_quiet_hours(as_user, partner):
     assert (pref.quiet_start.hour, pref.quiet_start.minute, pref.quiet_end.hour) == (22, 30, 7)
     partner.refresh_from_db()
     assert partner.time_zone == "America/New_York"
+
+
+def _checked_boxes_and_values(html: str) -> dict[str, str]:
+    """What a browser posts back from the page unchanged: checked boxes, times, the selected zone."""
+    posted = {name: "on" for name in re.findall(r'<input type="checkbox" name="(\w+)"[^>]*checked', html)}
+    posted.update(dict(re.findall(r'<input type="time" name="(\w+)" value="([^"]*)"', html)))
+    posted["time_zone"] = "America/Los_Angeles"
+    return posted
+
+
+def test_saving_the_preferences_page_unchanged_keeps_appointment_reminders_on(as_user, partner):
+    client = as_user(partner)
+    html = client.get(reverse("notifications:preferences")).content.decode()
+    assert client.post(reverse("notifications:preferences"), _checked_boxes_and_values(html)).status_code == 302
+    pref = NotificationPreference.objects.get(user=partner)
+    assert pref.email_appointment_reminder and pref.email_appointment_changed
+
+
+def test_staff_are_offered_request_e_mails_and_not_exercise_reminders(as_user, counselor):
+    html = as_user(counselor).get(reverse("notifications:preferences")).content.decode()
+    assert 'name="email_appointment_requested"' in html and 'name="email_intake_requested"' in html
+    assert 'name="email_exercise_due_soon"' not in html and 'name="email_exercise_overdue"' not in html
 
 
 def test_failed_reminders_page_is_for_practice_admins(as_user, practice_admin, counselor, partner, failed):
