@@ -159,6 +159,14 @@ def couple_invite(
     )
     couple.full_clean()
     couple.save()
+    # The partners see and are e-mailed times, and have quiet hours, in their
+    # own zone: until they have logged in (and could choose one), the couple's.
+    User.objects.filter(pk__in=[u.pk for u in couple.partners], last_login__isnull=True).update(
+        time_zone=couple.time_zone
+    )
+    for user in couple.partners:
+        if user.last_login is None:
+            user.time_zone = couple.time_zone
     audit_record(actor=invited_by, action=AuditAction.COUPLE_CREATED, target=couple, counselor=primary_counselor.pk)
     for user in couple.partners:
         invitation = Invitation.objects.create(couple=couple, user=user, invited_by=invited_by)

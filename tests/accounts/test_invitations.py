@@ -231,3 +231,9 @@ def test_an_invitation_is_e_mailed_from_the_web_process_when_the_broker_refuses_
             partner_two=services.PartnerDetails("Bo Ray", "bo@example.test"),
         )
     assert sorted(m.to[0] for m in mailoutbox) == ["ada@example.test", "bo@example.test"]
+
+
+def test_partners_invited_in_chicago_get_the_couples_time_zone(counselor, as_user, invite_data):
+    as_user(counselor).post("/couples/invite/", {**invite_data, "time_zone": "America/Chicago"})
+    zones = set(User.objects.filter(email__in=["casey@example.test", "jordan@example.test"]).values_list("time_zone"))
+    assert zones == {("America/Chicago",)}

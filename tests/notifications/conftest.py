@@ -101,3 +101,16 @@ def sweep(django_capture_on_commit_callbacks):
             return services.reminders_sweep(**kwargs)
 
     return run
+
+
+@pytest.fixture
+def chicago_couple(counselor):
+    """Pat and Lou, invited by Dana as a couple living in Chicago."""
+    from accounts.services import PartnerDetails, couple_invite
+
+    return couple_invite(
+        invited_by=counselor,
+        partner_one=PartnerDetails(full_name="Pat Quinn", email="pat@example.test"),
+        partner_two=PartnerDetails(full_name="Lou Quinn", email="lou@example.test"),
+        time_zone="America/Chicago",
+    )

@@ -148,6 +148,15 @@ def test_the_reminder_email_has_time_in_the_recipients_zone_address_and_links(
     assert InAppNotification.objects.filter(reminder__appointment=appointment).count() == 2
 
 
+def test_a_couple_invited_in_chicago_is_e_mailed_chicago_times(
+    book, tuesday, chicago_couple, django_capture_on_commit_callbacks
+):
+    appointment = book(tuesday, "10:00", couple=chicago_couple)
+    deliver_due(appointment.start - timedelta(hours=23), django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2
+    assert all("12:00 PM (CDT)" in m.body or "12:00 PM (CST)" in m.body for m in mail.outbox)
+
+
 def test_an_online_appointments_reminder_carries_the_telehealth_link(
     book, tuesday, online_office, couple, django_capture_on_commit_callbacks
 ):

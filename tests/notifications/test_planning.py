@@ -111,6 +111,14 @@ def test_own_quiet_hours_are_respected(assign, couple, occurrence_of):
     assert soon.due_at == datetime(2026, 4, 8, 9, 30, tzinfo=LA)
 
 
+def test_a_couple_invited_in_chicago_has_quiet_hours_in_chicago(assign, chicago_couple, occurrence_of):
+    # Due 21:30 Chicago time (19:30 in Seattle): the day-before reminder waits for 08:00 in Chicago.
+    occurrence = occurrence_of(assign(couple=chicago_couple, due_time=time(21, 30)))
+    services.reminders_plan_upcoming(now=NOW)
+    soon = rows(occurrence=occurrence)[(chicago_couple.partner_one_id, DUE_SOON)]
+    assert soon.due_at == datetime(2026, 4, 8, 8, 0, tzinfo=ZoneInfo("America/Chicago"))
+
+
 def test_a_daily_practice_is_reminded_on_the_morning_of_the_day(assign, couple):
     assignment = assign(due_on=None, rrule="FREQ=DAILY", due_time=time(20, 0))
     services.reminders_plan_upcoming(now=NOW)
