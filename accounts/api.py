@@ -22,6 +22,7 @@ from accounts.serializers import (
     InviteAcceptedSerializer,
     InviteCoupleSerializer,
     MeSerializer,
+    TokenRefusedSerializer,
     TokenRequestSerializer,
     TokenSerializer,
 )
@@ -118,26 +119,33 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
 
 class TokenView(APIView):
-    """Exchange e-mail, password and (where 2FA is on) a code for an API token."""
+    """Exchange e-mail, password and (where 2FA is on) a code for a new API token."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: TokenRefusedSerializer, 429: TokenRefusedSerializer},
+        description="A new token at every call, valid until `expiry`. Too many attempts from one address, "
+        "or too many wrong codes for one account, answer 429 until a few minutes have passed.",
+    )
     def post(self, request: Request) -> Response:
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
-            token = auth.api_token_obtain(
+            api_token, key = auth.api_token_obtain(
                 request=request._request,
                 email=data["email"],
                 password=data["password"],
                 otp_code=data.get("otp_code", ""),
             )
+        except auth.TooManyAttempts as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         except auth.TokenRefused as exc:
             body: dict = {"detail": str(exc)}
             if exc.otp_required:
                 body["otp_code"] = [str(exc)]
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
-        return Response({"token": token.key})
+        return Response(TokenSerializer({"token": key, "expiry": api_token.expiry}).data)

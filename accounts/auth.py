@@ -1,5 +1,6 @@
-"""Logging in: the identifier django-axes counts failures by, and the API's
-exchange of credentials (plus a TOTP code where enabled) for a token."""
+"""Logging in: the identifier django-axes counts failures by, the API's
+exchange of credentials (plus a TOTP code where enabled) for a token, and
+the owner's list and revocation of their tokens."""
 
 from __future__ import annotations
 
@@ -7,15 +8,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import authenticate
 from django.db import connection, transaction
-from django.http import HttpRequest
-from rest_framework.authtoken.models import Token
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 
 
 def login_identifier(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -54,6 +57,21 @@ class TokenRefused(Exception):
         self.otp_required = otp_required
 
 
+class TooManyAttempts(TokenRefused):
+    """Too many attempts from this address, or too many wrong codes for this
+    account: refused until the window passes, whatever is sent (429)."""
+
+
+TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Please wait a few minutes, then try again."
+
+
+def _second_factor_key(user: User) -> str:
+    # The key allauth's own code step counts wrong codes under
+    # (allauth.mfa.base.internal.flows.check_rate_limit): the login page and
+    # the API share one count per account.
+    return f"mfa-auth-user-{user.pk}"
+
+
 def verify_second_factor(user: User, code: str) -> bool:
     """True if code is the user's current TOTP code or an unused recovery code."""
     code = code.strip().replace(" ", "")
@@ -65,11 +83,30 @@ def verify_second_factor(user: User, code: str) -> bool:
     return False
 
 
-def api_token_obtain(*, request: HttpRequest, email: str, password: str, otp_code: str = "") -> Token:
-    """Exchange e-mail, password and (where 2FA is on) a code for an API token.
+def second_factor_check(*, request: HttpRequest, user: User, code: str) -> bool:
+    """verify_second_factor, counted: each code tried (TOTP or recovery) uses
+    one of the account's attempts, as on the login page's code step
+    (ACCOUNT_LOGIN_ATTEMPTS_LIMIT in ACCOUNT_LOGIN_ATTEMPTS_TIMEOUT); a right
+    code clears the count. Raises TooManyAttempts once they are used up."""
+    key = _second_factor_key(user)
+    if not ratelimit.consume(request, action="login_failed", key=key):
+        raise TooManyAttempts(TOO_MANY_ATTEMPTS)
+    if not verify_second_factor(user, code):
+        return False
+    ratelimit.clear(request, action="login_failed", key=key)
+    return True
+
+
+def api_token_obtain(*, request: HttpRequest, email: str, password: str, otp_code: str = "") -> tuple[ApiToken, str]:
+    """Exchange e-mail, password and (where 2FA is on) a code for a new API
+    token; returns the stored token and the key, which is shown only now.
 
     Every refusal reads the same whether or not the address exists, and goes
-    through authenticate(), so django-axes counts it and locks it out."""
+    through authenticate(), so django-axes counts it and locks it out. Each
+    address gets as many attempts as on the login page (allauth's "login"
+    rate), across all accounts, so passwords cannot be sprayed through here."""
+    if not ratelimit.consume(request, action="login"):
+        raise TooManyAttempts(TOO_MANY_ATTEMPTS)
     with login_attempts_serialized(email):
         user = authenticate(request, email=email.strip().lower(), password=password)
     if user is None or not isinstance(user, User):
@@ -77,7 +114,26 @@ def api_token_obtain(*, request: HttpRequest, email: str, password: str, otp_cod
     if Authenticator.objects.filter(user=user).exists():
         if not otp_code:
             raise TokenRefused("Enter the code from your authenticator app.", otp_required=True)
-        if not verify_second_factor(user, otp_code):
+        if not second_factor_check(request=request, user=user, code=otp_code):
             raise TokenRefused("That code is not valid.", otp_required=True)
-    token, _ = Token.objects.get_or_create(user=user)
-    return token
+    label = request.META.get("HTTP_USER_AGENT", "")[: ApiToken._meta.get_field("label").max_length]
+    return ApiToken.objects.create(user=user, label=label)
+
+
+def api_tokens_of(user: User) -> QuerySet[ApiToken]:
+    """The user's tokens still in force, newest first."""
+    now = timezone.now()
+    return ApiToken.objects.filter(user=user).filter(Q(expiry__isnull=True) | Q(expiry__gt=now)).order_by("-created")
+
+
+def api_token_revoke(*, actor: User, token_key: str) -> None:
+    """Revoke one of the actor's own tokens; anyone else's is a 404, as is a missing one."""
+    deleted, _ = ApiToken.objects.filter(user=actor, token_key=token_key).delete()
+    if not deleted:
+        raise Http404
+
+
+def api_tokens_revoke_all(*, user: User) -> int:
+    """Revoke every token of the user (password changed, signed out everywhere)."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return deleted

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from knox.models import AbstractAuthToken
 
 
 def validate_time_zone(value: str) -> None:
@@ -65,7 +66,8 @@ class UserManager(BaseUserManager["User"]):
         return self._create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+# knox has no type hints: the stubs cannot see ApiToken's manager behind user.auth_token_set.
+class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
     email = models.EmailField("e-mail address", unique=True)
     full_name = models.CharField(max_length=150)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
@@ -307,3 +309,20 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class ApiToken(AbstractAuthToken):
+    """An API token, one per login through /api/v1/auth/token/ (django-rest-knox
+    keeps only its hash, `digest`, and its first characters, `token_key`, to
+    find it). `label` says which client asked for it, so its owner can tell
+    their tokens apart on the Security page; `last_used_at` is written at most
+    once a minute (accounts.authentication)."""
+
+    label = models.CharField(max_length=200, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "expiry"])]
+
+    def __str__(self) -> str:
+        return f"API token {self.token_key}… of {self.user_id}"

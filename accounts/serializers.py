@@ -99,5 +99,16 @@ class TokenRequestSerializer(serializers.Serializer):
     otp_code = serializers.CharField(required=False, allow_blank=True, help_text="TOTP or recovery code, if 2FA is on.")
 
 
+class TokenRefusedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    otp_code = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="Present when a code is missing or wrong."
+    )
+
+
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text='Send it as "Authorization: Token <token>". Shown only once.')
+    expiry = serializers.DateTimeField(
+        help_text="When the token stops working (API_TOKEN_HOURS after it was made). "
+        "Each call to this endpoint makes a new token; a password change or signing out everywhere revokes them all."
+    )

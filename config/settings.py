@@ -5,6 +5,7 @@ With no variable set the portal runs on a SQLite file and an embedded
 Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and DEBUG=false.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -43,7 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -187,7 +188,7 @@ AXES_CLIENT_IP_CALLABLE = "portal.http.client_ip"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
@@ -198,6 +199,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+}
+# API tokens (django-rest-knox): stored hashed, a new one per login, each
+# valid for API_TOKEN_HOURS; revoked by a password change, by "sign out
+# everywhere" and by their owner on the Security page.
+API_TOKEN_HOURS = env.float("API_TOKEN_HOURS", default=72)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+# knox's own migrations would create its table for the model accounts.ApiToken
+# replaces; without them that table is never made.
+MIGRATION_MODULES = {"knox": None}
+REST_KNOX = {
+    "TOKEN_MODEL": KNOX_TOKEN_MODEL,
+    "TOKEN_TTL": timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",  # what clients send today: "Authorization: Token <key>"
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{PRACTICE_NAME} portal API",

@@ -10,9 +10,8 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Sum
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from tests.factories import DEFAULT_PASSWORD, ClientFactory, totp_code
 
 WRONG = "not the right password"
@@ -153,7 +152,7 @@ def test_token_endpoint_is_locked_out_after_the_failure_limit(pat, client):
         token(client, email=pat.email, password=WRONG)
     response = token(client, email=pat.email, password=DEFAULT_PASSWORD)
     assert response.status_code == 429
-    assert not Token.objects.filter(user=pat).exists()
+    assert not ApiToken.objects.filter(user=pat).exists()
 
 
 def test_lockout_counts_an_address_however_written_and_from_whatever_ip(pat):
