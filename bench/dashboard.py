@@ -146,9 +146,8 @@ def setup_django(url: str) -> None:
 def fill(now: datetime) -> tuple[Any, str]:
     """Dana, a counselor with 2FA on and an API token, and 200 generated couples."""
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from rest_framework.authtoken.models import Token
 
-    from accounts.models import Role, User
+    from accounts.models import ApiToken, Role, User
     from tests.progress.generate import generate
 
     counselor = User.objects.create_user("dana@bench.test", full_name="Dana Reyes", role=Role.COUNSELOR)
@@ -162,7 +161,8 @@ def fill(now: datetime) -> tuple[Any, str]:
         # running practice. Without them PostgreSQL picks nested loops from the wrong side.
         cursor.execute("ANALYZE")
     print(f"filled {COUPLES} couples in {clock.perf_counter() - started:.1f}s", flush=True)
-    return counselor, Token.objects.create(user=counselor).key
+    _, key = ApiToken.objects.create(user=counselor)
+    return counselor, key
 
 
 def api_figures(counselor: Any, now: datetime) -> list[Any]:
