@@ -2,25 +2,52 @@
 
 With no variable set the portal runs on a SQLite file and an embedded
 (filesystem) Celery broker, so it starts on a machine that has only Python.
-Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY and DEBUG=false.
+Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, PORTAL_BASE_URL and DEBUG=false.
 """
 
+import contextlib
+import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 from csp import constants as csp
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
 # A developer may keep a .env beside manage.py; the environment wins over it.
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# (PORTAL_ENV_FILE points elsewhere: the tests use it to read no .env at all.)
+environ.Env.read_env(os.environ.get("PORTAL_ENV_FILE", BASE_DIR / ".env"), overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
-_INSECURE_DEV_KEY = "dev-only-insecure-key-change-me-in-production-0123456789abcdef"
-SECRET_KEY = env.str("SECRET_KEY", default=_INSECURE_DEV_KEY if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
+# Development on loopback: DEBUG on and every allowed host a loopback name
+# ("testserver" is Django's test client). Only there may SECRET_KEY be
+# missing; the key is then made once at random and kept in var/, never
+# published, so signed links cannot be forged even on a developer's machine.
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1", "testserver"}
+DEVELOPMENT_ON_LOOPBACK = DEBUG and bool(ALLOWED_HOSTS) and set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEVELOPMENT_ON_LOOPBACK:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY (50 or more random characters). Only development on loopback "
+            "(DEBUG=true and ALLOWED_HOSTS only localhost, 127.0.0.1 or [::1]) runs without one."
+        )
+    _dev_key_file = BASE_DIR / "var" / "dev-secret-key"
+    if not _dev_key_file.exists():
+        # Written aside, then linked into place: the web server and the worker
+        # starting together both end up reading the one key that won.
+        _dev_key_file.parent.mkdir(parents=True, exist_ok=True)
+        _draft = _dev_key_file.with_name(f"dev-secret-key.{os.getpid()}")
+        _draft.write_text(secrets.token_urlsafe(50))
+        with contextlib.suppress(FileExistsError):
+            os.link(_draft, _dev_key_file)
+        _draft.unlink()
+    SECRET_KEY = _dev_key_file.read_text().strip()
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Reverse proxies (addresses or networks, e.g. 10.0.0.0/8) whose X-Forwarded-For
 # is believed: rate limits and lockouts then count the client they report
@@ -31,7 +58,11 @@ TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 PRACTICE_NAME = env.str("PRACTICE_NAME", default="Seattle Christian Counseling")
 PRACTICE_PHONE = env.str("PRACTICE_PHONE", default="(206) 388-3929")
 PRACTICE_TIME_ZONE = env.str("PRACTICE_TIME_ZONE", default="America/Los_Angeles")
-PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000").rstrip("/")
+# The address links in e-mails and calendar feeds point at. Required in
+# production; in development scripts/demo.sh sets it from the port it serves on.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
+if not PORTAL_BASE_URL:
+    raise ImproperlyConfigured("Set PORTAL_BASE_URL, the portal's public address (https://portal.example.org).")
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 INSTALLED_APPS = [

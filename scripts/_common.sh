@@ -50,3 +50,15 @@ ensure_chromium() {
 (this script installs it by itself only when run as root on Debian/Ubuntu)."
     fi
 }
+
+# demo_env: the demo's settings. A random SECRET_KEY is written into .env the
+# first time and kept there (sessions and signed links survive a restart, and
+# no key is ever published); links in e-mails and feeds point at the port the
+# demo serves on, unless PORTAL_BASE_URL says otherwise.
+demo_env() {
+    if ! grep -qs '^SECRET_KEY=' .env; then
+        (umask 077 && printf 'SECRET_KEY=%s\n' "$(od -An -N48 -tx1 /dev/urandom | tr -d ' \n')" >>.env)
+        log "Wrote a new random SECRET_KEY into .env"
+    fi
+    export PORTAL_BASE_URL="${PORTAL_BASE_URL:-http://localhost:${PORT:-8000}}"
+}

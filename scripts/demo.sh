@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 . scripts/_common.sh
 
 PORT="${PORT:-8000}"
+demo_env
 ensure_venv requirements.txt
 PY=.venv/bin/python
 mkdir -p var/log

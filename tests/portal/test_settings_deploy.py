@@ -32,6 +32,7 @@ def test_check_deploy_passes_with_no_warning():
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),  # 80 characters, many unique: what the check asks for
         ALLOWED_HOSTS="portal.example.org",
+        PORTAL_BASE_URL="https://portal.example.org",
     )
     done = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
