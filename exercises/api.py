@@ -253,6 +253,7 @@ class ResponseViewSet(viewsets.GenericViewSet):
         if not policy.can_assign_exercises(user):
             raise NotFound()  # a partner sees their own answer but has no review to give
         response = services.response_mark_reviewed(response=response, counselor=user)
+        services.responses_record_access(viewer=user, responses=[response])  # the answer goes back in the body
         return ApiResponse(ResponseSerializer(response).data)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -57,7 +57,7 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet[Any]:
         user = getattr(self.context.get("request"), "user", None)
-        base: QuerySet[Model] = super().get_queryset()
         if not isinstance(user, User):
+            base = cast(QuerySet[Any], super().get_queryset())  # the model's, given at construction
             return base.none()  # no caller, no scope: every id reads as missing
         return self.scope(user)

@@ -28,6 +28,14 @@ The reveal rules for a client's answer (exercises):
 
 ``exercises.selectors.responses_visible_to`` applies the same rules in SQL;
 tests check that the two agree.
+
+Auditing reads: every read of an answer, or of a score derived from answers
+(a couple's progress, its CSV and printable summary, the caseload dashboard),
+by anyone but its author writes an audit row (``RESPONSE_VIEWED``,
+``MEASURE_SCORES_VIEWED``), including the answer sent back when a counselor
+marks it reviewed. A partner reading their own answer (or the couple's joint
+one), or their own scores, is not audited: it is theirs, and a row for every
+look at one's own notes would bury the reads that matter.
 """
 
 from __future__ import annotations

@@ -125,4 +125,5 @@ class DashboardView(APIView):
             query=request.query_params.get("q", ""),
             attention_only=request.query_params.get("attention") in ("1", "true"),
         )
+        services.dashboard_record_access(viewer=user, rows=rows)
         return ApiResponse(dashboard_data(rows))

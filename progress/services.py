@@ -6,6 +6,7 @@ reveal rules are the exercises' own."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from progress import scoring
 from progress.models import Measure, MeasureScore, MeasureTemplate
 
 if TYPE_CHECKING:
-    from progress.selectors import CoupleProgress
+    from progress.selectors import CoupleProgress, DashboardRow
 
 INSTRUCTIONS = (
     "Read each statement and choose how much you agree, from 1 ({low}) to 5 ({high}). "
@@ -175,3 +176,13 @@ def progress_record_access(*, viewer: User, couple: Couple, progress: CoupleProg
         audit_record(actor=viewer, action=AuditAction.MEASURE_SCORES_VIEWED, target=couple, partners=others)
     shown = [a for a, _ in progress.rituals if policy.follows_both_partners(viewer) or not a.is_joint]
     exercise_services.rituals_record_access(viewer=viewer, assignments=shown)
+
+
+def dashboard_record_access(*, viewer: User, rows: Iterable[DashboardRow]) -> None:
+    """The caseload dashboard shows each couple's latest scores, which come
+    from answers: one audit row per view (ids only), none if no score was shown."""
+    couples = sorted(row.couple.pk for row in rows if any(p.score is not None for p in row.partners))
+    if couples:
+        audit_record(
+            actor=viewer, action=AuditAction.MEASURE_SCORES_VIEWED, target=viewer, view="dashboard", couples=couples
+        )

@@ -40,6 +40,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     attention_only = request.GET.get("attention") == "1"
     rows = selectors.dashboard(user, now=timezone.now(), status=status, query=query, attention_only=attention_only)
+    services.dashboard_record_access(viewer=user, rows=rows)
     context = {
         "rows": rows,
         "status": status,
