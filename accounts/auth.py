@@ -12,6 +12,7 @@ from allauth.core import ratelimit
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import authenticate
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -137,3 +138,11 @@ def api_tokens_revoke_all(*, user: User) -> int:
     """Revoke every token of the user (password changed, signed out everywhere)."""
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     return deleted
+
+
+def sign_out_everywhere(*, user: User, keep_session_key: str | None) -> None:
+    """Revoke every API token of the user and end their other signed-in
+    sessions (those allauth recorded at login); the one asking stays in."""
+    api_tokens_revoke_all(user=user)
+    for session in UserSession.objects.filter(user=user).exclude(session_key=keep_session_key or ""):
+        session.end()

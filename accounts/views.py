@@ -14,7 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import services
+from accounts import auth, services
 from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
 from accounts.models import CoupleStatus, HeldInvitation, Invitation
 from portal import policy
@@ -187,3 +187,22 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/profile.html", {"form": form}, status=status)
+
+
+def security(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One's API tokens (each can be revoked) and "sign out everywhere"."""
+    return render(request, "accounts/security.html", {"api_tokens": auth.api_tokens_of(request.user)})
+
+
+@require_POST
+def api_token_revoke(request: AuthenticatedHttpRequest, token_key: str) -> HttpResponse:
+    auth.api_token_revoke(actor=request.user, token_key=token_key)
+    messages.success(request, "That token no longer works.")
+    return redirect("security")
+
+
+@require_POST
+def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
+    auth.sign_out_everywhere(user=request.user, keep_session_key=request.session.session_key)
+    messages.success(request, "You are signed out everywhere else, and every API token is revoked.")
+    return redirect("security")

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Records each signed-in session, so "sign out everywhere" can end the others.
+    "allauth.usersessions",
     "axes",
     "csp",
     "portal",
