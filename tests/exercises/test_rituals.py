@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from accounts.models import AuditEvent
@@ -52,6 +53,18 @@ def test_both_saying_no_is_skipped_and_no_log_is_pending(daily_ritual, partner, 
     log(first, other_partner, False)
     checks = dict(selectors.ritual_summary(assignment, now=NOW).periods)
     assert (checks[first], checks[second]) == (RitualCheck.SKIPPED, RitualCheck.PENDING)
+
+
+def test_an_open_period_logged_by_one_partner_waits_for_the_other_and_is_a_mismatch_once_closed(
+    daily_ritual, partner, other_partner
+):
+    first, *_ = periods(daily_ritual())
+    log(first, partner, True)
+    summary = selectors.ritual_summary(first.assignment, now=NOW)
+    assert dict(summary.periods)[first] == RitualCheck.AWAITING
+    assert [p.not_logged for p in summary.recent if p.occurrence == first] == [other_partner]
+    closed = selectors.ritual_summary(first.assignment, now=first.due_at + timedelta(hours=1))
+    assert dict(closed.periods)[first] == RitualCheck.MISMATCH
 
 
 def test_longest_streak_outlasts_a_break(daily_ritual, partner, other_partner):
@@ -122,6 +135,14 @@ def test_the_couple_page_shows_each_rituals_log_and_audits_it(
     assert "Confirmed by both" in html and "Mismatch: only one says it happened" in html
     assert "Longest streak" in html and "Last logged" in html
     assert AuditEvent.objects.filter(action="ritual.summary_viewed", target_id=str(assignment.pk)).exists()
+
+
+def test_the_couple_page_says_who_has_not_logged_an_open_period_yet(daily_ritual, partner, counselor, couple, as_user):
+    first, *_ = periods(daily_ritual())
+    log(first, partner, True)
+    with time_machine.travel(NOW):
+        html = as_user(counselor).get(f"/couples/{couple.pk}/exercises/").content.decode()
+    assert "Riley has not logged it yet" in html and "Mismatch" not in html
 
 
 def test_a_partner_sees_the_ritual_log_on_the_practice_page(daily_ritual, partner, other_partner, as_user):
