@@ -95,6 +95,9 @@ def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, An
         author = Q(response_author=F(partner)) | Q(response_author__isnull=True)
         return Count("occurrence", distinct=True, filter=recent & submitted & author)
 
+    next_appointment = Appointment.objects.filter(
+        couple=OuterRef("pk"), start__gte=now, status=AppointmentStatus.CONFIRMED
+    ).order_by("start")
     return (
         Couple.objects.filter(_on_caseload(counselor))
         .alias(**_EXERCISE_COLUMNS)
@@ -114,11 +117,8 @@ def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, An
                 filter=submitted & Q(reviewed_at__isnull=True) & ~Q(template_kind=TemplateKind.PRACTICE),
             ),
             last_activity=Max("submitted_at", filter=submitted),
-            next_appointment=Subquery(
-                Appointment.objects.filter(couple=OuterRef("pk"), start__gte=now, status=AppointmentStatus.CONFIRMED)
-                .order_by("start")
-                .values("start")[:1]
-            ),
+            next_appointment=Subquery(next_appointment.values("start")[:1]),
+            next_appointment_client_confirmed_at=Subquery(next_appointment.values("client_confirmed_at")[:1]),
             **_PER_COUPLE,
         )
         .order_by()
@@ -137,6 +137,7 @@ def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, An
             "waiting",
             "last_activity",
             "next_appointment",
+            "next_appointment_client_confirmed_at",
             "p1_score",
             "p1_previous",
             "p2_score",
@@ -198,6 +199,7 @@ class DashboardRow:
     couple: CaseloadCouple
     next_appointment: datetime | None
     due_4w: int
+    next_appointment_client_confirmed_at: datetime | None  # the client said they will be there
     partners: list[PartnerFigures]
     overdue: int
     waiting: int
@@ -257,6 +259,7 @@ def _row(figures: Any, now: datetime) -> DashboardRow:
         couple=couple,
         next_appointment=figures.next_appointment,
         due_4w=due,
+        next_appointment_client_confirmed_at=figures.next_appointment_client_confirmed_at,
         partners=partners,
         overdue=overdue,
         waiting=waiting,

@@ -191,3 +191,12 @@ def test_a_ritual_log_is_not_a_submission_waiting_for_review(counselor, couple, 
     exercise_services.response_mark_reviewed(response=answer, counselor=counselor)
     row = selectors.dashboard_row(counselor, couple, now=timezone.now())
     assert row is not None and row.waiting == 0 and not row.needs_attention
+
+
+def test_the_dashboard_shows_that_the_client_confirmed_the_next_session(couple, dana, book, tuesday, as_user):
+    from scheduling.models import Appointment
+
+    appointment = book(tuesday, "10:00")
+    Appointment.objects.filter(pk=appointment.pk).update(client_confirmed_at=timezone.now())
+    html = as_user(dana).get("/dashboard/").content.decode()
+    assert "Client confirmed" in html

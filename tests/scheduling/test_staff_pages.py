@@ -310,6 +310,16 @@ def test_the_week_view_shows_times_in_the_viewers_time_zone(as_user, practice_ad
     assert "1:00 PM–1:50 PM" in page.content.decode()
 
 
+def test_staff_see_that_the_client_confirmed_they_will_be_there(as_user, dana, book, tuesday):
+    appointment = book(tuesday, "10:00")
+    Appointment.objects.filter(pk=appointment.pk).update(client_confirmed_at=timezone.now())
+    client = as_user(dana)
+    detail = client.get(f"/appointments/{appointment.pk}/").content.decode()
+    calendar = client.get("/calendar/", {"counselor": dana.pk, "date": tuesday.isoformat()}).content.decode()
+    assert "The client confirmed they will be there" in detail
+    assert "Client confirmed" in calendar
+
+
 def _fill_week(n, dana, edmonds, monday):
     """n more confirmed 30-minute sessions of Dana's from `monday` 00:00 on, back to back, a different couple each.
 
