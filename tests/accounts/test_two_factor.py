@@ -106,3 +106,16 @@ def test_counselor_without_2fa_cannot_resend_invitations(
         response = client.post(f"/invitations/{invitation.pk}/resend/")
     assert response.url == ACTIVATE
     assert mailoutbox == []
+
+
+def test_the_code_page_asks_phones_for_the_number_pad_and_offers_the_code(counselor, client):
+    client.post("/accounts/login/", {"login": counselor.email, "password": DEFAULT_PASSWORD})
+    page = client.get(reverse("mfa_authenticate")).content.decode()
+    assert 'inputmode="numeric"' in page
+    assert 'autocomplete="one-time-code"' in page
+
+
+def test_the_code_page_is_laid_out_like_the_login_page(counselor, client):
+    client.post("/accounts/login/", {"login": counselor.email, "password": DEFAULT_PASSWORD})
+    page = client.get(reverse("mfa_authenticate")).content.decode()
+    assert '<section class="card narrow">' in page
