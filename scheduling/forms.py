@@ -9,6 +9,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from accounts.models import Couple, User
 from scheduling.models import (
@@ -164,12 +165,17 @@ def _location_time(location: Location, day: date, clock: time) -> datetime:
 class SlotSearchForm(forms.Form):
     counselor = forms.ModelChoiceField(queryset=User.objects.none())
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
-    week_of = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Week of")
+    week_of = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Week of", help_text="Blank: this week."
+    )
     duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
 
     def __init__(self, *args: Any, counselors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselors  # type: ignore[attr-defined]
+
+    def clean_week_of(self) -> date:
+        return self.cleaned_data.get("week_of") or timezone.localdate()
 
 
 class BookingForm(forms.Form):

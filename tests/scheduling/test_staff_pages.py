@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -118,6 +119,25 @@ def test_the_booking_page_offers_the_counselors_free_times(as_user, practice_adm
     )
     assert page.status_code == 200
     assert at(tuesday, "09:00").isoformat() in page.content.decode()
+
+
+def _hidden_inputs(html: str) -> dict[str, str]:
+    return {
+        k: v
+        for k, v in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html)
+        if k != "csrfmiddlewaretoken"
+    }
+
+
+def test_the_booking_page_keeps_the_free_times_after_an_error(as_user, practice_admin, dana, edmonds, tuesday):
+    client = as_user(practice_admin)
+    search = {"counselor": dana.pk, "location": edmonds.pk, "week_of": tuesday.isoformat(), "duration_minutes": 50}
+    page = client.get("/appointments/book/", search).content.decode()
+    response = client.post("/appointments/book/", {**_hidden_inputs(page), "kind": "couple_session"})  # no time chosen
+    html = response.content.decode()
+    assert response.status_code == 400 and "Choose a free time" in html
+    assert at(tuesday, "09:00").isoformat() in html
+    assert "This field is required" not in html
 
 
 def test_an_admin_books_a_free_slot_for_a_couple(as_user, practice_admin, dana, edmonds, couple, tuesday):
