@@ -97,6 +97,7 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
         "slug": {"office_detail": edmonds.slug, "counselor_profile": "dana-reyes"},
         "action": {"assignment_action": "pause", "appointment_action": "reschedule"},
         "token": "not-a-token",
+        "token_key": "not-a-token-key",
         "key": "not-a-key",
         "uidb36": "1",
     }
