@@ -156,6 +156,8 @@ class TimeOffForm(forms.Form):
     starts_on = forms.DateField(label="First day off", widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label="Last day off", widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(max_length=200, required=False, help_text="Staff only.")
+    # Set by the "add it anyway" button shown when sessions are booked then.
+    confirm_booked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 def _location_time(location: Location, day: date, clock: time) -> datetime:

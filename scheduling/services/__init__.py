@@ -17,7 +17,13 @@ from scheduling.services.changes import (
     appointment_record_outcome,
     appointment_reschedule,
 )
-from scheduling.services.counselors import counselor_profile_save, time_off_add, time_off_remove, working_hours_set
+from scheduling.services.counselors import (
+    TimeOffOverBookings,
+    counselor_profile_save,
+    time_off_add,
+    time_off_remove,
+    working_hours_set,
+)
 from scheduling.services.errors import AppointmentConflict, Conflict, SeriesConflict
 from scheduling.services.feeds import calendar_feed_enable, calendar_feed_regenerate, calendar_feed_revoke
 from scheduling.services.intake import (
@@ -43,6 +49,7 @@ __all__ = [
     "Conflict",
     "HoursInterval",
     "SeriesConflict",
+    "TimeOffOverBookings",
     "appointment_book",
     "appointment_book_series",
     "appointment_cancel",

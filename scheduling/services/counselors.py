@@ -5,7 +5,7 @@ location and time off. Admins change anyone's; counselors their own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,8 +14,10 @@ from django.utils.text import slugify
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from portal import policy
-from portal.errors import require
+from portal.errors import ServiceConflict, require
 from scheduling.models import (
+    BLOCKING_STATUSES,
+    Appointment,
     CounselorProfile,
     Location,
     Specialty,
@@ -104,13 +106,57 @@ def working_hours_set(
     return rows
 
 
+class TimeOffOverBookings(ServiceConflict):
+    """Sessions are booked in the days off asked for: nothing is saved until
+    the person says to add the time off anyway (the sessions are not moved)."""
+
+    def __init__(self, appointments: list[Appointment]) -> None:
+        count = len(appointments)
+        super().__init__(
+            f"{count} session{'s are' if count != 1 else ' is'} booked in this time off. Adding it does not move "
+            "or cancel them: move them first, or add the time off anyway."
+        )
+        self.appointments = appointments
+
+    def api_body(self) -> dict[str, object]:
+        return {"detail": self.message, "appointments": [a.pk for a in self.appointments]}
+
+
+def booked_during(*, counselor: User, starts_on: date, ends_on: date) -> list[Appointment]:
+    """The counselor's requested or confirmed sessions on these days (each in its office's zone)."""
+    # A day wide on both sides covers every zone; the exact days are then checked per office.
+    window_start = datetime.combine(starts_on - timedelta(days=1), time.min, tzinfo=UTC)
+    window_end = datetime.combine(ends_on + timedelta(days=2), time.min, tzinfo=UTC)
+    candidates = (
+        Appointment.objects.filter(
+            counselor=counselor, status__in=BLOCKING_STATUSES, start__gte=window_start, start__lt=window_end
+        )
+        .select_related("location", "couple__partner_one", "couple__partner_two", "individual_client")
+        .order_by("start")
+    )
+    return [a for a in candidates if starts_on <= a.start.astimezone(a.location.tz).date() <= ends_on]
+
+
 @transaction.atomic
-def time_off_add(*, actor: User, counselor: User, starts_on: date, ends_on: date, reason: str = "") -> TimeOff:
-    """Block whole days. Appointments already booked then are left for staff to move."""
+def time_off_add(
+    *,
+    actor: User,
+    counselor: User,
+    starts_on: date,
+    ends_on: date,
+    reason: str = "",
+    confirm_booked: bool = False,
+) -> TimeOff:
+    """Block whole days. Sessions already booked then are not moved: unless
+    ``confirm_booked``, they are listed (TimeOffOverBookings) and nothing is saved."""
     require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own time off.")
     _require_counselor(counselor)
     if ends_on < starts_on:
         raise ValidationError({"ends_on": "The last day off cannot come before the first."})
+    if not confirm_booked:
+        booked = booked_during(counselor=counselor, starts_on=starts_on, ends_on=ends_on)
+        if booked:
+            raise TimeOffOverBookings(booked)
     time_off = TimeOff(counselor=counselor, starts_on=starts_on, ends_on=ends_on, reason=reason.strip())
     time_off.full_clean()
     time_off.save()

@@ -56,6 +56,8 @@ def counselor_schedule(request: AuthenticatedHttpRequest, counselor_id: int) -> 
     profile_form = CounselorProfileForm(request.POST if posted == "profile" else None, initial=profile_initial)
     hours_form = WorkingHoursForm(request.POST if posted == "hours" else None)
     time_off_form = TimeOffForm(request.POST if posted == "time_off" else None)
+    booked_in_time_off: list[Any] = []
+    status = 400 if posted else 200
     try:
         if posted == "profile" and profile_form.is_valid():
             services.counselor_profile_save(actor=actor, counselor=counselor, **profile_form.cleaned_data)
@@ -80,6 +82,9 @@ def counselor_schedule(request: AuthenticatedHttpRequest, counselor_id: int) -> 
     except ValidationError as exc:
         form = {"profile": profile_form, "hours": hours_form, "time_off": time_off_form}[posted]
         add_errors_to_form(form, exc)
+    except services.TimeOffOverBookings as exc:
+        time_off_form.add_error(None, exc.message)
+        booked_in_time_off, status = exc.appointments, 409
     except PermissionDenied:
         raise Http404 from None
     hours_by_location = selectors.working_hours_by_location(counselor)
@@ -91,5 +96,6 @@ def counselor_schedule(request: AuthenticatedHttpRequest, counselor_id: int) -> 
         "time_off_form": time_off_form,
         "hours": [(place, format_weekly_hours(rows)) for place, rows in hours_by_location.items()],
         "time_off": selectors.time_off_ahead(counselor),
+        "booked_in_time_off": booked_in_time_off,
     }
-    return render(request, "scheduling/counselor_schedule.html", context, status=400 if posted else 200)
+    return render(request, "scheduling/counselor_schedule.html", context, status=status)

@@ -100,6 +100,18 @@ def test_an_admin_adds_time_off_for_a_counselor(as_user, practice_admin, dana, t
     assert TimeOff.objects.get(counselor=dana).starts_on == tuesday
 
 
+def test_time_off_over_booked_sessions_lists_them_and_asks_first(as_user, practice_admin, book, dana, tuesday):
+    book(tuesday, "10:00")
+    client = as_user(practice_admin)
+    off = {"form": "time_off", "starts_on": tuesday.isoformat(), "ends_on": tuesday.isoformat(), "reason": "Training"}
+    response = client.post(f"/schedules/{dana.pk}/", off)
+    html = response.content.decode()
+    assert response.status_code == 409 and not TimeOff.objects.exists()
+    assert "10:00 AM" in html and 'name="confirm_booked"' in html
+    assert client.post(f"/schedules/{dana.pk}/", {**off, "confirm_booked": "1"}).status_code == 302
+    assert TimeOff.objects.get(counselor=dana).starts_on == tuesday
+
+
 def test_a_counselor_edits_their_public_profile(as_user, dana, edmonds):
     as_user(dana).post(
         f"/schedules/{dana.pk}/",
