@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -112,6 +112,11 @@ class AssignmentViewSet(
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         assignment = self.get_object()
+        # A partner sees the assignment but does not change it: 403 whatever the body.
+        require(
+            policy.can_manage_assignments(request_user(request), assignment.couple),
+            "Only the couple's counselors change an assignment.",
+        )
         serializer = AssignmentNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assignment = services.assignment_update_note(
@@ -164,9 +169,15 @@ class OccurrenceFilter(django_filters.FilterSet):
         fields = ["assignment", "state", "mine", "due_after", "due_before"]
 
     def filter_state(self, queryset: QuerySet[Occurrence], name: str, value: str) -> QuerySet[Occurrence]:
+        done = Q(completed_at__isnull=False)
+        if "has_submitted" in queryset.query.annotations:
+            # A partner: where the reveal rules keep the other's answer
+            # private, done means their own answer is in, whatever the other's.
+            shared = policy.partners_share_answers_q()
+            done = (shared & done) | (~shared & Q(has_submitted=True))
         if value == "completed":
-            return queryset.filter(completed_at__isnull=False)
-        open_ = queryset.filter(completed_at__isnull=True, assignment__status=AssignmentStatus.ACTIVE)
+            return queryset.filter(done)
+        open_ = queryset.exclude(done).filter(assignment__status=AssignmentStatus.ACTIVE)
         return open_.filter(due_at__lt=timezone.now()) if value == "overdue" else open_
 
     def filter_mine(self, queryset: QuerySet[Occurrence], name: str, value: str) -> QuerySet[Occurrence]:
@@ -192,7 +203,10 @@ class OccurrenceViewSet(viewsets.ReadOnlyModelViewSet):
             return Occurrence.objects.none()  # the schema needs only the model
         user = request_user(self.request)
         if policy.can_answer_exercises(user):
-            return selectors.occurrences_for_partner(user).order_by("due_at", "pk")
+            # completed_at tells that the other partner submitted too: shown
+            # only where the reveal rules let a partner know of their answer.
+            shown = Case(When(policy.partners_share_answers_q(), then=F("completed_at")), default=None)
+            return selectors.occurrences_for_partner(user).annotate(completed_at_shown=shown).order_by("due_at", "pk")
         return selectors.occurrences_visible_to(user).order_by("due_at", "pk")
 
 
@@ -238,6 +252,11 @@ class ResponseViewSet(viewsets.GenericViewSet):
     def create(self, request: Request, occurrence_pk: str) -> ApiResponse:
         user = request_user(request)
         occurrence = _occurrence_for(request, occurrence_pk)
+        # Visible to a counselor, but not theirs to answer: 403 before the body is even read.
+        require(
+            policy.can_answer_exercises(user),
+            "Only the partners answer their exercises; you can read, review and comment on them.",
+        )
         serializer = ResponseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         answers = serializer.validated_data["answers"]

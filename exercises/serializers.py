@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import OpenApiExample, extend_schema_serializer
+from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.serializers import CounselorSerializer
@@ -169,6 +169,16 @@ class AssignmentNoteSerializer(serializers.Serializer):
 class OccurrenceSerializer(serializers.ModelSerializer):
     template_title = serializers.CharField(source="assignment.template.title", read_only=True)
     couple = serializers.IntegerField(source="assignment.couple_id", read_only=True)
+    completed_at = serializers.SerializerMethodField(
+        help_text="When every answer needed was in. For a partner, null where the other partner's answer "
+        'is private ("counselor only", a high-conflict couple): it would tell that they answered.'
+    )
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_completed_at(self, occurrence: Occurrence) -> str | None:
+        # A partner's queryset carries completed_at_shown (the reveal rules applied).
+        value = getattr(occurrence, "completed_at_shown", occurrence.completed_at)
+        return None if value is None else serializers.DateTimeField().to_representation(value)
 
     class Meta:
         model = Occurrence

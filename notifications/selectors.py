@@ -58,6 +58,8 @@ DELIVERY_FIELDS = (
     "occurrence__assignment__status",
     "occurrence__assignment__template__title",
     "occurrence__assignment__couple__status",
+    "occurrence__assignment__visibility",
+    "occurrence__assignment__couple__exercise_settings__high_conflict",
     "appointment",
 )
 
@@ -69,7 +71,7 @@ def reminders_for_delivery(ids: Iterable[int]) -> list[Reminder]:
         .select_related(
             "recipient",
             "occurrence__assignment__template",
-            "occurrence__assignment__couple",
+            "occurrence__assignment__couple__exercise_settings",
             "appointment__location",
             "appointment__counselor",
             "appointment__couple",

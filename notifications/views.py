@@ -32,7 +32,12 @@ def mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """One notification (``id``) or, without one, all of them. Following a
     notification's link marks it read too (``next``)."""
     raw_id = request.POST.get("id")
-    ids = [int(raw_id)] if raw_id and raw_id.isdigit() else None
+    ids = None
+    if raw_id is not None:
+        # Someone else's notification, or none at all: 404, not a redirect as if it were done.
+        if not raw_id.isdigit() or not selectors.notifications_for(request.user).filter(pk=int(raw_id)).exists():
+            raise Http404
+        ids = [int(raw_id)]
     services.notifications_mark_read(user=request.user, notification_ids=ids)
     next_url = request.POST.get("next", "")
     if next_url.startswith("/") and not next_url.startswith("//"):

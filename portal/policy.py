@@ -53,6 +53,7 @@ from exercises.models import (
     Assignment,
     AssignmentStatus,
     Comment,
+    CompletionMode,
     ExerciseTemplate,
     Occurrence,
     Response,
@@ -278,6 +279,22 @@ def partner_may_see(*, visibility: str, high_conflict: bool, viewer_has_submitte
     if visibility == Visibility.AT_ONCE:
         return True
     return visibility == Visibility.AFTER_BOTH and viewer_has_submitted
+
+
+def partners_share_answers(*, visibility: str, high_conflict: bool, is_joint: bool) -> bool:
+    """May a partner learn anything at all of the other partner's answer to an
+    occurrence: that it exists, that both are done, when (``completed_at``),
+    "your partner has finished"? Not under "counselor only", not while the
+    couple is high-conflict; a joint answer is both partners' own."""
+    return is_joint or not (high_conflict or visibility == Visibility.COUNSELOR_ONLY)
+
+
+def partners_share_answers_q() -> Q:
+    """partners_share_answers for a queryset of occurrences, in SQL."""
+    return Q(assignment__completion_mode=CompletionMode.JOINT) | (
+        ~Q(assignment__visibility=Visibility.COUNSELOR_ONLY)
+        & ~Q(assignment__couple__exercise_settings__high_conflict=True)
+    )
 
 
 def _has_submitted(user: User, occurrence: Occurrence) -> bool:

@@ -12,7 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
@@ -114,7 +114,8 @@ class DashboardView(APIView):
     )
     def get(self, request: Request) -> ApiResponse:
         user = request_user(request)
-        require(policy.has_caseload(user), "Only counselors have a caseload.")
+        if not policy.has_caseload(user):
+            raise NotFound()  # no caseload, no dashboard: as for a page that is not there
         status_filter = request.query_params.get("status", "open")
         if status_filter not in dict(selectors.STATUS_FILTERS):
             raise ValidationError({"status": [f"Choose one of: {', '.join(dict(selectors.STATUS_FILTERS))}."]})

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -24,6 +24,8 @@ from portal import policy
 from portal.errors import submit_form
 from portal.http import AuthenticatedHttpRequest
 
+ANSWERING_IS_FOR_PARTNERS = "Only the partners answer their exercises; you can read, review and comment on them."
+
 
 def _occurrence_for(user: User, occurrence_id: Any) -> Occurrence:
     """The occurrence if it belongs to the viewer's couple or caseload, else 404."""
@@ -39,6 +41,10 @@ def _assigners_only(user: User) -> None:
 def occurrence_detail(request: AuthenticatedHttpRequest, occurrence_id: int) -> HttpResponse:
     occurrence = _occurrence_for(request.user, occurrence_id)
     if policy.can_assign_exercises(request.user):
+        if request.method == "POST":
+            # The occurrence is theirs to read, not to answer: say so rather
+            # than show the page again as if something had been done.
+            raise PermissionDenied(ANSWERING_IS_FOR_PARTNERS)
         return _counselor_review(request, occurrence)
     return _partner_answer(request, occurrence)
 

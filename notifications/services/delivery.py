@@ -148,6 +148,10 @@ def _still_wanted(reminder: Reminder, submitted: dict[int, set[int | None]], *, 
         return "answered"
     if reminder.kind == ReminderKind.EXERCISE_DUE_SOON and occurrence.due_at <= now:
         return "stale: already due"
+    if reminder.kind == ReminderKind.PARTNER_FINISHED and not policy.partners_share_answers(
+        visibility=assignment.visibility, high_conflict=policy.is_high_conflict(assignment.couple), is_joint=False
+    ):
+        return "nothing to tell: the answer is private"  # e.g. the couple became high-conflict meanwhile
     return ""
 
 

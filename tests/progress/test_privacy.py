@@ -29,7 +29,7 @@ def test_a_partner_gets_404_on_the_counselor_s_export_and_summary(url, partner, 
 
 def test_a_practice_admin_has_no_dashboard(practice_admin, as_user):
     assert as_user(practice_admin).get("/dashboard/").status_code == 404
-    assert as_user(practice_admin).get("/api/v1/dashboard/").status_code == 403
+    assert as_user(practice_admin).get("/api/v1/dashboard/").status_code == 404
 
 
 @pytest.fixture
