@@ -125,7 +125,9 @@ def appointment_series(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def appointment_request(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """A client sees their counselor's free times for two weeks and asks for one."""
+    """A client sees their counselor's free times for two weeks, chooses one
+    (a GET: nothing is sent yet), and sends the request from a step that
+    shows the time chosen, with an optional note."""
     user = request.user
     if not policy.may_request_appointments(user):
         raise Http404
@@ -155,6 +157,12 @@ def appointment_request(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.error(request, "Choose one of the free times.")
         return redirect("appointment_request")
+    chosen = RequestSlotForm(request.GET) if may_request and "slot" in request.GET else None
+    if chosen is not None and chosen.is_valid():
+        place = chosen.cleaned_data["location"]
+        viewer_tz = str(timezone.get_current_timezone())
+        context = {"couple": couple, "form": chosen, "place": place, "viewer_tz": viewer_tz}
+        return render(request, "scheduling/appointment_request_confirm.html", context)
     found: list[slots.Slot] = []
     locations: dict[int, Location] = {}
     if may_request:

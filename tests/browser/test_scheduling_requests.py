@@ -100,6 +100,10 @@ def test_a_client_requests_a_free_time_and_the_admin_confirms_it(
     page.screenshot(path=str(screenshots_dir / f"scheduling-client-free-times-{width}.png"), full_page=True)
     with page.expect_navigation():
         page.locator("button.slot-button").first.click()
+    assert not Appointment.objects.exists()  # the time is shown to confirm, with a note, before anything is sent
+    page.fill("textarea[name=note], input[name=note]", "Mornings suit us")
+    with page.expect_navigation():
+        page.click("button:text('Send the request')")
     assert "Your request is sent" in page.locator(".messages").inner_text()
     if width == 375:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375

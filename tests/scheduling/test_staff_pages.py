@@ -277,6 +277,20 @@ def test_a_client_requests_a_slot_and_the_counselor_confirms_it(as_user, partner
     assert appointment.status == AppointmentStatus.CONFIRMED
 
 
+def test_a_client_confirms_the_chosen_time_with_an_optional_note_before_it_is_sent(
+    as_user, partner, dana, edmonds, tuesday
+):
+    client = as_user(partner)
+    listing = client.get("/appointments/request/", {"from": tuesday.isoformat()}).content.decode()
+    assert 'method="post" class="inline"' not in listing  # one tap on a time sends nothing
+    chosen = {"slot": at(tuesday, "11:00").isoformat(), "location": edmonds.pk}
+    step = client.get("/appointments/request/", chosen).content.decode()
+    assert "11:00 AM" in step and 'name="note"' in step and "Send the request" in step
+    assert not Appointment.objects.exists()
+    client.post("/appointments/request/", {**chosen, "note": "Mornings suit us"})
+    assert Appointment.objects.get().status == AppointmentStatus.REQUESTED
+
+
 def test_a_client_sees_no_free_times_when_the_practice_takes_requests_by_phone(as_user, partner, dana, tuesday):
     PracticeSettings.objects.update_or_create(pk=1, defaults={"clients_may_request": False})
     page = as_user(partner).get("/appointments/request/", {"from": tuesday.isoformat()}).content.decode()
