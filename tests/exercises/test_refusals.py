@@ -12,7 +12,8 @@ def occurrence(builtin, assign, occurrence_of):
 
 
 def test_a_counselor_posting_an_answer_on_the_page_gets_403_and_nothing_is_saved(occurrence, counselor, as_user):
-    response = as_user(counselor).post(f"/exercises/occurrences/{occurrence.pk}/", {"intent": "submit", "i_feel": "hurt"})
+    url = f"/exercises/occurrences/{occurrence.pk}/"
+    response = as_user(counselor).post(url, {"intent": "submit", "i_feel": "hurt"})
     assert response.status_code == 403
     assert not Response.objects.exists()
 
