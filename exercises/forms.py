@@ -388,7 +388,9 @@ class BaseFieldFormSet(forms.BaseFormSet):
         return {**super().get_form_kwargs(index), "previous": self.previous}
 
     def clean(self) -> None:
-        if any(self.errors):
+        # A tampered management form (TOTAL_FORMS and the like) is Django's
+        # own error already; without it there are no rows to order.
+        if any(self.errors) or not self.management_form.is_valid():
             return
         rows = self.ordered_forms  # kept rows with something in them, in the chosen order
         if not rows:

@@ -8,6 +8,27 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         _refuse_numbers_as_text()
+        _one_date_horizon()
+
+
+def _one_date_horizon() -> None:
+    """Every date and date-time field of every form, serializer and filter
+    checks portal.horizon, so a new form gets it without anyone remembering.
+    django-filter's date fields are Django form fields, so they inherit it."""
+    from django import forms
+    from rest_framework import fields as drf_fields
+
+    from portal.horizon import validate_date
+
+    field_classes: tuple[Any, ...] = (
+        forms.DateField,
+        forms.DateTimeField,
+        drf_fields.DateField,
+        drf_fields.DateTimeField,
+    )
+    for field_class in field_classes:
+        if validate_date not in field_class.default_validators:
+            field_class.default_validators = [*field_class.default_validators, validate_date]
 
 
 def _refuse_numbers_as_text() -> None:

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from rest_framework.views import APIView
 
@@ -40,3 +40,41 @@ class NoStoreForLoggedInMiddleware:
         if logged_in_before or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+NUL = "\x00"
+NUL_MESSAGE = "This contains a NUL character (\\0), which is not text we can store. Please remove it."
+
+
+def _field_with_nul(request: HttpRequest) -> str | None:
+    """The name of the first query parameter, form field or JSON body
+    carrying a NUL, or None."""
+    sources = [request.GET, request.POST] if request.method == "POST" else [request.GET]
+    for source in sources:
+        for name, values in source.lists():
+            if NUL in name or any(NUL in value for value in values):
+                return name
+    content_type = request.content_type or ""
+    if request.method in ("POST", "PUT", "PATCH") and not content_type.startswith(("multipart/", "application/x-www")):
+        body = request.body
+        if b"\x00" in body or b"\\u0000" in body.lower():
+            return "body"
+    return None
+
+
+class RefuseNulMiddleware:
+    """NUL rejected everywhere: PostgreSQL cannot store it in text (JSON
+    included) and psycopg raises on it, which would be a 500. Checked once
+    here for every query string, form and body, so no form, filter or
+    hand-parsed parameter has to remember; answered 400 naming the field."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        field = _field_with_nul(request)
+        if field is None:
+            return self.get_response(request)
+        if request.path.startswith("/api/"):
+            return JsonResponse({field.replace(NUL, ""): [NUL_MESSAGE]}, status=400)
+        return HttpResponse(f"{NUL_MESSAGE} (field: {field.replace(NUL, '')})", status=400, content_type="text/plain")

@@ -38,6 +38,10 @@ def choice_field(choices: list[tuple[str, str]], **kwargs: Any) -> serializers.C
     return InlineChoiceField(choices=choices, **kwargs)
 
 
+# The columns these reasons are stored in (a cancellation's, an hours override's).
+REASON_LENGTH = Appointment._meta.get_field("cancellation_reason").max_length
+
+
 class AwareDateTimeField(serializers.DateTimeField):
     """An ISO 8601 time that must carry its offset: a bare 10:00 is ambiguous across time zones."""
 
@@ -205,12 +209,14 @@ class RescheduleSerializer(serializers.Serializer):
     location = ScopedPrimaryKeyRelatedField(
         queryset=Location.objects.all(), scope=selectors.locations_visible_to, required=False
     )
-    reason = serializers.CharField(required=False, allow_blank=True, default="")
-    override_hours_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=REASON_LENGTH)
+    override_hours_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=REASON_LENGTH
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=REASON_LENGTH)
 
 
 class ConflictItemSerializer(serializers.Serializer):

@@ -61,7 +61,11 @@ def appointment_action(request: AuthenticatedHttpRequest, appointment_id: int, a
             messages.success(request, "The appointment is confirmed; the couple will be told.")
         elif action in ("cancel", "decline"):
             form = ReasonForm(request.POST)
-            reason = form.data.get("reason", "")
+            # A reason may be left out when cancelling, but what is given must fit its column.
+            if not form.is_valid() and form.data.get("reason"):
+                messages.error(request, " ".join(str(error) for error in form.errors.get("reason", [])))
+                return redirect("appointment_detail", appointment_id=appointment.pk)
+            reason = form.cleaned_data.get("reason", "")
             if action == "cancel":
                 appointment = services.appointment_cancel(actor=user, appointment=appointment, reason=reason)
                 late = " It is a late cancellation." if appointment.late_cancellation else ""

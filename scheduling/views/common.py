@@ -8,10 +8,9 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404
-from django.utils import timezone
 
 from accounts.models import User
-from portal import policy
+from portal import horizon, policy
 from portal.http import AuthenticatedHttpRequest
 from scheduling import slots
 from scheduling.models import Location, Weekday
@@ -30,10 +29,7 @@ def admin_only(request: AuthenticatedHttpRequest) -> User:
 
 
 def parse_day(value: str | None) -> date:
-    try:
-        return date.fromisoformat(value) if value else timezone.localdate()
-    except ValueError:
-        return timezone.localdate()
+    return horizon.parse_day(value)
 
 
 def week_rows(location: Location) -> list[tuple[str, list[str]]]:

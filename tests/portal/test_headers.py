@@ -35,10 +35,8 @@ def _directives(header: str) -> dict[str, str]:
 @pytest.fixture
 def clients(personas, as_user):
     anonymous = Client(raise_request_exception=False)
-    logged_in = {
-        name: as_user(user)
-        for name, user in {"partner": personas.partner, "counselor": personas.counselor, "admin": personas.admin}.items()
-    }
+    people = {"partner": personas.partner, "counselor": personas.counselor, "admin": personas.admin}
+    logged_in = {name: as_user(user) for name, user in people.items()}
     for client in logged_in.values():
         client.raise_request_exception = False
     return anonymous, logged_in
