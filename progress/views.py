@@ -133,7 +133,8 @@ def couple_progress_csv(request: AuthenticatedHttpRequest, couple_id: int) -> Ht
                 writer.writerow(
                     [
                         "score",
-                        point["at"].isoformat(),
+                        # In the viewer's zone (the middleware activates it), as a spreadsheet reads it.
+                        timezone.localtime(point["at"]).strftime("%Y-%m-%d %H:%M"),
                         partner["name"],
                         measure["title"],
                         point["score"],

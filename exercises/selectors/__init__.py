@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import AuditEvent, Couple, User
 from exercises.models import (
@@ -202,6 +202,12 @@ def _answered_by(user: User, state: str) -> Exists:
     )
 
 
+def _submitted_at_by(user: User) -> Subquery:
+    """When the partner's own answer (or the couple's joint one) was submitted."""
+    answers = Response.objects.filter(occurrence=OuterRef("pk"), state=ResponseState.SUBMITTED)
+    return Subquery(answers.filter(Q(author=user) | Q(author__isnull=True)).values("submitted_at")[:1])
+
+
 def occurrences_for_partner(user: User) -> QuerySet[Occurrence]:
     """The partner's occurrences, each with ``has_submitted`` and ``has_draft``
     for that partner (their own answer, or the couple's joint one), so lists
@@ -221,7 +227,11 @@ def partner_home(user: User, *, now: datetime, done_limit: int = 20) -> PartnerH
     return PartnerHome(
         due_this_week=list(open_.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7))),
         overdue=list(open_.filter(due_at__lt=now)),
-        done=list(occurrences.filter(Q(has_submitted=True)).order_by("-due_at")[:done_limit]),
+        done=list(
+            occurrences.filter(Q(has_submitted=True))
+            .annotate(submitted_at=_submitted_at_by(user))
+            .order_by("-due_at")[:done_limit]
+        ),
     )
 
 

@@ -5,6 +5,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString
 
+from exercises.fields import FieldKind
 from exercises.markdown import render_markdown
 
 register = template.Library()
@@ -22,3 +23,9 @@ def get_item(mapping: Any, key: Any) -> Any:
     if hasattr(mapping, "get"):
         return mapping.get(key)
     return None
+
+
+@register.filter
+def field_kind_label(kind: str) -> str:
+    """A question's kind as people read it ("Short text"), not its id."""
+    return str(FieldKind(kind).label) if kind in FieldKind.values else kind

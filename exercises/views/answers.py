@@ -4,9 +4,12 @@ with the earlier versions a reader may see."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
-from exercises.fields import FieldKind, FieldSpec
+from django.utils.formats import date_format
+
+from exercises.fields import DATE_PATTERN, FieldKind, FieldSpec
 from exercises.models import Response, ResponseVersion
 
 
@@ -25,6 +28,8 @@ def _display(spec: FieldSpec, value: Any) -> str:
         return ", ".join(labels.get(item, item) for item in value)
     if kind == FieldKind.YES_NO:
         return "Yes" if value else "No"
+    if kind == FieldKind.DATE and isinstance(value, str) and DATE_PATTERN.match(value):
+        return date_format(date.fromisoformat(value), "DATE_FORMAT")
     if kind == FieldKind.SCALE:
         ends = " – ".join(label for label in (spec.get("min_label"), spec.get("max_label")) if label)
         return f"{value} of 5" + (f" ({ends})" if ends else "")

@@ -160,8 +160,7 @@ def appointment_request(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = RequestSlotForm(request.GET) if may_request and "slot" in request.GET else None
     if chosen is not None and chosen.is_valid():
         place = chosen.cleaned_data["location"]
-        viewer_tz = str(timezone.get_current_timezone())
-        context = {"couple": couple, "form": chosen, "place": place, "viewer_tz": viewer_tz}
+        context = {"couple": couple, "form": chosen, "place": place, "viewer_tz": str(timezone.get_current_timezone())}
         return render(request, "scheduling/appointment_request_confirm.html", context)
     found: list[slots.Slot] = []
     locations: dict[int, Location] = {}

@@ -191,3 +191,9 @@ def test_editing_with_a_bad_question_is_a_400_on_that_question(counselor, make_t
 
 def test_editing_a_builtin_is_a_404(counselor, builtin, as_user):
     assert as_user(counselor).get(f"/exercises/templates/{builtin('i-statements').pk}/edit/").status_code == 404
+
+
+def test_the_template_page_names_each_question_s_kind_in_words(counselor, builtin, as_user):
+    html = as_user(counselor).get(f"/exercises/templates/{builtin('i-statements').pk}/").content.decode()
+    assert "(Short text" in html or "(Long text" in html
+    assert "Shorttext" not in html and "Longtext" not in html

@@ -54,6 +54,21 @@ def test_home_lists_a_submitted_occurrence_as_done(partner, simple, as_user):
     assert home.due_this_week == []
 
 
+def test_home_says_when_an_early_submission_was_made_not_that_it_was_due(partner, simple, as_user):
+    occurrence = simple()  # due tomorrow
+    services.response_submit(occurrence=occurrence, user=partner, answers={"feeling": "calm"})
+    html = as_user(partner).get("/me/").content.decode()
+    today = timezone.localdate().strftime("%b %-d")
+    assert f"Submitted on {today}" in html and "was due" not in html
+
+
+def test_a_date_answer_reads_as_a_date():
+    from exercises.views.answers import answer_rows
+
+    rows = answer_rows([{"key": "when", "kind": "date", "label": "When"}], {"when": "2026-11-03"})
+    assert rows[0].value == "Nov. 3, 2026"
+
+
 def test_home_lists_an_overdue_occurrence(partner, simple, as_user):
     occurrence = simple()
     occurrence.due_at = timezone.now() - timedelta(hours=1)

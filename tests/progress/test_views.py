@@ -152,6 +152,23 @@ def test_the_csv_export_has_each_score_and_each_week(caseload, counselor, as_use
     assert any(r["due"] == "0" and r["completion_percent"] == "" for r in weeks)
 
 
+def test_the_csv_gives_score_times_in_the_viewers_zone_not_raw_iso(caseload, counselor, as_user):
+    from zoneinfo import ZoneInfo
+
+    counselor.time_zone = "America/New_York"
+    counselor.save()
+    response = as_user(counselor).get(f"/couples/{caseload['Falling'].pk}/progress/export.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    first = MeasureScore.objects.filter(couple=caseload["Falling"]).order_by("submitted_at").first()
+    expected = first.submitted_at.astimezone(ZoneInfo("America/New_York")).strftime("%Y-%m-%d %H:%M")
+    assert next(r["date"] for r in rows if r["record"] == "score") == expected
+
+
+def test_the_progress_page_s_scrolling_figures_table_can_be_reached_by_keyboard(caseload, counselor, as_user):
+    page = as_user(counselor).get(f"/couples/{caseload['Falling'].pk}/progress/").content.decode()
+    assert 'class="table-wrap chart-table" tabindex="0" role="region" aria-label="' in page
+
+
 def test_the_session_summary_is_one_printable_page(caseload, counselor, as_user):
     response = as_user(counselor).get(f"/couples/{caseload['Waiting'].pk}/progress/summary/")
     page = response.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from datetime import timedelta
 
@@ -289,6 +290,19 @@ def test_a_client_confirms_the_chosen_time_with_an_optional_note_before_it_is_se
     assert not Appointment.objects.exists()
     client.post("/appointments/request/", {**chosen, "note": "Mornings suit us"})
     assert Appointment.objects.get().status == AppointmentStatus.REQUESTED
+
+
+def test_the_appointments_page_lists_each_request_with_its_date(as_user, partner, dana, edmonds, tuesday):
+    as_user(partner).post("/appointments/request/", {"slot": at(tuesday, "11:00").isoformat(), "location": edmonds.pk})
+    html = as_user(dana).get("/appointments/").content.decode()
+    requests = html[html.index("Requests waiting for an answer") : html.index('id="upcoming-heading"')]
+    assert tuesday.strftime("%a %b %-d") in requests
+
+
+def test_the_counselor_directory_has_no_skipped_heading_level(client, dana):
+    html = client.get("/counselors/").content.decode()
+    levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
 
 
 def test_a_client_sees_no_free_times_when_the_practice_takes_requests_by_phone(as_user, partner, dana, tuesday):
