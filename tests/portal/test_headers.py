@@ -31,7 +31,6 @@ def _directives(header: str) -> dict[str, str]:
     return {part[0]: part[1] if len(part) > 1 else "" for part in parts}
 
 
-
 @pytest.fixture
 def clients(personas, as_user):
     anonymous = Client(raise_request_exception=False)

@@ -13,7 +13,10 @@ ROOT = Path(__file__).resolve().parents[2]
 SETTINGS_VARIABLES = set(
     re.findall(r'env\.[a-z_]+\(\s*"([A-Z][A-Z0-9_]*)"', (ROOT / "config" / "settings.py").read_text())
 )
-PRINT_SETTINGS = "import django; django.setup(); from django.conf import settings as s; print(s.SECRET_KEY); print(s.PORTAL_BASE_URL)"
+PRINT_SETTINGS = (
+    "import django; django.setup(); from django.conf import settings as s; "
+    "print(s.SECRET_KEY); print(s.PORTAL_BASE_URL)"
+)
 
 # Each test starts Python (and Django) in a subprocess.
 pytestmark = pytest.mark.slow
