@@ -4,7 +4,7 @@ and exchanging credentials for a token. Out-of-scope ids are 404."""
 from __future__ import annotations
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
@@ -28,6 +28,7 @@ from accounts.serializers import (
 )
 from portal import policy
 from portal.api import request_user
+from portal.schema import FIELD_ERRORS
 
 
 class MeView(generics.RetrieveUpdateAPIView):
@@ -126,7 +127,15 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: TokenRefusedSerializer, 429: TokenRefusedSerializer},
+        responses={
+            200: TokenSerializer,
+            # A missing field is named as on every endpoint; refused credentials say why in
+            # detail (and otp_code when a code is missing or wrong).
+            400: OpenApiResponse(
+                response=FIELD_ERRORS, description="Missing fields, or credentials that do not give a token."
+            ),
+            429: TokenRefusedSerializer,
+        },
         description="A new token at every call, valid until `expiry`. Too many attempts from one address, "
         "or too many wrong codes for one account, answer 429 until a few minutes have passed.",
     )

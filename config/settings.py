@@ -229,7 +229,7 @@ REST_FRAMEWORK = {
         "portal.policy.TwoFactorSatisfied",
     ],
     "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["portal.filters.PortalFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "portal.api.exception_handler",

@@ -9,7 +9,7 @@ from typing import Any
 import django_filters
 from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -32,6 +32,7 @@ from exercises.serializers import (
 from portal import policy
 from portal.api import request_user
 from portal.errors import require
+from portal.filters import PortalFilterSet
 
 # --- Templates ------------------------------------------------------------------------
 
@@ -148,7 +149,14 @@ class AssignmentViewSet(
 # --- Occurrences ----------------------------------------------------------------------
 
 
-class OccurrenceFilter(django_filters.FilterSet):
+@extend_schema_field(
+    {"type": "string", "description": "An ISO 8601 date-time with its offset, or a date (its midnight, UTC)."}
+)
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """A moment in a query: what Django reads, a date-time or a bare date."""
+
+
+class OccurrenceFilter(PortalFilterSet):
     state = django_filters.ChoiceFilter(
         choices=[("open", "Open"), ("overdue", "Overdue"), ("completed", "Completed")],
         method="filter_state",
@@ -161,8 +169,8 @@ class OccurrenceFilter(django_filters.FilterSet):
         help_text="Clients only: the caller's own answer (or the couple's joint one) is not started, "
         "a draft, or submitted. Ignored for counselors.",
     )
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    due_after = MomentFilter(field_name="due_at", lookup_expr="gte")
+    due_before = MomentFilter(field_name="due_at", lookup_expr="lt")
 
     class Meta:
         model = Occurrence

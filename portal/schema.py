@@ -74,6 +74,26 @@ class PortalAutoSchema(AutoSchema):
             return {**outer, "oneOf": [schema, {"type": "string", "maxLength": 0}]}
         return schema
 
+    def _map_basic_serializer(self, serializer: Any, direction: Any) -> dict[str, Any]:
+        # A serializer whose answer depends on who asks names the fields only
+        # some callers get (``fields_for_some_callers``): they are described,
+        # and not required.
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)
+        some = set(getattr(serializer, "fields_for_some_callers", ()))
+        if some and "required" in schema:
+            schema["required"] = [name for name in schema["required"] if name not in some]
+        return schema
+
+    def _get_filter_parameters(self) -> Any:
+        # An empty value of a filter means "any" (django-filter ignores it):
+        # the schema lists it among the choices.
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters.values() if isinstance(parameters, dict) else parameters:
+            schema = parameter.get("schema", {}) if isinstance(parameter, dict) else {}
+            if "enum" in schema and "" not in schema["enum"]:
+                schema["enum"] = [*schema["enum"], ""]
+        return parameters
+
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses: dict[str, Any] = super()._get_response_bodies(direction)
         if direction != "response":
@@ -97,8 +117,10 @@ class PortalAutoSchema(AutoSchema):
             codes.append("400")
         if not public:
             codes += ["401", "403"]
-        if "{" in self.path or self._get_pagination_parameters():
-            codes.append("404")  # an id outside one's scope, or a page past the last
+        if not public or "{" in self.path or self._get_pagination_parameters():
+            # An id or a page that is not there, or anything outside the
+            # caller's scope (a partner on a counselor's list reads 404).
+            codes.append("404")
         if self.view.get_throttles():
             codes.append("429")
         return codes

@@ -28,6 +28,8 @@ from accounts.serializers import CoupleSerializer, InviteCoupleSerializer
 from accounts.services import PartnerDetails
 from portal import policy
 from portal.api import request_user
+from portal.filters import parse_boolean
+from portal.schema import error_response
 from scheduling import selectors, services, slots
 from scheduling.models import Appointment, CounselorProfile, IntakeRequest, Location, Specialty
 from scheduling.serializers import (
@@ -89,8 +91,9 @@ class CounselorViewSet(viewsets.ReadOnlyModelViewSet):
             filters["specialty"] = Specialty.objects.filter(slug=params["specialty"]).first()
             if filters["specialty"] is None:
                 return CounselorProfile.objects.none()
-        if params.get("online") in ("true", "1", "false", "0"):
-            filters["online"] = params["online"] in ("true", "1")
+        online = parse_boolean(params.get("online"), field="online")
+        if online is not None:
+            filters["online"] = online
         return selectors.counselors_directory(**filters)
 
 
@@ -279,20 +282,21 @@ class IntakeRequestViewSet(
             return IntakeRequest.objects.none()
         return IntakeRequest.objects.order_by("-created_at", "pk")
 
-    @extend_schema(request=IntakeRequestSerializer, responses={201: IntakeRequestSerializer})
+    @extend_schema(
+        request=IntakeRequestSerializer, responses={201: IntakeRequestSerializer, 429: error_response("429")}
+    )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        """Create a request. `website` is a honeypot: people leave it empty; a bot that fills it is told
-        the request was received, and nothing is saved (as on the profile page's form)."""
+        """Create a request. `website` is a honeypot: people leave it empty; a bot that fills it is checked
+        like anyone and then told the request was received, and nothing is saved (as on the profile page's form)."""
         if intake_rate_limited(request._request):
             return Response({"detail": "Too many requests; please call us."}, status=status.HTTP_429_TOO_MANY_REQUESTS)
-        sent = request.data if isinstance(request.data, dict) else {}
-        if str(sent.get("website", "") or "").strip():
-            return Response(_pretend_received(sent), status=status.HTTP_201_CREATED)
         serializer = IntakeRequestSerializer(data=request.data)
         if not serializer.is_valid():
             intake_rate_refund(request._request)  # a mistake does not count toward the limit
             raise ValidationError(serializer.errors)
         fields = {name: value for name, value in serializer.validated_data.items() if name != "website"}
+        if serializer.validated_data.get("website", "").strip():
+            return Response(_pretend_received(fields), status=status.HTTP_201_CREATED)
         try:
             intake = services.intake_request_create(**fields)
         except DjangoValidationError:
@@ -325,7 +329,8 @@ class IntakeRequestViewSet(
         return Response(CoupleSerializer(couple).data, status=status.HTTP_201_CREATED)
 
 
-def _pretend_received(data: Any) -> dict[str, Any]:
-    """What a saved request would answer, for a bot caught by the honeypot: nothing is stored."""
-    echoed = {name: str(data.get(name, "") or "")[:300] for name in ("names", "email", "phone", "preferred_times")}
-    return {"id": None, **echoed, "status": "new", "created_at": timezone.now()}
+def _pretend_received(fields: dict[str, Any]) -> dict[str, Any]:
+    """What a saved request would answer, for a bot caught by the honeypot:
+    the same shape, an id like the next one, and nothing stored."""
+    unsaved = IntakeRequest(**fields, pk=selectors.intake_request_next_id(), created_at=timezone.now())
+    return dict(IntakeRequestSerializer(unsaved).data)

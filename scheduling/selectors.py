@@ -274,6 +274,13 @@ def intake_request(intake_id: int) -> IntakeRequest:
     )
 
 
+def intake_request_next_id() -> int:
+    """About the id the next request will get: what the honeypot answers a
+    robot, so that its answer looks like anyone's."""
+    last = IntakeRequest.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (last or 0) + 1
+
+
 def intake_appointments(intake: IntakeRequest) -> list[Appointment]:
     return list(intake.appointments.select_related("counselor", "location").order_by("start"))
 

@@ -46,7 +46,10 @@ class AwareDateTimeField(serializers.DateTimeField):
     """An ISO 8601 time that must carry its offset: a bare 10:00 is ambiguous across time zones."""
 
     def to_internal_value(self, value: Any) -> Any:
-        parsed = parse_datetime(value) if isinstance(value, str) else None
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well formed but impossible (12:99): DRF's own check names it invalid
+            parsed = None
         if parsed is not None and parsed.tzinfo is None:
             raise serializers.ValidationError("Give the time with its offset, e.g. 2026-05-05T10:00:00-07:00.")
         return super().to_internal_value(value)
@@ -141,20 +144,28 @@ class AppointmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+STAFF_ONLY_APPOINTMENT_FIELDS = (
+    "individual_client",
+    "intake_names",
+    "intake_email",
+    "intake_phone",
+    "staff_note",
+    "hours_override_reason",
+    "series",
+    "created_at",
+    "updated_at",
+)
+
+
 class StaffAppointmentSerializer(AppointmentSerializer):
+    """An appointment as staff see it. Clients get the same answer without
+    the staff-only fields (appointment_serializer_for), so the schema
+    describes those as present for staff, not required."""
+
+    fields_for_some_callers = STAFF_ONLY_APPOINTMENT_FIELDS
+
     class Meta(AppointmentSerializer.Meta):
-        fields = [
-            *AppointmentSerializer.Meta.fields,
-            "individual_client",
-            "intake_names",
-            "intake_email",
-            "intake_phone",
-            "staff_note",
-            "hours_override_reason",
-            "series",
-            "created_at",
-            "updated_at",
-        ]
+        fields = [*AppointmentSerializer.Meta.fields, *STAFF_ONLY_APPOINTMENT_FIELDS]
         read_only_fields = fields
 
 

@@ -40,8 +40,10 @@ def practice(counselor, practice_admin, couple, book, tuesday):
     from django.utils import timezone
 
     from exercises import services as exercise_services
+    from exercises.builtin import install_builtin_templates
     from exercises.models import ExerciseTemplate, Occurrence
 
+    install_builtin_templates()  # an earlier transactional test flushed the migration's rows
     book(tuesday, "10:00")
     template = ExerciseTemplate.objects.get(slug="weekly-check-in", owner=None)
     today = timezone.localdate()
