@@ -61,7 +61,7 @@ I_STATEMENT_FIELDS = [
     ]
 )
 class TemplateSerializer(serializers.ModelSerializer):
-    owner = CounselorSerializer(read_only=True)
+    owner = CounselorSerializer(read_only=True, allow_null=True, help_text="Null for a built-in exercise.")
     # The model's field is called "fields"; DRF's metaclass takes this declaration out of the class body.
     fields = serializers.JSONField(  # type: ignore[assignment]
         help_text="The questions: a list of {key, kind, label, help_text, required, ...limits}."

@@ -9,6 +9,8 @@ from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from rest_framework import exceptions, serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -61,3 +63,19 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
             base = cast(QuerySet[Any], super().get_queryset())  # the model's, given at construction
             return base.none()  # no caller, no scope: every id reads as missing
         return self.scope(user)
+
+
+class PortalPagination(PageNumberPagination):
+    """Pages by number, and only by number: ``?page=last`` or ``?page=two``
+    is the 404 of a page that is not there (DRF took "last"; an empty value
+    meant the first page)."""
+
+    last_page_strings = ()
+
+    def get_page_number(self, request: Request, paginator: Any) -> str:
+        number = request.query_params.get(self.page_query_param)
+        if number is None:
+            return "1"
+        if not number.isdigit():
+            raise NotFound("Invalid page.")
+        return number

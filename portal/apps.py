@@ -8,6 +8,7 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         _refuse_numbers_as_text()
+        _refuse_numbers_as_yes_or_no()
         _one_date_horizon()
 
 
@@ -49,3 +50,22 @@ def _refuse_numbers_as_text() -> None:
 
     setattr(to_internal_value, "refuses_non_text", True)  # noqa: B010  (a marker, so ready() may run twice)
     setattr(serializers.CharField, "to_internal_value", to_internal_value)  # noqa: B010
+
+
+def _refuse_numbers_as_yes_or_no() -> None:
+    """DRF's BooleanField takes the JSON numbers 0 and 1 for false and true;
+    the schema says a boolean. A number (or a list, an object) is refused;
+    true and false, and the words a form sends ("true", "false"), are kept."""
+    from rest_framework import serializers
+
+    if getattr(serializers.BooleanField.to_internal_value, "refuses_numbers", False):
+        return
+    accept_yes_or_no = serializers.BooleanField.to_internal_value
+
+    def to_internal_value(self: serializers.BooleanField, data: Any) -> bool:
+        if not isinstance(data, bool | str):
+            self.fail("invalid", input=data)
+        return accept_yes_or_no(self, data)
+
+    setattr(to_internal_value, "refuses_numbers", True)  # noqa: B010
+    setattr(serializers.BooleanField, "to_internal_value", to_internal_value)  # noqa: B010

@@ -62,16 +62,33 @@ def _field_with_nul(request: HttpRequest) -> str | None:
     return None
 
 
+REPEATED_MESSAGE = "Give this parameter once."
+
+
+def _repeated_parameter(request: HttpRequest) -> str | None:
+    """A query parameter given twice (?page=1&page=2): the API's parameters
+    are single values, and Django would quietly keep the last one."""
+    for name, values in request.GET.lists():
+        if len(values) > 1:
+            return name
+    return None
+
+
 class RefuseNulMiddleware:
     """NUL rejected everywhere: PostgreSQL cannot store it in text (JSON
     included) and psycopg raises on it, which would be a 500. Checked once
     here for every query string, form and body, so no form, filter or
-    hand-parsed parameter has to remember; answered 400 naming the field."""
+    hand-parsed parameter has to remember; answered 400 naming the field.
+    On the API, a query parameter given twice is refused the same way."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if request.path.startswith("/api/"):
+            repeated = _repeated_parameter(request)
+            if repeated is not None:
+                return JsonResponse({repeated: [REPEATED_MESSAGE]}, status=400)
         field = _field_with_nul(request)
         if field is None:
             return self.get_response(request)

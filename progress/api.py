@@ -21,6 +21,7 @@ from exercises.serializers import AssignmentSerializer
 from portal import policy
 from portal.api import request_user
 from portal.errors import require
+from portal.filters import parse_boolean
 from progress import selectors, services
 from progress.figures import progress_figures
 from progress.models import Measure
@@ -124,7 +125,7 @@ class DashboardView(APIView):
             now=timezone.now(),
             status=status_filter,
             query=request.query_params.get("q", ""),
-            attention_only=request.query_params.get("attention") in ("1", "true"),
+            attention_only=bool(parse_boolean(request.query_params.get("attention"), field="attention")),
         )
         services.dashboard_record_access(viewer=user, rows=rows)
         return ApiResponse(dashboard_data(rows))

@@ -54,3 +54,37 @@ def test_a_robot_filling_the_honeypot_with_a_bad_address_is_refused_like_anyone(
     response = Client().post("/api/v1/intake-requests/", body, content_type="application/json")
     assert response.status_code == 400
     assert "email" in response.json()
+
+
+@pytest.mark.parametrize("page", ["last", "two", "", "-1"])
+def test_a_page_that_is_not_a_number_is_not_found(db, counselor, page):
+    client = Client()
+    client.force_login(counselor)
+    response = client.get("/api/v1/exercises/", {"page": page})
+    assert response.status_code == 404
+
+
+def test_a_query_parameter_given_twice_is_a_400_naming_it(db, counselor):
+    client = Client()
+    client.force_login(counselor)
+    response = client.get("/api/v1/dashboard/?attention=true&attention=false")
+    assert response.status_code == 400
+    assert response.json() == {"attention": ["Give this parameter once."]}
+
+
+@pytest.mark.parametrize("value", [0, 1, 2.5, [True]])
+def test_a_yes_no_field_refuses_a_number(db, counselor, value):
+    client = Client()
+    client.force_login(counselor)
+    response = client.post("/api/v1/exercises/", {"is_archived": value}, content_type="application/json")
+    assert response.status_code == 400
+    assert "is_archived" in response.json()
+
+
+def test_a_built_in_exercise_has_no_owner_and_the_schema_says_it_may_not(db, counselor):
+    client = Client()
+    client.force_login(counselor)
+    builtin = client.get("/api/v1/exercises/", {"is_builtin": "true"}).json()["results"][0]
+    assert builtin["owner"] is None
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    assert schema["components"]["schemas"]["Template"]["properties"]["owner"].get("nullable") is True
