@@ -131,6 +131,7 @@ def setup_django(url: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "false"  # no query log: time what production runs
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+    os.environ.setdefault("PORTAL_BASE_URL", "http://localhost")  # required when DEBUG is off
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("CACHE_URL", "locmemcache://bench")

@@ -108,6 +108,7 @@ def main() -> None:
         # As in production: cached templates, no query log.
         DEBUG="false",
         SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        PORTAL_BASE_URL="http://localhost",  # required when DEBUG is off
         SECURE_SSL_REDIRECT="false",
         CACHE_URL="locmemcache://bench",
         # Database sessions that outlive a round: the CPU time of one that
