@@ -49,3 +49,44 @@ def test_query_count_stays_at_its_measured_value(
     client.get(url)
     with django_assert_max_num_queries(MAX_QUERIES[url]):
         client.get(url)
+
+
+def add_tokens(n, user):
+    from accounts.models import ApiToken
+
+    for number in range(n):
+        ApiToken.objects.create(user=user, label=f"App {number}")
+
+
+def add_held_invitations(n, counselor, practice_admin):
+    from accounts.models import HeldInvitation, HoldReason
+
+    for number in range(n):
+        HeldInvitation.objects.create(
+            invited_by=counselor,
+            primary_counselor=counselor,
+            partner_one_name=f"Partner {number}",
+            partner_one_email=f"one{number}@example.test",
+            partner_two_name=f"Other {number}",
+            partner_two_email=f"two{number}@example.test",
+            time_zone="America/Chicago",
+            reason=HoldReason.values[0],
+        )
+
+
+def test_the_security_page_costs_the_same_however_many_tokens(counselor, as_user):
+    client = as_user(counselor)
+    add_tokens(2, counselor)
+    client.get("/profile/security/")
+    with_2 = query_count(client, "/profile/security/")
+    add_tokens(20, counselor)
+    assert query_count(client, "/profile/security/") == with_2
+
+
+def test_the_held_invitations_page_costs_the_same_however_many_are_held(counselor, practice_admin, as_user):
+    client = as_user(practice_admin)
+    add_held_invitations(2, counselor, practice_admin)
+    client.get("/couples/held/")
+    with_2 = query_count(client, "/couples/held/")
+    add_held_invitations(20, counselor, practice_admin)
+    assert query_count(client, "/couples/held/") == with_2
