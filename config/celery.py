@@ -3,13 +3,32 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import task_postrun, task_prerun, worker_process_init
+from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun, worker_process_init
+
+from portal import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# A task's log lines carry the id of the web request that queued it.
+before_task_publish.connect(request_id.put_request_id_in_task_headers, dispatch_uid="portal.request_id.publish")
+task_prerun.connect(request_id.task_started, dispatch_uid="portal.request_id.task_started")
+task_postrun.connect(request_id.task_finished, dispatch_uid="portal.request_id.task_finished")
+
+
+@setup_logging.connect
+def _log_as_django_does(**kwargs: Any) -> None:
+    """With a receiver here Celery leaves logging alone: workers and beat
+    log as settings.LOGGING says (LOG_FORMAT, LOG_LEVEL; --loglevel is not
+    read), the same JSON lines as the web processes."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 
 @task_prerun.connect

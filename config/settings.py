@@ -53,6 +53,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # is believed: rate limits and lockouts then count the client they report
 # (portal.http.client_ip). Empty: the connecting address is the client's.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# Addresses or networks (10.0.5.0/24) that may read /metrics (portal.metrics),
+# checked against the connecting address: Prometheus scrapes each web process
+# directly and the reverse proxy does not forward /metrics. Others get a 404.
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
 
 # The practice this instance serves.
 PRACTICE_NAME = env.str("PRACTICE_NAME", default="Seattle Christian Counseling")
@@ -86,6 +90,8 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "axes",
     "csp",
+    # Request, response and database counters for /metrics (portal.metrics).
+    "django_prometheus",
     "portal",
     "accounts",
     "exercises",
@@ -95,6 +101,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that they see every request and answer: django-prometheus
+    # starts its clock; the request gets its id and, on the way out, its
+    # access line (portal.request_id).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "portal.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Early, so that every response below it carries the policy, errors too.
     "csp.middleware.CSPMiddleware",
@@ -111,6 +122,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.TimezoneMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
+    # django-prometheus asks for this one last; django-axes' must stay last.
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -357,6 +370,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Production hardening: with DEBUG off, `manage.py check --deploy` is silent.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The load balancer's health checks and Prometheus's scrapes talk plain HTTP
+# to each web process: answered there, not sent to https (portal.health, portal.metrics).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
@@ -383,10 +399,28 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 12)
 
+# Logs: one JSON object a line (LOG_FORMAT=json, the default with DEBUG off)
+# or text (development), on stderr, in web processes and workers alike
+# (config.celery hands Celery this configuration). Each line of a request, and
+# of a task that request queued, carries its request id (portal.request_id);
+# each request has one access line on "portal.access", each task run one on
+# "portal.tasks". Clinical content never goes into a log line.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT is json or text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "portal.log_format.PortalJsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Its success line ends with the task's return value; failures are still logged.
+        "celery.app.trace": {"level": "WARNING"},
+    },
 }

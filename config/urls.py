@@ -9,6 +9,7 @@ from accounts import api as accounts_api
 from accounts import views as accounts_views
 from config import views as portal_views
 from exercises import views as exercise_views
+from portal import health, metrics
 
 # The admin's own login form checks only a password; send it through
 # allauth's, which asks for the TOTP code of users who have 2FA on.
@@ -53,6 +54,10 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file (?script), not inline: the CSP forbids inline script.
     path("api/docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
+    # Operations: the load balancer's and orchestrator's probes, Prometheus's scrape.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
 ]
 
 # Errors Django answers itself: JSON under /api/ (portal.error_pages).

@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from exercises import signals as exercise_signals
         from notifications import receivers
+        from notifications.metrics import ReminderQueueCollector
+        from portal.metrics import register_collector
         from scheduling import signals as scheduling_signals
 
         exercise_signals.response_submitted.connect(
@@ -22,3 +24,5 @@ class NotificationsConfig(AppConfig):
         scheduling_signals.intake_requested.connect(
             receivers.intake_requested, dispatch_uid="notifications.intake_requested"
         )
+        # The reminder queue's depth and age on /metrics.
+        register_collector(ReminderQueueCollector())
