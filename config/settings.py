@@ -14,6 +14,8 @@ from pathlib import Path
 import environ
 from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -162,20 +164,70 @@ else:
     # JIT compiling pays off for long analytic queries, not for a portal's
     # short ones: on the dashboard's statement it added 30-40 ms when the
     # planner's estimate crossed jit_above_cost.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # Behind PgBouncer in transaction mode (DB_TRANSACTION_POOLER=true) a
+    # connection is a different server session from one transaction to the
+    # next: no session state may be set. So no startup "options" (jit is
+    # then the server's setting: set jit=off in postgresql.conf), no
+    # prepared statements (below) and no server-side cursors, which live
+    # beyond a transaction.
+    DB_TRANSACTION_POOLER = env.bool("DB_TRANSACTION_POOLER", default=False)
+    DATABASES["default"].setdefault("OPTIONS", {})
+    if DB_TRANSACTION_POOLER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    else:
+        DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+    # A database that is down or unreachable is told within seconds, not
+    # after the system's TCP timeout: the page answers 503 (portal.error_pages).
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", default=3))
     # Django binds parameters into the SQL text, so its own statements are
     # never prepared whatever this says. Cursors that bind on the server do
     # prepare after this many runs: the UPDATE recording each reminder
     # e-mail (notifications.db). A pooler in between must support
     # protocol-level prepared statements (PgBouncer does since 1.21);
     # "off" turns it off, for a pooler that cannot.
-    prepare_after = env.str("DB_PREPARE_THRESHOLD", default="5")
+    prepare_after = env.str("DB_PREPARE_THRESHOLD", default="off" if DB_TRANSACTION_POOLER else "5")
     DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None if prepare_after == "off" else int(prepare_after)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # One cache shared by every process (Redis in production), so that a TOTP
-# code used once is refused everywhere.
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
+# code used once is refused everywhere and a rate limit counted through one
+# web host holds on the others. Redis is asked with short timeouts and,
+# when it does not answer, a database table stands in (portal.cache).
+# CACHE_URL is redis://host:port/db, or sentinel://host:port,host:port/db
+# with REDIS_SENTINEL_MASTER naming the Sentinels' primary. Use another
+# database (or instance) than the broker's: a cache flush must not drop
+# queued tasks.
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+CACHE_URL = env.str("CACHE_URL", default="locmemcache://portal")
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.3)
+_redis_options = {
+    "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+    "socket_timeout": CACHE_TIMEOUT_SECONDS,
+    # redis-py retries three times with backoff by default: seconds, not
+    # the fraction of one a page can spare. The fallback is the retry.
+    "retry": Retry(NoBackoff(), 0),
+}
+CACHES: dict[str, dict] = {
+    "database": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"},
+}
+if CACHE_URL.startswith(("redis://", "rediss://", "sentinel://")):
+    if CACHE_URL.startswith("sentinel://"):
+        if not REDIS_SENTINEL_MASTER:
+            raise ImproperlyConfigured("A sentinel:// CACHE_URL needs REDIS_SENTINEL_MASTER, the primary's name.")
+        _hosts, _, _db = CACHE_URL.removeprefix("sentinel://").partition("/")
+        CACHES["redis"] = {
+            "BACKEND": "portal.cache.SentinelRedisCache",
+            "LOCATION": _hosts,
+            "OPTIONS": {"master": REDIS_SENTINEL_MASTER, "db": int(_db or 0), **_redis_options},
+        }
+    else:
+        CACHES["redis"] = {**env.cache_url_config(CACHE_URL), "OPTIONS": _redis_options}
+    CACHES["default"] = {
+        "BACKEND": "portal.cache.FailoverCache",
+        "OPTIONS": {"PRIMARY": "redis", "FALLBACK": "database", "RETRY_AFTER": 5.0},
+    }
+else:
+    CACHES["default"] = env.cache_url_config(CACHE_URL)
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -305,7 +357,7 @@ EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 20
+EMAIL_TIMEOUT = 20  # under notifications' SEND_LEASE less RENEW_EVERY
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{PRACTICE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -326,6 +378,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
+        # A task a worker took and did not acknowledge (the worker was
+        # killed) is handed out again after this long. Reminders do not wait
+        # for it: their leases lapse sooner and the sweep hands them out again.
         "visibility_timeout": 3600,
         "socket_connect_timeout": 1.0,
         "socket_timeout": 5.0,
@@ -335,6 +390,14 @@ else:
         "interval_step": 0.2,
         "interval_max": 0.2,
     }
+    if CELERY_BROKER_URL.startswith("sentinel://"):
+        # CELERY_BROKER_URL="sentinel://h1:26379;sentinel://h2:26379;sentinel://h3:26379"
+        # (database 0; the cache uses another). After a failover the
+        # workers and web processes ask the Sentinels for the new primary.
+        if not REDIS_SENTINEL_MASTER:
+            raise ImproperlyConfigured("A sentinel:// CELERY_BROKER_URL needs REDIS_SENTINEL_MASTER.")
+        CELERY_BROKER_TRANSPORT_OPTIONS["master_name"] = REDIS_SENTINEL_MASTER
+        CELERY_BROKER_TRANSPORT_OPTIONS["sentinel_kwargs"] = {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -357,7 +420,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Keep each recurring assignment's rolling window of occurrences filled.
     "generate-upcoming-occurrences": {"task": "exercises.generate_upcoming_occurrences", "schedule": 15 * 60},
     # Reminders: plan rows for new occurrences, then claim and hand out what is due.
-    "notifications-sweep": {"task": "notifications.sweep", "schedule": 60},
+    # Every 15 s, not every minute: after a fault (a lost queue, a killed
+    # worker) what lapsed is handed out again within seconds of its lease.
+    "notifications-sweep": {"task": "notifications.sweep", "schedule": 15},
     # Each counselor's weekly digest (Monday 07:00 their time), planned as a reminder row.
     "notifications-plan-weekly-digests": {"task": "notifications.plan_weekly_digests", "schedule": 60 * 60},
 }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -19,6 +20,7 @@ from collections.abc import Callable, Iterator
 from email import message_from_bytes
 from pathlib import Path
 
+import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 
@@ -158,3 +160,187 @@ def sweep_until_done(ids: list[int], *, timeout: float) -> None:
 
 def expected_ids(ids: list[int]) -> Counter:
     return Counter(f"<reminder.{pk}.exercise_overdue@localhost>" for pk in ids)
+
+
+REDIS_SERVER = shutil.which("redis-server")
+
+
+class OwnRedis:
+    """A redis-server of this test's own, on a fixed free port, that can be
+    stopped and started again on the same port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        assert REDIS_SERVER, "redis-server is not installed"
+        self.process = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.answers, timeout=10, what="our redis-server to start")
+
+    def client(self) -> redis.Redis:
+        return redis.Redis.from_url(self.url, socket_connect_timeout=0.2)
+
+    def answers(self) -> bool:
+        try:
+            return bool(self.client().ping())
+        except redis.RedisError:
+            return False
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None
+
+
+class SilentServer:
+    """A TCP server that accepts connections and never answers: what a hung
+    Redis or PostgreSQL looks like to a client."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket()
+        self.socket.bind(("127.0.0.1", 0))
+        self.socket.listen(64)
+        self.port = self.socket.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                conn, _ = self.socket.accept()
+                self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.socket.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+class TcpSwitch:
+    """A TCP forwarder in front of a real server (PostgreSQL here) that can
+    be switched off and on: off, it cuts every open connection and refuses
+    new ones, which is what a client sees of the server going down; on
+    again, the server is back. The shared server itself is never touched."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = ("127.0.0.1", target_port)
+        self.on = True
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(128)
+        self.port = self.listener.getsockname()[1]
+        self.open: set[socket.socket] = set()
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                client, _ = self.listener.accept()
+                if not self.on:
+                    client.close()
+                    continue
+                try:
+                    upstream = socket.create_connection(self.target, timeout=5)
+                except OSError:
+                    client.close()
+                    continue
+                with self.lock:
+                    self.open.update((client, upstream))
+                for source, sink in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for end in (source, sink):
+            with contextlib.suppress(OSError):
+                end.shutdown(socket.SHUT_RDWR)
+
+    def switch_off(self) -> None:
+        self.on = False
+        with self.lock:
+            for conn in self.open:
+                with contextlib.suppress(OSError):
+                    conn.shutdown(socket.SHUT_RDWR)
+                conn.close()
+            self.open.clear()
+
+    def switch_on(self) -> None:
+        self.on = True
+
+    def close(self) -> None:
+        self.switch_off()
+        self.listener.close()
+
+
+_static_collected = False
+
+
+def _collect_static(env: dict[str, str]) -> None:
+    """With DEBUG off pages name their static files from collectstatic's
+    manifest, as in production: collected once per test run."""
+    global _static_collected
+    if not _static_collected:
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        _static_collected = True
+
+
+@contextlib.contextmanager
+def running_web(env: dict[str, str]) -> Iterator[str]:
+    """The portal under gunicorn (one worker, production settings) with
+    ``env`` on a free port; yields its base URL. Stopped on the way out."""
+    port = free_port()
+    production = {
+        "DEBUG": "false",
+        "SECRET_KEY": "test-" + "k" * 60,
+        "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "PYTHONPATH": str(ROOT),
+    }
+    _collect_static({**os.environ, **production})
+    web = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "config.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=1",
+            "--timeout=30",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **production, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        def listening() -> bool:
+            with socket.socket() as probe:
+                return probe.connect_ex(("127.0.0.1", port)) == 0
+
+        wait_until(listening, timeout=30, what="gunicorn to listen")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        web.terminate()
+        try:
+            web.wait(10)
+        except subprocess.TimeoutExpired:
+            web.kill()
+            web.wait(5)

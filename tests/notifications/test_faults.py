@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-import redis
 from django.db import connection
 from django.utils import timezone
 
@@ -29,8 +26,8 @@ from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
 from tests.notifications import bulk
 from tests.processes import (
+    OwnRedis,
     expected_ids,
-    free_port,
     process_env,
     running_beats,
     sweep_until_done,
@@ -38,39 +35,6 @@ from tests.processes import (
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-class OwnRedis:
-    """A redis-server of this test's own, on a fixed free port, that can be
-    stopped and started again on the same port."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        assert REDIS_SERVER, "redis-server is not installed"
-        self.process = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until(self.answers, timeout=10, what="our redis-server to start")
-
-    def answers(self) -> bool:
-        try:
-            return bool(redis.Redis.from_url(self.url, socket_connect_timeout=0.2).ping())
-        except redis.RedisError:
-            return False
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(10)
-        self.process = None
 
 
 @contextlib.contextmanager
