@@ -63,18 +63,29 @@ def _user_id(request: HttpRequest) -> int | None:
     return user.pk
 
 
+def _forget_request_id(**kwargs: Any) -> None:
+    current_request_id.set(None)
+
+
 class RequestIdMiddleware:
     """First in MIDDLEWARE: gives the request its id (the caller's
     X-Request-ID when it is well formed, else a new one), answers with it in
     X-Request-ID, and writes one access line at INFO on ``portal.access``:
-    method, path without its query string, status, duration_ms, user_id."""
+    method, path without its query string, status, duration_ms, user_id.
+
+    The id is forgotten when the server closes the response
+    (request_finished), not on the way out of here: Django writes its
+    "Not Found" and other 4xx lines after the last middleware."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        from django.core.signals import request_finished
+
         self.get_response = get_response
+        request_finished.connect(_forget_request_id, dispatch_uid="portal.request_id.forget")
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         request_id = accepted_request_id(request.META.get("HTTP_X_REQUEST_ID")) or uuid.uuid4().hex
-        token = current_request_id.set(request_id)
+        current_request_id.set(request_id)
         started = time.perf_counter()
         status = 500
         try:
@@ -94,7 +105,6 @@ class RequestIdMiddleware:
                     "user_id": _user_id(request),
                 },
             )
-            current_request_id.reset(token)
 
 
 # Celery signal receivers, connected in config/celery.py.
