@@ -37,6 +37,11 @@ PUBLIC_NAMES = {
     "api-docs": "the Swagger UI",
     "favicon": "the site's icon, which browsers ask for at /favicon.ico",
     "api-token": "exchanging credentials for a token (answers GET with 405)",
+    # Operations: the load balancer's probes (they say only ok or not), and
+    # Prometheus's scrape (a 404 for addresses not in METRICS_ALLOWED_IPS).
+    "healthz": "the process is alive",
+    "readyz": "database, broker and migrations ready",
+    "metrics": "Prometheus metrics, for the allowed addresses only",
     "unsubscribe": "the one-click unsubscribe link in reminder e-mails (RFC 8058: no login)",
     "attend": "the confirm-attendance link in appointment reminders (signed, no login; GET only shows the button)",
     # Scheduling: what the practice's public website shows, and calendar subscriptions.
