@@ -483,9 +483,5 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "axes": {"level": "WARNING"},
-        # Its success line ends with the task's return value; failures are still logged.
-        "celery.app.trace": {"level": "WARNING"},
-    },
+    "loggers": {"axes": {"level": "WARNING"}},
 }
