@@ -30,11 +30,24 @@ DEFAULTS: dict[str, Any] = {
     # bigger batch risks no more duplicates when a worker dies.
     "DELIVERY_BATCH": 200,
     # A claimed reminder whose delivery task has not taken it within this
-    # time (broker down, message lost with a killed worker) is handed out again.
-    "DISPATCH_LEASE": timedelta(minutes=10),
-    # A delivery task holds the reminders it sends for this long. Longer than
-    # CELERY_TASK_TIME_LIMIT, so a live task never loses its lease mid-batch.
-    "SEND_LEASE": timedelta(minutes=6),
+    # time (broker down, message lost with a killed worker) is handed out
+    # again by the sweep (every 15 s). Short, so that after a fault every
+    # due reminder goes within 90 s; a task still queued behind a backlog
+    # when it lapses is harmless, it finds its reminders taken (exactly once
+    # holds by the lease, not by the queue).
+    "DISPATCH_LEASE": timedelta(seconds=45),
+    # A delivery task holds the reminders it sends for this long, and renews
+    # the lease every RENEW_EVERY while it works through the batch, so a live
+    # task never loses it and a dead one's batch is free within SEND_LEASE.
+    # Longer than EMAIL_TIMEOUT plus RENEW_EVERY: one slow message cannot
+    # outlast the lease.
+    "SEND_LEASE": timedelta(seconds=45),
+    "RENEW_EVERY": timedelta(seconds=10),
+    # A delivery task that meets a database error (a restart, a pooler
+    # restart, a failover) tries again after this long, this many times;
+    # after that its reminders wait for their lease to lapse.
+    "DATABASE_RETRY_DELAY": timedelta(seconds=3),
+    "DATABASE_RETRIES": 20,
     # Delivery attempts per reminder before it is marked failed.
     "MAX_ATTEMPTS": 6,
     # Exponential backoff between attempts: base * 2**(attempt-1), capped
@@ -55,6 +68,9 @@ class Conf:
     delivery_batch: int
     dispatch_lease: timedelta
     send_lease: timedelta
+    renew_every: timedelta
+    database_retry_delay: timedelta
+    database_retries: int
     max_attempts: int
     retry_base: timedelta
     retry_cap: timedelta

@@ -2,7 +2,7 @@
 notification preferences, and the in-app notifications behind the bell.
 
 The schedule is the database: a Reminder row is created ahead of time with
-the moment it is due, and a sweep that runs every minute hands due rows to
+the moment it is due, and a sweep that runs every 15 seconds hands due rows to
 delivery tasks. Nothing waits in the broker with an ETA.
 
 What a reminder is about

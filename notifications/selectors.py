@@ -96,7 +96,7 @@ def occurrences_to_plan(*, now: datetime, since: datetime, until: datetime) -> Q
     """Open occurrences of active assignments, due between ``since`` and
     ``until``, that have no overdue reminder yet: every occurrence planned for
     someone has one (due-soon may rightly be missing), so this finds the ones
-    never planned, cheaply, every minute."""
+    never planned, cheaply, at every sweep."""
     planned = Reminder.objects.filter(occurrence=OuterRef("pk"), kind=ReminderKind.EXERCISE_OVERDUE)
     return (
         Occurrence.objects.filter(

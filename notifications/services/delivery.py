@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -219,8 +220,12 @@ def _send_one_by_one(to_send: list[Reminder], *, owner: str, result: DeliveryRes
     smtp = mail.get_connection()
     opened = False
     records = db.records_cursor()
+    renewed_at = time.monotonic()
     try:
         for index, reminder in enumerate(to_send):
+            if time.monotonic() - renewed_at >= c.renew_every.total_seconds():
+                _renew_lease(to_send[index:], owner=owner, c=c)
+                renewed_at = time.monotonic()
             try:
                 message = emails.reminder_message(reminder, connection=smtp)
                 if not opened:
@@ -247,6 +252,13 @@ def _send_one_by_one(to_send: list[Reminder], *, owner: str, result: DeliveryRes
             smtp.close()
         except Exception:  # a broken connection may fail to say QUIT; nothing to do
             logger.debug("closing the SMTP connection failed", exc_info=True)
+
+
+def _renew_lease(left: Sequence[Reminder], *, owner: str, c: Conf) -> None:
+    """Push this task's lease on the reminders it has yet to send forward
+    by a whole SEND_LEASE: while it works, the sweep leaves them alone."""
+    now = timezone.now()
+    _held(left, owner=owner).update(lease_expires_at=now + c.send_lease, updated_at=now)
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-"""The sweep: every minute, claim what is due in batches, lease it out
+"""The sweep: every 15 seconds, claim what is due in batches, lease it out
 (or cancel it if its moment has passed) and hand the ids to delivery tasks
 once the claim has committed; hand out again what a dead worker or a down
 broker left leased. How a batch is claimed in one statement is in
@@ -87,7 +87,7 @@ def reminders_sweep(*, now: datetime | None = None) -> SweepResult:
 
 
 def reminders_tick(*, now: datetime | None = None) -> SweepResult:
-    """What beat runs every minute: plan reminders for occurrences that have
+    """What beat runs every 15 seconds: plan reminders for occurrences that have
     none yet, then sweep."""
     reminders_plan_upcoming(now=now)
     return reminders_sweep(now=now)

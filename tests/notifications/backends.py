@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import smtplib
+import time
 from typing import ClassVar
 
+from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 
 
@@ -40,3 +42,23 @@ def greylisted() -> BaseException:
 
 def refused() -> BaseException:
     return smtplib.SMTPRecipientsRefused({"x@example.test": (550, b"5.1.1 No such user")})
+
+
+class SlowSweepingBackend(LocmemBackend):
+    """Locmem, each message taking ``pause`` seconds; when message number
+    ``sweep_at`` goes, the sweep runs (as beat would, mid-batch) and what it
+    hands out again is kept in ``reissued``."""
+
+    pause: ClassVar[float] = 0.15
+    sweep_at: ClassVar[int] = 0
+    reissued: ClassVar[list[int]] = []
+
+    def send_messages(self, messages):
+        from notifications import services
+
+        for message in messages:
+            time.sleep(type(self).pause)
+            if len(mail.outbox) + 1 == type(self).sweep_at:
+                type(self).reissued = services.reminders_sweep().reissued
+            super().send_messages([message])
+        return len(messages)

@@ -236,3 +236,22 @@ def test_each_emails_record_runs_as_a_statement_prepared_once(counselor, templat
             [services.FINISH_SQL.replace("%s", "$%d") % tuple(range(1, 11))],
         )
         assert cursor.fetchone() == (1,)
+
+
+@pytest.fixture
+def slow_sweeping(settings):
+    settings.EMAIL_BACKEND = "tests.notifications.backends.SlowSweepingBackend"
+    backends.SlowSweepingBackend.reissued = []
+    return backends.SlowSweepingBackend
+
+
+def test_a_batch_that_outlasts_its_lease_renews_it_so_a_sweep_mid_batch_takes_nothing(
+    slow_sweeping, settings, counselor, template
+):
+    # Ten messages of 0.15 s each: 1.5 s of sending against a 1 s lease.
+    settings.NOTIFICATIONS = {"SEND_LEASE": timedelta(seconds=1), "RENEW_EVERY": timedelta(seconds=0.3)}
+    slow_sweeping.sweep_at = 9
+    ids = bulk.due_reminders(couples=5, per_partner=1, counselor=counselor, template=template, now=timezone.now())
+    result = services.reminders_deliver(reminder_ids=claimed(*Reminder.objects.filter(pk__in=ids)))
+    assert slow_sweeping.reissued == []
+    assert sorted(result.sent) == sorted(ids)

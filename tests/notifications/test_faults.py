@@ -145,6 +145,35 @@ def test_the_worker_goes_on_after_its_postgresql_sessions_are_killed_mid_batch(s
     assert Counter(m for m in sink.message_ids if m in expected_ids(more)) == expected_ids(more)
 
 
+def test_a_delivery_task_that_meets_a_database_error_tries_again_without_waiting_for_its_lease(
+    smtp, start_worker, counselor, template, settings
+):
+    """Leases of two minutes here: everything still arriving within 30 s of
+    the kill means the killed tasks retried (after DATABASE_RETRY_DELAY)
+    rather than waiting for a sweep to hand their reminders out again."""
+    sink, _ = smtp
+    start_worker(application_name="reminder-worker", lease_seconds=120)
+    settings.NOTIFICATIONS = {**settings.NOTIFICATIONS, "DISPATCH_LEASE": timedelta(seconds=120)}
+    ids = bulk.due_reminders(couples=100, per_partner=2, counselor=counselor, template=template, now=timezone.now())
+    services.reminders_sweep()
+    wait_until(lambda: sink.count() >= 40, timeout=30, what="the first messages")
+    killed = 0
+    deadline = time.monotonic() + 10
+    while not killed and time.monotonic() < deadline:
+        killed = kill_worker_sessions()
+    assert killed >= 1 and sink.count() < len(ids), "nothing in flight to kill; make the test bigger"
+
+    def all_settled() -> bool:
+        return not Reminder.objects.filter(
+            pk__in=ids, state__in=[ReminderState.PENDING, ReminderState.SENDING]
+        ).exists()
+
+    wait_until(all_settled, timeout=30, what="every reminder to be sent, with no sweep", step=0.5)
+    counts = Counter(sink.message_ids)
+    assert set(counts) == set(expected_ids(ids))
+    assert all(n <= 2 for n in counts.values())
+
+
 def test_two_beat_processes_at_once_still_send_each_reminder_once(smtp, start_worker, counselor, template):
     sink, server = smtp
     start_worker()

@@ -47,11 +47,16 @@ def start_worker(smtp, settings) -> Iterator[Callable[..., subprocess.Popen]]:
     env = process_env(smtp[1].port)
     workers: list[subprocess.Popen] = []
 
-    def start(*, broker: str = BROKER_URL, application_name: str = "", database_url: str = "") -> subprocess.Popen:
+    def start(
+        *, broker: str = BROKER_URL, application_name: str = "", database_url: str = "", lease_seconds: float = 0
+    ) -> subprocess.Popen:
         """``broker``: another Redis (the fault tests' own); ``application_name``:
         how the worker's PostgreSQL sessions are named in pg_stat_activity;
-        ``database_url``: another PostgreSQL (the restart test's own)."""
+        ``database_url``: another PostgreSQL (the restart test's own);
+        ``lease_seconds``: the worker's leases, instead of 8 s."""
         worker_env = {**env, "CELERY_BROKER_URL": broker}
+        if lease_seconds:
+            worker_env["WORKER_LEASE_SECONDS"] = str(lease_seconds)
         if database_url:
             worker_env["DATABASE_URL"] = database_url
         if application_name:
