@@ -39,8 +39,9 @@ def main() -> int:
             print(f"Sentinels' primary: {services.sentinel_primary()}")
             services.require_alive(procs)
             return 0 if reply.status == 200 else 1
-        print("The scenarios are not written yet: this run only builds the cluster.")
-        return 1
+        from cluster import scenarios
+
+        return scenarios.run_all(hosts, procs)
     except ClusterError as exc:
         print(f"\nThe cluster could not be built or driven: {exc}", flush=True)
         return 2

@@ -207,7 +207,7 @@ def web_answers(host: str, path: str) -> int:
     return Browser(ADDRESS[host], 8000, tls=False, timeout=5).get(path).status
 
 
-def start_lb(hosts: Hosts, *, check_path: str) -> Proc:
+def start_lb(hosts: Hosts) -> Proc:
     lb_dir = WORK / "lb"
     (lb_dir / "certs").mkdir(parents=True, exist_ok=True)
     (lb_dir / "errors").mkdir(exist_ok=True)
@@ -218,21 +218,16 @@ def start_lb(hosts: Hosts, *, check_path: str) -> Proc:
     )  # fmt: skip
     (lb_dir / "certs" / "portal.pem").write_text((lb_dir / "cert.pem").read_text() + (lb_dir / "key.pem").read_text())
     shutil.copy(DEPLOY / "haproxy" / "503.http", lb_dir / "errors" / "503.http")
-    lines = {}
-    if check_path != "/readyz":
-        lines["    http-check send "] = (
-            f"    http-check send meth GET uri {check_path} ver HTTP/1.1 hdr Host portal.example.org"
-        )
-    cfg = render("haproxy.cfg", lb_dir / "haproxy.cfg", lines=lines)
+    cfg = render("haproxy.cfg", lb_dir / "haproxy.cfg")
     hosts.run("lb", ["haproxy", "-c", "-q", "-f", str(cfg)], name="haproxy-check")
     proc = hosts.start("lb", "haproxy", ["haproxy", "-db", "-f", str(cfg)])
     wait_port("lb", 443, proc=proc)
     return proc
 
 
-def haproxy_servers() -> dict[str, str]:
-    """Each web host's state in HAProxy (UP, DOWN, ...), from its runtime API
-    (a Unix socket: reachable from any network namespace)."""
+def haproxy_servers(backend: str = "portal_web") -> dict[str, str]:
+    """Each web host's state in an HAProxy backend (UP, DOWN, ...), from its
+    runtime API (a Unix socket: reachable from any network namespace)."""
     with socket.socket(socket.AF_UNIX) as api:
         api.settimeout(5)
         api.connect(str(WORK / "lb" / "admin.sock"))
@@ -243,7 +238,7 @@ def haproxy_servers() -> dict[str, str]:
     states: dict[str, str] = {}
     for line in out.decode().splitlines():
         fields = line.split(",")
-        if len(fields) > 17 and fields[0] == "portal_web" and fields[1] in WEB_HOSTS:
+        if len(fields) > 17 and fields[0] == backend and fields[1] in WEB_HOSTS:
             states[fields[1]] = fields[17]
     return states
 
@@ -277,9 +272,7 @@ def start_cluster(hosts: Hosts) -> dict[str, Proc]:
     release(hosts)
     for host in WEB_HOSTS:
         procs[f"{host}-gunicorn"] = start_web(hosts, host)
-    # /readyz, once the portal has it; until then a page that needs the database.
-    check_path = "/readyz" if web_answers("web1", "/readyz") in (200, 503) else "/accounts/login/"
-    procs["lb-haproxy"] = start_lb(hosts, check_path=check_path)
+    procs["lb-haproxy"] = start_lb(hosts)
     for host in WORKER_HOSTS:
         procs[f"{host}-celery-worker"] = start_worker(hosts, host)
     procs["beat-celery-beat"] = start_beat(hosts)
