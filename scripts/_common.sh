@@ -51,6 +51,27 @@ ensure_chromium() {
     fi
 }
 
+# ensure_debian_packages PACKAGE...: installs with apt-get those of the
+# Debian packages not installed yet (as root on Debian/Ubuntu); otherwise
+# stops, saying what to install. The cluster test (scripts/cluster_test.sh)
+# needs iproute2, haproxy, pgbouncer and redis-sentinel.
+ensure_debian_packages() {
+    local missing=() package
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        log "Installing Debian packages: ${missing[*]} (apt-get)"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq </dev/null
+        apt-get install -y -qq "${missing[@]}" </dev/null >/dev/null || die "apt-get could not install: ${missing[*]}"
+    else
+        die "Missing Debian packages: ${missing[*]}. Install them with:
+    sudo apt-get update && sudo apt-get install -y ${missing[*]}"
+    fi
+}
+
 # demo_env: the demo's settings. A random SECRET_KEY is written into .env the
 # first time and kept there (sessions and signed links survive a restart, and
 # no key is ever published); links in e-mails and feeds point at the port the
