@@ -14,6 +14,7 @@ never sends a request over a connection a dead host left open.
 
 import multiprocessing
 import os
+from typing import Any
 
 
 def _int(name: str, default: int) -> int:
@@ -57,3 +58,23 @@ control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
 if os.environ.get("GUNICORN_CONTROL_SOCKET"):
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 proc_name = os.environ.get("GUNICORN_PROC_NAME", "portal-web")
+
+
+# Metrics from every worker (portal/metrics.py): with PROMETHEUS_MULTIPROC_DIR
+# set (a directory of its own per host, e.g. /run/portal/metrics), each worker
+# writes its counters there and /metrics adds them up. Emptied when gunicorn
+# starts, and a dead worker's gauges are dropped, so a restart never counts twice.
+def on_starting(server: object) -> None:
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.unlink(os.path.join(folder, name))
+
+
+def child_exit(server: object, worker: Any) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)
