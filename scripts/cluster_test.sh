@@ -25,6 +25,7 @@ cd "$(dirname "$0")/.."
 . scripts/_common.sh
 
 [ "$(id -u)" -eq 0 ] || die "The cluster test makes network namespaces: run it as root."
+ensure_debian_packages iproute2 haproxy pgbouncer redis-server redis-sentinel openssl
 for tool in ip nsenter runuser openssl haproxy pgbouncer redis-server redis-sentinel; do
     command -v "$tool" >/dev/null 2>&1 || die "The cluster test needs $tool (apt-get install -y iproute2 haproxy pgbouncer redis-server redis-sentinel)."
 done

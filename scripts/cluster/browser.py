@@ -51,9 +51,16 @@ class Browser:
         return http.client.HTTPConnection(self.address, self.port, timeout=self.timeout)
 
     def request(
-        self, method: str, path: str, *, form: dict[str, str] | None = None, json_body: str | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        form: dict[str, str] | None = None,
+        json_body: str | None = None,
+        extra_headers: dict[str, str] | None = None,
     ) -> Reply:
         headers = {"Host": HOST_NAME, "User-Agent": "portal-cluster-test", "Accept": "text/html,application/json"}
+        headers.update(extra_headers or {})
         if not self.tls:
             headers["X-Forwarded-Proto"] = "https"
         if self.cookies:

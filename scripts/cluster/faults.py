@@ -111,6 +111,12 @@ def worker_killed(report: Report, hosts: Hosts, procs: dict[str, Proc]) -> None:
         f" counted by their Message-ID; {rows} notices for {distinct} reminders",
     )
     recovery(report, "a worker host was killed", ids, fault_ended)
+    alive = {host: services.worker_alive(hosts, host) for host in services.WORKER_HOSTS}
+    report.add(
+        "The worker role's health check (manage.py worker_alive) tells the killed host from the live one",
+        alive == {"worker1": True, "worker2": False},
+        f"alive: {alive}",
+    )
     procs["worker2-celery-worker"] = services.start_worker(hosts, "worker2")
 
 
@@ -172,12 +178,13 @@ def redis_primary_killed(report: Report, hosts: Hosts, load: Load, procs: dict[s
     same_workers = all(
         procs[f"{host}-celery-worker"].alive and procs[f"{host}-celery-worker"].popen.pid == pid
         for host, pid in workers_before.items()
-    )
+    ) and all(services.worker_alive(hosts, host) for host in services.WORKER_HOSTS)
     report.add(
         "... workers reconnect without a restart, nothing lost",
         same_workers and took is not None and state.sent == len(ids) + len(later) and mail.missing == 0,
-        f"same worker processes: {same_workers}; {len(ids)} due before the kill and {len(later)} after the"
-        f" promotion: {state.sent} sent, {state.waiting} waiting, {state.other} failed; e-mails: {mail}",
+        f"same worker processes, answering worker_alive: {same_workers}; {len(ids)} due before the kill and"
+        f" {len(later)} after the promotion: {state.sent} sent, {state.waiting} waiting, {state.other} failed;"
+        f" e-mails: {mail}",
         waiting_for=WAITING_FOR_LEASES,
     )
     recovery(report, "the Redis failover", ids + later, promoted_at)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from cluster import faults, portal_data, services, shared_state
+from cluster import edge, faults, portal_data, services, shared_state
 from cluster.hosts import ADDRESS, ClusterError, Hosts, Proc, wait_until
 from cluster.load import Load
 from cluster.report import Report
@@ -49,6 +49,7 @@ def run_all(hosts: Hosts, procs: dict[str, Proc]) -> int:
         totp_user=TOTP_COUNSELOR,
         secret=DEMO_TOTP_SECRET,
     )
+    edge.run(report, counselor_email=TOTP_COUNSELOR)
 
     print("\n== Under load: 6 partners and a counselor with two-factor, through HAProxy", flush=True)
     load = Load(ADDRESS["lb"], DEMO_PASSWORD)

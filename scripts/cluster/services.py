@@ -249,6 +249,15 @@ def start_worker(hosts: Hosts, host: str) -> Proc:
     )
 
 
+def worker_alive(hosts: Hosts, host: str) -> bool:
+    """The worker role's health check (deploy/env/worker.env), on its host."""
+    try:
+        hosts.run(host, on_its_host(host, "python manage.py worker_alive"), env=role_env("worker"), timeout=60)
+    except ClusterError:
+        return False
+    return True
+
+
 def start_beat(hosts: Hosts) -> Proc:
     (WORK / "beat").mkdir(exist_ok=True)
     return hosts.start("beat", "celery-beat", on_its_host("beat", "exec " + role_command("beat")), env=role_env("beat"))
