@@ -383,7 +383,11 @@ else:
         # for it: their leases lapse sooner and the sweep hands them out again.
         "visibility_timeout": 3600,
         "socket_connect_timeout": 1.0,
-        "socket_timeout": 5.0,
+        # A broker that accepts and never answers costs a web request at most
+        # about two seconds (this, once more on the retry below). The
+        # workers read their queues through the event loop, which this does
+        # not bound (health_check_interval watches those connections).
+        "socket_timeout": 1.0,
         # Publishing to a broker that is down: one quick retry, then fail.
         "max_retries": 1,
         "interval_start": 0,

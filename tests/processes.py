@@ -24,6 +24,7 @@ import redis
 from aiosmtpd.controller import Controller
 from django.db import connection
 
+from config.celery import app as celery_app
 from notifications import services
 from notifications.models import Reminder, ReminderState
 
@@ -344,3 +345,24 @@ def running_web(env: dict[str, str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             web.kill()
             web.wait(5)
+
+
+@contextlib.contextmanager
+def app_broker(url: str) -> Iterator[None]:
+    """Point this process's Celery app (sweep hand-over, pings) at ``url``."""
+    previous = celery_app.conf.broker_url
+
+    def switch(to: str) -> None:
+        # Forget every cached connection pool, so the next use connects to ``to``.
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        celery_app.__dict__.pop("control", None)
+        # Celery reads CELERY_BROKER_URL from the environment before its conf.
+        os.environ["CELERY_BROKER_URL"] = to
+        celery_app.conf.broker_url = to
+
+    switch(url)
+    try:
+        yield
+    finally:
+        switch(previous)

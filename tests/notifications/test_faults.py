@@ -9,8 +9,6 @@ own is in test_postgres_restart.py."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -20,13 +18,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app as celery_app
 from exercises.models import Assignment
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
 from tests.notifications import bulk
 from tests.processes import (
     OwnRedis,
+    app_broker,
     expected_ids,
     process_env,
     running_beats,
@@ -35,27 +33,6 @@ from tests.processes import (
 )
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-@contextlib.contextmanager
-def app_broker(url: str) -> Iterator[None]:
-    """Point this process's Celery app (sweep hand-over, pings) at ``url``."""
-    previous = celery_app.conf.broker_url
-
-    def switch(to: str) -> None:
-        # Forget every cached connection pool, so the next use connects to ``to``.
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        celery_app.__dict__.pop("control", None)
-        # Celery reads CELERY_BROKER_URL from the environment before its conf.
-        os.environ["CELERY_BROKER_URL"] = to
-        celery_app.conf.broker_url = to
-
-    switch(url)
-    try:
-        yield
-    finally:
-        switch(previous)
 
 
 @pytest.fixture
