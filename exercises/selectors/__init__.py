@@ -51,8 +51,8 @@ def _active(user: User) -> bool:
     return bool(user.is_authenticated and user.is_active)
 
 
-def _caseload_couples(user: User) -> QuerySet[Couple, Any]:
-    return Couple.objects.filter(Q(primary_counselor=user) | Q(other_counselors=user)).values("pk")
+def _caseload_couples(user: User) -> QuerySet[Any]:
+    return policy.caseload_couple_ids(user)
 
 
 def _couples_of_partner(user: User) -> QuerySet[Couple, Any]:
