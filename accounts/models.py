@@ -287,6 +287,13 @@ class AuditAction(models.TextChoices):
     CALENDAR_FEED_ENABLED = "calendar_feed.enabled", "Calendar feed turned on"
     CALENDAR_FEED_REGENERATED = "calendar_feed.regenerated", "Calendar feed link replaced"
     CALENDAR_FEED_REVOKED = "calendar_feed.revoked", "Calendar feed turned off"
+    # Documents and consent (intake)
+    DOCUMENT_CREATED = "document.created", "Document created"
+    DOCUMENT_VERSION_DRAFTED = "document_version.drafted", "Document draft saved"
+    DOCUMENT_VERSION_PUBLISHED = "document_version.published", "Document version published"
+    SIGNATURE_CREATED = "signature.created", "Document signed"
+    SIGNATURE_REVOKED = "signature.revoked", "Signature revoked"
+    SIGNATURE_VIEWED = "signature.viewed", "Signature read by staff"
     # Reminders
     REMINDER_RESENT = "reminder.resent", "Reminder resent"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification settings changed"

@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "scheduling",
     "notifications",
     "progress",
+    # Documents and consent (issue 15): after progress; imports accounts, exercises, scheduling.
+    "intake",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,220 @@
+"""The practice's documents, their versions, and each partner's signature.
+
+A document (consent to treatment, the couples' confidentiality policy...) is
+kept as numbered versions. A draft may be edited; once published, a
+version's text and its SHA-256 never change (retiring it, when the next one
+is published, is the only change left). A signature names the exact version
+signed and copies its hash. A signature is never changed or deleted: its
+signer may revoke it, which adds a SignatureRevocation row.
+
+Immutability is held twice: here (``save()`` refuses an update, the
+querysets' ``update()`` and ``delete()`` raise) and, on PostgreSQL, by the
+triggers of migration 0002, which refuse a raw UPDATE or DELETE as well.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+# The name PostgreSQL's triggers report (portal.errors.violated_constraint finds it).
+SIGNATURE_IMMUTABLE = "intake_signature_immutable"
+REVOCATION_IMMUTABLE = "intake_signaturerevocation_immutable"
+VERSION_IMMUTABLE = "intake_documentversion_published_immutable"
+
+
+class ImmutableRecordError(Exception):
+    """A signed record, a revocation or a published version was about to be
+    changed or deleted: there is no such path."""
+
+
+def text_sha256(text: str) -> str:
+    """The hash a version and its signatures carry: SHA-256 of the exact text, UTF-8."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class DocumentKind(models.TextChoices):
+    CONSENT_TO_TREATMENT = "consent_to_treatment", "Consent to treatment"
+    PRIVACY_NOTICE = "privacy_notice", "Notice of privacy practices"
+    TELEHEALTH_CONSENT = "telehealth_consent", "Telehealth consent"
+    COUPLES_CONFIDENTIALITY = "couples_confidentiality", "Confidentiality in couples work (no-secrets policy)"
+    CANCELLATION_POLICY = "cancellation_policy", "Cancellation policy"
+    RELEASE_OF_INFORMATION = "release_of_information", "Release of information"
+    OTHER = "other", "Other"
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+    RETIRED = "retired", "Retired"
+
+
+class Document(models.Model):
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=32, choices=DocumentKind.choices)
+    title = models.CharField(max_length=200)
+    is_builtin = models.BooleanField(default=False)
+    requires_signature = models.BooleanField(default=True)
+    archived = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=DocumentKind.values), name="document_kind_valid")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class DocumentVersionQuerySet(models.QuerySet["DocumentVersion"]):
+    FROZEN_FIELDS = frozenset({"text", "sha256", "number", "document", "document_id", "published_at"})
+
+    def update(self, **kwargs: Any) -> int:
+        # Drafts are edited one by one through save(), which checks the stored state.
+        frozen = self.FROZEN_FIELDS & set(kwargs)
+        if frozen:
+            raise ImmutableRecordError(f"A version's {', '.join(sorted(frozen))} is not changed in bulk.")
+        return super().update(**kwargs)
+
+
+class DocumentVersion(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(help_text="Markdown.")
+    sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the text, set on publishing.")
+    status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
+    must_resign = models.BooleanField(
+        default=False, help_text="Partners who signed an earlier version must sign this one again."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = DocumentVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["document", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_number_unique"),
+            models.CheckConstraint(condition=Q(status__in=VersionStatus.values), name="document_version_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=VersionStatus.DRAFT) | (Q(published_at__isnull=False) & ~Q(sha256="")),
+                name="document_version_published_has_time_and_hash",
+            ),
+            models.UniqueConstraint(
+                fields=["document"], condition=Q(status=VersionStatus.PUBLISHED), name="document_one_published_version"
+            ),
+            models.UniqueConstraint(
+                fields=["document"], condition=Q(status=VersionStatus.DRAFT), name="document_one_draft_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "document"], name="intake_version_status_doc")]
+
+    def __str__(self) -> str:
+        return f"{self.document.title}, version {self.number} ({self.get_status_display().lower()})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and self.pk is not None:
+            stored = DocumentVersion.objects.filter(pk=self.pk).values("status", "text", "sha256", "number").first()
+            if stored is not None and stored["status"] != VersionStatus.DRAFT:
+                changed = [name for name in ("text", "sha256", "number") if getattr(self, name) != stored[name]]
+                if changed or self.status == VersionStatus.DRAFT:
+                    raise ImmutableRecordError("A published version is never changed: write a new version.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.status != VersionStatus.DRAFT:
+            raise ImmutableRecordError("A published version is never deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class ImmutableQuerySet(models.QuerySet[Any]):
+    """No bulk change or deletion of records that are signed for good."""
+
+    def update(self, **kwargs: Any) -> int:
+        raise ImmutableRecordError(f"{self.model.__name__} rows are never changed.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ImmutableRecordError(f"{self.model.__name__} rows are never deleted.")
+
+
+class ImmutableModel(models.Model):
+    """Inserted once; save() of a stored row and delete() raise."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise ImmutableRecordError(f"{type(self).__name__} rows are never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise ImmutableRecordError(f"{type(self).__name__} rows are never deleted.")
+
+
+class Signature(ImmutableModel):
+    """One partner's signature of one version. ``attempt`` counts the
+    signer's signatures of the version: a new one is allowed only after the
+    previous one was revoked (signature_create checks it under a lock), and
+    two at once with the same number cannot both be saved."""
+
+    version = models.ForeignKey(DocumentVersion, on_delete=models.PROTECT, related_name="signatures")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    couple = models.ForeignKey("accounts.Couple", on_delete=models.PROTECT, related_name="signatures")
+    attempt = models.PositiveSmallIntegerField(default=1)
+    version_sha256 = models.CharField(max_length=64, help_text="The signed version's hash, copied when signing.")
+    typed_name = models.CharField(max_length=150)
+    agreed = models.BooleanField()
+    signed_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(agreed=True), name="signature_agreed"),
+            models.CheckConstraint(condition=~Q(typed_name=""), name="signature_typed_name_given"),
+            models.CheckConstraint(condition=Q(attempt__gte=1), name="signature_attempt_positive"),
+            models.UniqueConstraint(fields=["version", "signer", "attempt"], name="signature_one_per_attempt"),
+        ]
+        indexes = [
+            models.Index(fields=["signer", "version"], name="intake_signature_signer"),
+            models.Index(fields=["couple", "signed_at"], name="intake_signature_couple"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.typed_name} signed {self.version} on {self.signed_at:%Y-%m-%d %H:%M}"
+
+
+class SignatureRevocation(ImmutableModel):
+    """A signer's withdrawal of their signature: recorded, never deleted."""
+
+    signature = models.OneToOneField(Signature, on_delete=models.PROTECT, related_name="revocation")
+    revoked_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(max_length=2000)
+
+    objects = ImmutableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-revoked_at"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="signature_revocation_reason_given")]
+
+    def __str__(self) -> str:
+        return f"Revocation of signature {self.signature_id} on {self.revoked_at:%Y-%m-%d %H:%M}"
