@@ -35,14 +35,14 @@ DEFAULTS: dict[str, Any] = {
     # due reminder goes within 90 s; a task still queued behind a backlog
     # when it lapses is harmless, it finds its reminders taken (exactly once
     # holds by the lease, not by the queue).
-    "DISPATCH_LEASE": timedelta(seconds=45),
+    "DISPATCH_LEASE": timedelta(seconds=30),
     # A delivery task holds the reminders it sends for this long, and renews
     # the lease every RENEW_EVERY while it works through the batch, so a live
     # task never loses it and a dead one's batch is free within SEND_LEASE.
     # Longer than EMAIL_TIMEOUT plus RENEW_EVERY: one slow message cannot
     # outlast the lease.
-    "SEND_LEASE": timedelta(seconds=45),
-    "RENEW_EVERY": timedelta(seconds=10),
+    "SEND_LEASE": timedelta(seconds=30),
+    "RENEW_EVERY": timedelta(seconds=5),
     # A delivery task that meets a database error (a restart, a pooler
     # restart, a failover) tries again after this long, this many times;
     # after that its reminders wait for their lease to lapse.
