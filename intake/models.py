@@ -123,10 +123,6 @@ class DocumentVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.document.title}, version {self.number} ({self.get_status_display().lower()})"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == VersionStatus.PUBLISHED
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding and self.pk is not None:
             stored = DocumentVersion.objects.filter(pk=self.pk).values("status", "text", "sha256", "number").first()
@@ -140,6 +136,10 @@ class DocumentVersion(models.Model):
         if self.status != VersionStatus.DRAFT:
             raise ImmutableRecordError("A published version is never deleted.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == VersionStatus.PUBLISHED
 
 
 class ImmutableQuerySet(models.QuerySet[Any]):
