@@ -121,15 +121,15 @@ class Databases:
             wrapper.close()
 
 
-def marker(size: Size) -> tuple[int, datetime] | None:
+def marker(size: Size) -> tuple[int, datetime, float] | None:
     import psycopg
 
     try:
         with psycopg.connect(f"{PG}/{db_name(size)}") as connection:
-            row = connection.execute("SELECT version, anchor FROM bench_seed.marker").fetchone()
+            row = connection.execute("SELECT version, anchor, seconds FROM bench_seed.marker").fetchone()
     except psycopg.Error:
         return None
-    return (row[0], row[1]) if row else None
+    return (row[0], row[1], row[2]) if row else None
 
 
 def fresh_database(size: Size) -> None:
@@ -151,7 +151,8 @@ def ensure_seeded(dbs: Databases, *, reseed: bool) -> datetime:
     anchor = next(iter(valid.values())) if valid else today
     for size in (SMALL, LARGE):
         if size.name in valid:
-            print(f"{size.name}: seeded {anchor:%Y-%m-%d} (version {SEED_VERSION}), kept", flush=True)
+            seconds = found[size.name][2]  # type: ignore[index]
+            print(f"{size.name}: seeded {anchor:%Y-%m-%d} in {seconds:.0f}s (version {SEED_VERSION}), kept", flush=True)
             from django.core.management import call_command
 
             dbs.use(size)
