@@ -26,6 +26,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("exercises.api_urls")),
     path("", include("scheduling.api_urls")),
     path("", include("progress.api_urls")),
+    path("", include("intake.api_urls")),  # documents and signatures
 ]
 
 urlpatterns = [
