@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("exercises.urls")),
     path("", include("scheduling.urls")),
     path("", include("progress.urls")),
+    path("", include("intake.urls")),  # documents and consent
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
