@@ -194,4 +194,7 @@ def demo_practice_load() -> dict[str, list[User]]:
     from progress.demo import demo_measures_load
 
     demo_measures_load(couples=couples, now=timezone.now())
+    from intake.demo import demo_documents_load
+
+    demo_documents_load(admin=admin)
     return {"Practice admin": [admin], "Counselors": counselors, "Clients": clients}

@@ -20,6 +20,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from exercises import services as exercise_services
+from intake import services as intake_services
+from intake.models import Document
 from notifications.models import Reminder, ReminderKind, ReminderState
 from progress.builtin import EMOTIONAL_INTIMACY
 from progress.models import Measure
@@ -80,7 +82,20 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
         due_at=timezone.now(),
         state=ReminderState.FAILED,
     )
+    consent = Document.objects.get(slug="consent-to-treatment").versions.get()
+    consent = intake_services.document_version_publish(actor=practice_admin, version=consent)
+    signature = intake_services.signature_create(
+        signer=personas.partner,
+        version=consent,
+        typed_name=personas.partner.full_name,
+        agreed=True,
+        ip_address="203.0.113.7",
+        user_agent="pytest",
+    )
     return {
+        "document_id": consent.document_id,
+        "version_id": consent.pk,
+        "signature_id": signature.pk,
         "couple_id": couple.pk,
         "template_id": template.pk,
         "assignment_id": assignment.pk,
