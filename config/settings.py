@@ -323,6 +323,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # intake's "status" and "kind" share their names with scheduling's: named apart.
+    "ENUM_NAME_OVERRIDES": {
+        "DocumentVersionStatusEnum": "intake.models.VersionStatus",
+        "DocumentKindEnum": "intake.models.DocumentKind",
+    },
 }
 
 LANGUAGE_CODE = "en-us"
