@@ -80,8 +80,8 @@ def install_builtin_documents(
         from intake.models import Document, DocumentVersion
 
         document_model, version_model = Document, DocumentVersion
-    documents = document_model._default_manager
-    versions = version_model._default_manager
+    documents: Any = document_model._default_manager
+    versions: Any = version_model._default_manager
     counts = {"created": 0, "updated": 0, "kept": 0}
     existing = {d.slug: d for d in documents.filter(slug__in=[entry["slug"] for entry in BUILTIN_DOCUMENTS])}
     for entry in BUILTIN_DOCUMENTS:
