@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts import auth, services
 from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
 from accounts.models import CoupleStatus, HeldInvitation, Invitation
-from portal import policy
+from portal import paging, policy
 from portal.errors import submit_form
 from portal.http import AuthenticatedHttpRequest
 
@@ -38,7 +38,8 @@ def couple_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             | Q(partner_two__email__icontains=query)
         )
     context = {
-        "couples": couples.order_by("partner_one__full_name"),
+        # By name, then id: the first page is read off the users' name index, not a sort of the practice.
+        "couples": paging.page_of(couples.order_by("partner_one__full_name", "pk"), request.GET),
         "status": status,
         "query": query,
         "statuses": CoupleStatus.choices,

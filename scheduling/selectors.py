@@ -18,6 +18,7 @@ from exercises import selectors as exercise_selectors
 from exercises.models import AssignmentStatus, Occurrence
 from portal import policy
 from scheduling.models import (
+    LONGEST_APPOINTMENT,
     Appointment,
     AppointmentChange,
     AppointmentStatus,
@@ -136,6 +137,19 @@ def counselors_bookable_by(user: User) -> QuerySet[User]:
     return counselors.order_by("full_name")
 
 
+def counselors_at(location: Location) -> QuerySet[User]:
+    """The bookable counselors who work at a location, by name (an admin's
+    calendar and appointment filters: one office's, not the practice's)."""
+    return counselors_bookable().filter(counselor_profile__locations=location).order_by("full_name", "pk")
+
+
+def counselor_bookable(counselor_id: str | None) -> User | None:
+    """The bookable counselor with this id (from a query string), else None."""
+    if not counselor_id or not counselor_id.isdigit():
+        return None
+    return counselors_bookable().filter(pk=int(counselor_id)).first()
+
+
 def counselors_named_by(user: User) -> QuerySet[User]:
     """The counselors an id in a booking body may name: staff, those whose
     schedules they manage (an admin every counselor, a counselor themselves);
@@ -152,7 +166,7 @@ def counselors_with_schedules() -> QuerySet[User]:
     return (
         User.objects.filter(role=Role.COUNSELOR, is_active=True)
         .select_related("counselor_profile")
-        .order_by("full_name")
+        .order_by("full_name", "pk")  # the (role, full_name) index
     )
 
 
@@ -207,8 +221,35 @@ def locations_by_pk(ids: Iterable[int]) -> dict[int, Location]:
 def appointments_between(
     user: User, start: datetime, end: datetime, *, counselor: User | None, location: Location | None
 ) -> QuerySet[Appointment]:
-    """The user's visible appointments overlapping [start, end), of one counselor and/or at one location."""
-    appointments = appointments_visible_to(user).filter(start__lt=end, end__gt=start)
+    """The user's visible appointments overlapping [start, end), of one counselor and/or at one location.
+
+    Bounded below as well: an appointment that overlaps starts at most
+    LONGEST_APPOINTMENT before the window (a check constraint holds it), so
+    the (counselor, start) or (location, start) index reads the window, not
+    every earlier appointment."""
+    appointments = appointments_visible_to(user).filter(
+        start__gte=start - LONGEST_APPOINTMENT, start__lt=end, end__gt=start
+    )
+    return _of(appointments, counselor=counselor, location=location)
+
+
+def appointments_starting_between(
+    user: User, start: datetime, end: datetime, *, counselor: User | None, location: Location | None
+) -> QuerySet[Appointment]:
+    """Not cancelled, starting within [start, end), by start then id: a practice
+    admin's list, paged off the (start, id), (counselor, start) or (location, start) index."""
+    appointments = (
+        appointments_visible_to(user)
+        .filter(start__gte=start, start__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+        .order_by("start", "pk")
+    )
+    return _of(appointments, counselor=counselor, location=location)
+
+
+def _of(
+    appointments: QuerySet[Appointment], *, counselor: User | None, location: Location | None
+) -> QuerySet[Appointment]:
     if counselor is not None:
         appointments = appointments.filter(counselor=counselor)
     if location is not None:
@@ -221,15 +262,20 @@ def appointments_upcoming(user: User, now: datetime) -> QuerySet[Appointment]:
     return appointments_visible_to(user).filter(end__gte=now).exclude(status=AppointmentStatus.CANCELLED)
 
 
-def appointments_recent(user: User, now: datetime) -> QuerySet[Appointment]:
+def appointments_recent(
+    user: User, now: datetime, *, counselor: User | None = None, location: Location | None = None
+) -> QuerySet[Appointment]:
     """The last twenty over or cancelled, newest first."""
-    visible = appointments_visible_to(user)
-    return visible.filter(Q(end__lt=now) | Q(status=AppointmentStatus.CANCELLED)).order_by("-start")[:20]
+    visible = _of(appointments_visible_to(user), counselor=counselor, location=location)
+    return visible.filter(Q(end__lt=now) | Q(status=AppointmentStatus.CANCELLED)).order_by("-start", "-pk")[:20]
 
 
-def appointment_requests_waiting(user: User, now: datetime) -> QuerySet[Appointment]:
-    """Clients' requests still to confirm or decline."""
-    return appointments_visible_to(user).filter(status=AppointmentStatus.REQUESTED, start__gte=now)
+def appointment_requests_waiting(
+    user: User, now: datetime, *, counselor: User | None = None, location: Location | None = None
+) -> QuerySet[Appointment]:
+    """Clients' requests still to confirm or decline, soonest first (the (status, start) index)."""
+    waiting = appointments_visible_to(user).filter(status=AppointmentStatus.REQUESTED, start__gte=now)
+    return _of(waiting.order_by("start", "pk"), counselor=counselor, location=location)
 
 
 def appointment_history(appointment: Appointment) -> QuerySet[AppointmentChange]:
@@ -264,7 +310,8 @@ def intake_requests(status: str) -> QuerySet[IntakeRequest]:
     intakes = IntakeRequest.objects.select_related("counselor", "preferred_location", "specialty")
     if status in IntakeStatus.values:
         intakes = intakes.filter(status=status)
-    return intakes
+    # Newest first, then id: read off (status, created_at) or (created_at, id) backwards.
+    return intakes.order_by("-created_at", "-pk")
 
 
 def intake_request(intake_id: int) -> IntakeRequest:

@@ -304,11 +304,6 @@ def couple_progress(
 # --- The audit list ---------------------------------------------------------------------
 
 
-def audit_actions() -> list[str]:
-    """The action names recorded so far, for the audit list's filter."""
-    return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
-
-
 def audit_events(*, action: str = "", actor: str = "") -> QuerySet[AuditEvent]:
     """The audit rows, newest first, with their actor joined; ``details`` is
     left unloaded since the list never shows it."""

@@ -10,6 +10,7 @@ interpreted (scheduling.services and scheduling.slots).
 
 from scheduling.models.appointments import (
     BLOCKING_STATUSES,
+    LONGEST_APPOINTMENT,
     Appointment,
     AppointmentChange,
     AppointmentKind,
@@ -25,6 +26,7 @@ from scheduling.models.practice import CalendarFeed, PracticeSettings, new_feed_
 
 __all__ = [
     "BLOCKING_STATUSES",
+    "LONGEST_APPOINTMENT",
     "Appointment",
     "AppointmentChange",
     "AppointmentKind",

@@ -38,6 +38,12 @@ class AppointmentStatus(models.TextChoices):
 # The statuses that hold a counselor's (and the clients') time.
 BLOCKING_STATUSES = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED)
 
+# The longest an appointment may last (the booking forms' and the API's 240
+# minutes), held by a check constraint: a calendar reads a window's
+# appointments as those starting within [window start - this, window end),
+# an index range, instead of every earlier appointment of the counselor.
+LONGEST_APPOINTMENT = timedelta(hours=4)
+
 
 def _time_range() -> TsTzRange:
     # Half-open [start, end): back-to-back appointments do not overlap.
@@ -116,6 +122,9 @@ class Appointment(models.Model):
         ordering = ["start"]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="appointment_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__lte=F("start") + LONGEST_APPOINTMENT), name="appointment_length_capped"
+            ),
             models.CheckConstraint(condition=Q(kind__in=AppointmentKind.values), name="appointment_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=AppointmentStatus.values), name="appointment_status_valid"),
             models.CheckConstraint(

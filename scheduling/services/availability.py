@@ -23,6 +23,7 @@ from accounts.models import User
 from portal import policy
 from scheduling.models import (
     BLOCKING_STATUSES,
+    LONGEST_APPOINTMENT,
     Appointment,
     AppointmentParticipant,
     CounselorProfile,
@@ -135,6 +136,9 @@ def _validate_when(
         raise ValidationError({"location": f"{location.name} is closed and takes no new appointments."})
     if end <= start:
         raise ValidationError({"end": "The end must come after the start."})
+    if end - start > LONGEST_APPOINTMENT:
+        hours = LONGEST_APPOINTMENT.total_seconds() / 3600
+        raise ValidationError({"end": f"An appointment lasts at most {hours:g} hours."})
     if start <= timezone.now():
         raise ValidationError({"start": "Choose a time in the future."})
     if _is_time_off(counselor, start.astimezone(location.tz).date()):

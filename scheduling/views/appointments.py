@@ -1,10 +1,15 @@
 """Appointments in the viewer's scope (staff: theirs to manage; clients: their
 couple's): the list, one appointment with its history, the changes made from
-it (confirm, decline, cancel, reschedule) and its .ics download."""
+it (confirm, decline, cancel, reschedule) and its .ics download.
+
+A practice admin's list is the practice's, so it is a window (two weeks from
+a day, today unless another is chosen), optionally one office's or one
+counselor's, in pages: never every upcoming appointment of the practice
+(120,000 rows at bench/practice_size.py's large size)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,16 +18,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from portal import policy
+from portal import paging, policy
 from portal.http import AuthenticatedHttpRequest
 from scheduling import ical, selectors, services
 from scheduling.forms import ReasonForm, RescheduleForm
 from scheduling.models import PracticeSettings
+from scheduling.views.common import office_filters, parse_day
+
+WINDOW_DAYS = 14
 
 
 def appointment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     now = timezone.now()
+    if policy.is_practice_admin(user):
+        return _practice_appointment_list(request, now)
     context = {
         "upcoming": selectors.appointments_upcoming(user, now),
         "recent": selectors.appointments_recent(user, now),
@@ -31,6 +41,37 @@ def appointment_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "may_request": policy.may_request_appointments(user) and PracticeSettings.load().clients_may_request,
     }
     return render(request, "scheduling/appointment_list.html", context)
+
+
+def _practice_appointment_list(request: AuthenticatedHttpRequest, now: datetime) -> HttpResponse:
+    """The front desk's list: a window of days, one office or counselor if chosen, a page at a time."""
+    user = request.user
+    day = parse_day(request.GET.get("date"))
+    tz = timezone.get_current_timezone()
+    window_start = datetime.combine(day, time.min, tzinfo=tz)
+    window_end = datetime.combine(day + timedelta(days=WINDOW_DAYS), time.min, tzinfo=tz)
+    offices = office_filters(request, default_to_first=False)
+    counselor, location = offices.counselor, offices.location
+    in_window = selectors.appointments_starting_between(
+        user, window_start, window_end, counselor=counselor, location=location
+    )
+    page = paging.page_of(in_window, request.GET)
+    waiting = selectors.appointment_requests_waiting(user, now, counselor=counselor, location=location)
+    requests = list(waiting[: paging.PAGE_SIZE + 1])
+    context = {
+        "page": page,
+        "requests": requests[: paging.PAGE_SIZE],
+        "more_requests": len(requests) > paging.PAGE_SIZE,
+        "recent": selectors.appointments_recent(user, now, counselor=counselor, location=location),
+        "offices": offices,
+        "day": day,
+        "last_day": day + timedelta(days=WINDOW_DAYS - 1),
+        "earlier": day - timedelta(days=WINDOW_DAYS),
+        "later": day + timedelta(days=WINDOW_DAYS),
+        "today": timezone.localdate(),
+        "is_staff": True,
+    }
+    return render(request, "scheduling/practice_appointment_list.html", context)
 
 
 def appointment_detail(request: AuthenticatedHttpRequest, appointment_id: int) -> HttpResponse:

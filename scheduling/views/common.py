@@ -1,9 +1,11 @@
 """What several scheduling pages share: who may open the staff and admin pages
-(anyone else gets a 404), and how times are laid out by day."""
+(anyone else gets a 404), a practice admin's office and counselor filters,
+and how times are laid out by day."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,7 +14,7 @@ from django.http import Http404
 from accounts.models import User
 from portal import horizon, policy
 from portal.http import AuthenticatedHttpRequest
-from scheduling import slots
+from scheduling import selectors, slots
 from scheduling.models import Location, Weekday
 
 
@@ -26,6 +28,37 @@ def admin_only(request: AuthenticatedHttpRequest) -> User:
     if not policy.is_practice_admin(request.user):
         raise Http404
     return request.user
+
+
+@dataclass(frozen=True)
+class OfficeFilters:
+    """A practice admin's choice of one office and/or one counselor, with the
+    menus to change it: the counselor menu lists the chosen office's
+    counselors only (600 names for a whole large practice is no menu)."""
+
+    locations: list[Location]
+    location: Location | None
+    counselors: list[User]
+    counselor: User | None
+
+
+def office_filters(request: AuthenticatedHttpRequest, *, default_to_first: bool) -> OfficeFilters:
+    """From ?location=<slug>&counselor=<id>. A counselor named without an
+    office is looked up on their own (a schedule's "Calendar" link); with
+    neither, the first active office when `default_to_first`."""
+    locations = list(selectors.locations_active())
+    location = next((place for place in locations if place.slug == request.GET.get("location")), None)
+    wanted = request.GET.get("counselor")
+    counselor = None
+    if location is None:
+        counselor = selectors.counselor_bookable(wanted)
+        if counselor is None and default_to_first and locations:
+            location = locations[0]
+    if location is None:
+        return OfficeFilters(locations, None, [counselor] if counselor else [], counselor)
+    counselors = list(selectors.counselors_at(location))
+    counselor = counselor or next((c for c in counselors if str(c.pk) == wanted), None)
+    return OfficeFilters(locations, location, counselors, counselor)
 
 
 def parse_day(value: str | None) -> date:

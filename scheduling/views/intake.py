@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from accounts.forms import InviteCoupleForm
 from accounts.models import User
 from accounts.services import PartnerDetails
-from portal import policy
+from portal import paging, policy
 from portal.errors import add_errors_to_form, submit_form
 from portal.http import AuthenticatedHttpRequest
 from scheduling import selectors, services, slots
@@ -30,7 +30,7 @@ from scheduling.views.common import admin_only, folded_slot_days
 def intake_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     admin_only(request)
     status = request.GET.get("status", IntakeStatus.NEW)
-    intakes = selectors.intake_requests(status)
+    intakes = paging.page_of(selectors.intake_requests(status), request.GET)
     context = {"intakes": intakes, "status": status, "statuses": IntakeStatus.choices}
     return render(request, "scheduling/intake_list.html", context)
 

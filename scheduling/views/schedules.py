@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from accounts.models import User
-from portal import policy
+from portal import paging, policy
 from portal.errors import add_errors_to_form
 from portal.http import AuthenticatedHttpRequest
 from scheduling import selectors, services
@@ -24,7 +24,7 @@ def counselor_schedule_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = staff_only(request)
     if policy.has_own_schedule(user):
         return redirect("counselor_schedule", counselor_id=user.pk)
-    counselors = selectors.counselors_with_schedules()
+    counselors = paging.page_of(selectors.counselors_with_schedules(), request.GET)
     return render(request, "scheduling/counselor_schedule_list.html", {"counselors": counselors})
 
 

@@ -5,8 +5,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AuditEvent
-from exercises import audit, services
+from accounts.models import AuditAction, AuditEvent
+from exercises import services
+from portal import paging
 
 SECRET = "the lake house in August"
 ANSWERS = {"i_feel": "hopeful", "when": SECRET, "because": "it was ours", "would_like": "go back"}
@@ -47,38 +48,66 @@ def test_the_audit_page_shows_no_answer_content(practice_admin, history, as_user
 
 def test_filter_by_action_and_by_actor(practice_admin, history, as_user):
     client = as_user(practice_admin)
-    events = client.get("/audit/?action=response.viewed").context["page"].object_list
+    events = client.get("/audit/?action=response.viewed").context["page"].items
     assert {e.action for e in events} == {"response.viewed"}
-    events = client.get("/audit/?actor=sam@").context["page"].object_list
+    events = client.get("/audit/?actor=sam@").context["page"].items
     assert events and {e.actor.email for e in events} == {"sam@example.test"}
 
 
-def test_the_list_is_paginated(practice_admin, counselor, as_user):
-    for _ in range(audit.PAGE_SIZE + 5):
-        AuditEvent.objects.create(actor=counselor, action="x.done", target_type="t", target_id="1")
+def _add_events(counselor, n, action=AuditAction.RESPONSE_VIEWED):
+    AuditEvent.objects.bulk_create(
+        AuditEvent(actor=counselor, action=action, target_type="t", target_id=str(i)) for i in range(n)
+    )
+
+
+def test_the_first_page_shows_a_page_of_events_and_a_next_link(practice_admin, counselor, as_user):
+    _add_events(counselor, paging.PAGE_SIZE + 5)
+    response = as_user(practice_admin).get("/audit/")
+    assert len(response.context["page"].items) == paging.PAGE_SIZE
+    assert 'rel="next"' in response.content.decode()
+    assert "Page 1" in response.content.decode()
+
+
+def test_the_second_page_shows_the_rest_and_no_next_link(practice_admin, counselor, as_user):
+    _add_events(counselor, paging.PAGE_SIZE + 5)
+    response = as_user(practice_admin).get("/audit/?page=2")
+    assert len(response.context["page"].items) == 5
+    assert 'rel="next"' not in response.content.decode()
+    assert 'rel="prev"' in response.content.decode()
+
+
+def test_the_page_links_keep_the_filters(practice_admin, counselor, as_user):
+    _add_events(counselor, paging.PAGE_SIZE + 5)
+    html = as_user(practice_admin).get("/audit/?action=response.viewed&actor=dana").content.decode()
+    assert 'href="?action=response.viewed&amp;actor=dana&amp;page=2"' in html
+
+
+def test_the_action_menu_names_every_audit_action(practice_admin, as_user):
+    html = as_user(practice_admin).get("/audit/").content.decode()
+    for value, label in AuditAction.choices:
+        assert f'<option value="{value}">{label}</option>' in html
+
+
+def test_an_action_with_no_rows_can_be_chosen(practice_admin, counselor, as_user):
+    _add_events(counselor, 3)
+    response = as_user(practice_admin).get(f"/audit/?action={AuditAction.CALENDAR_FEED_REVOKED}")
+    assert response.context["form"].is_valid()
+    assert response.context["page"].items == []
+
+
+def test_the_audit_page_takes_the_same_queries_for_5_and_500_rows(practice_admin, counselor, as_user):
     client = as_user(practice_admin)
-    assert len(client.get("/audit/").context["page"].object_list) == audit.PAGE_SIZE
-    assert len(client.get("/audit/?page=2").context["page"].object_list) == 5
-
-
-def test_the_audit_page_takes_the_same_queries_for_5_and_50_rows(practice_admin, counselor, as_user):
-    client = as_user(practice_admin)
-
-    def add(n):
-        AuditEvent.objects.bulk_create(
-            AuditEvent(actor=counselor, action=f"x.{i % 3}", target_type="t", target_id=str(i)) for i in range(n)
-        )
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
             assert client.get("/audit/").status_code == 200
         return len(captured.captured_queries)
 
-    add(5)
+    _add_events(counselor, 5)
     client.get("/audit/")
     with_5 = queries()
-    add(45)
+    _add_events(counselor, 495)
     assert queries() == with_5
-    # session, user, 2FA check, actions for the filter, count, the page's rows with their actors,
-    # and at most one more for what base.html shows everyone (the notification bell)
-    assert with_5 <= 7
+    # session, user, 2FA check, the page's rows (one more than a page) with their actors,
+    # and one for what base.html shows everyone (the notification bell): no count, no DISTINCT
+    assert with_5 == 5
