@@ -247,6 +247,16 @@ def appointments_starting_between(
     return _of(appointments, counselor=counselor, location=location)
 
 
+def appointments_cancelled_between(
+    user: User, start: datetime, end: datetime, *, counselor: User | None, location: Location | None
+) -> QuerySet[Appointment]:
+    """Cancelled, starting within [start, end), by start (the (status, start) index)."""
+    appointments = appointments_visible_to(user).filter(
+        status=AppointmentStatus.CANCELLED, start__gte=start, start__lt=end
+    )
+    return _of(appointments.order_by("start", "pk"), counselor=counselor, location=location)
+
+
 def _of(
     appointments: QuerySet[Appointment], *, counselor: User | None, location: Location | None
 ) -> QuerySet[Appointment]:
@@ -262,12 +272,10 @@ def appointments_upcoming(user: User, now: datetime) -> QuerySet[Appointment]:
     return appointments_visible_to(user).filter(end__gte=now).exclude(status=AppointmentStatus.CANCELLED)
 
 
-def appointments_recent(
-    user: User, now: datetime, *, counselor: User | None = None, location: Location | None = None
-) -> QuerySet[Appointment]:
+def appointments_recent(user: User, now: datetime) -> QuerySet[Appointment]:
     """The last twenty over or cancelled, newest first."""
-    visible = _of(appointments_visible_to(user), counselor=counselor, location=location)
-    return visible.filter(Q(end__lt=now) | Q(status=AppointmentStatus.CANCELLED)).order_by("-start", "-pk")[:20]
+    visible = appointments_visible_to(user)
+    return visible.filter(Q(end__lt=now) | Q(status=AppointmentStatus.CANCELLED)).order_by("-start")[:20]
 
 
 def appointment_requests_waiting(

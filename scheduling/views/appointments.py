@@ -62,14 +62,18 @@ def _practice_appointment_list(request: AuthenticatedHttpRequest, now: datetime)
         "page": page,
         "requests": requests[: paging.PAGE_SIZE],
         "more_requests": len(requests) > paging.PAGE_SIZE,
-        "recent": selectors.appointments_recent(user, now, counselor=counselor, location=location),
+        # The window's cancellations, not "the last twenty over or cancelled": across the
+        # practice that read every upcoming appointment (newest first) to find the past ones.
+        "cancelled": selectors.appointments_cancelled_between(
+            user, window_start, window_end, counselor=counselor, location=location
+        )[: paging.PAGE_SIZE],
         "offices": offices,
         "day": day,
         "last_day": day + timedelta(days=WINDOW_DAYS - 1),
         "earlier": day - timedelta(days=WINDOW_DAYS),
         "later": day + timedelta(days=WINDOW_DAYS),
         "today": timezone.localdate(),
-        "is_staff": True,
+        "page_size": paging.PAGE_SIZE,
     }
     return render(request, "scheduling/practice_appointment_list.html", context)
 

@@ -415,7 +415,7 @@ def _fill_week(n, dana, edmonds, monday):
 # Measured: session, user, the 2FA check, the unread-notifications count in the
 # header, then the calendar: the counselor asked for and the locations for the
 # pickers and the appointments (everything shown joined in); the admin's list:
-# the locations for its filter, the page, requests and past (one query each).
+# the locations for its filter, the page, requests and cancelled (one query each).
 # Raise only with a reason.
 CALENDAR_QUERIES = 7
 LIST_QUERIES = 8
