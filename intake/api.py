@@ -166,7 +166,8 @@ class SignatureViewSet(
         )
         return ApiResponse(SignatureSerializer(self.get_queryset().get(pk=signature.pk)).data)
 
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    # ?format=json|pdf comes with the two renderers; given twice it is a 400 (portal.middleware).
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 400: error_response("400")})
     @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, PdfRenderer])
     def pdf(self, request: Request, pk: str) -> HttpResponse:
         """The signed document as a PDF: text, signer, time, IP address and SHA-256."""
