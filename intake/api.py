@@ -14,7 +14,7 @@ from typing import Any
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import mixins, renderers, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
@@ -90,24 +90,14 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         return ApiResponse(DocumentVersionSerializer(version).data)
 
 
-class PdfRenderer(renderers.BaseRenderer):
-    """Lets a client ask for application/pdf; errors are still JSON."""
-
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
-        if isinstance(data, bytes):
-            return data
-        return renderers.JSONRenderer().render(data)
-
-
 class SignatureViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = SignatureSerializer
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        # A client asking the PDF for application/pdf gets it; its errors fall back to JSON.
+        return super().perform_content_negotiation(request, force=force or self.action == "pdf")
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):
@@ -166,9 +156,8 @@ class SignatureViewSet(
         )
         return ApiResponse(SignatureSerializer(self.get_queryset().get(pk=signature.pk)).data)
 
-    # ?format=json|pdf comes with the two renderers; given twice it is a 400 (portal.middleware).
-    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY, 400: error_response("400")})
-    @action(detail=True, methods=["get"], renderer_classes=[renderers.JSONRenderer, PdfRenderer])
+    @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
     def pdf(self, request: Request, pk: str) -> HttpResponse:
         """The signed document as a PDF: text, signer, time, IP address and SHA-256."""
         return signature_pdf_response(request_user(request), pk, view="api-pdf")

@@ -151,3 +151,12 @@ def test_a_partner_cannot_draft_or_publish(consent, partner, as_user):
     assert _post(client, url + "drafts/", {"text": "Mine."}).status_code == 403
     assert _post(client, url + "publish/", {"number": 1}).status_code == 403
     assert _post(client, "/api/v1/documents/", {"kind": "other", "title": "X", "text": "Y"}).status_code == 403
+
+
+def test_asking_for_a_pdf_gets_one_and_its_404_is_json(consent, partner, as_user, sign):
+    signature = sign(partner, consent)
+    client = as_user(partner)
+    found = client.get(f"/api/v1/signatures/{signature.pk}/pdf/", HTTP_ACCEPT="application/pdf")
+    assert (found.status_code, found["Content-Type"]) == (200, "application/pdf")
+    missing = client.get("/api/v1/signatures/987654/pdf/", HTTP_ACCEPT="application/pdf")
+    assert (missing.status_code, missing["Content-Type"]) == (404, "application/json")
