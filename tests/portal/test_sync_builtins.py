@@ -20,6 +20,7 @@ def _sync() -> str:
 def test_on_a_current_database_it_changes_nothing_and_says_so(db):
     assert _sync() == (
         "Built-in exercises: 0 created, 0 updated, 0 archived.\nBuilt-in measures: 0 created, 0 updated.\n"
+        "Built-in document drafts: 0 created, 0 updated, 0 kept (edited or published by the practice).\n"
     )
 
 
