@@ -10,7 +10,7 @@
 - Comment: a counselor's note on an occurrence or a response.
 - CoupleExerciseSettings: per-couple switches, such as high-conflict.
 
-Rules live in services.py (changes) and policy.py (who may see what).
+Rules live in services.py (changes) and portal/policy/ (who may see what).
 """
 
 from __future__ import annotations
