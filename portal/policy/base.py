@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from accounts.models import Role, User
-
-if TYPE_CHECKING:
-    pass
 
 STAFF_ROLES = (Role.PRACTICE_ADMIN, Role.COUNSELOR)
 

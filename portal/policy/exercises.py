@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q
 
@@ -19,9 +17,6 @@ from exercises.models import (
     ResponseState,
     Visibility,
 )
-
-if TYPE_CHECKING:
-    pass
 from portal.policy.base import _active
 from portal.policy.couples import is_on_caseload, is_partner_in
 

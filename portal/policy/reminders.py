@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db.models import QuerySet
 
 from accounts.models import Role, User
-
-if TYPE_CHECKING:
-    pass
 
 
 def can_manage_reminders(user: User) -> bool:
