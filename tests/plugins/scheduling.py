@@ -107,3 +107,18 @@ def book(practice_admin, edmonds, couple, dana):
         return services.appointment_book(**options)
 
     return _book
+
+
+@pytest.fixture
+def request_form(edmonds) -> dict[str, str]:
+    """What Jamie and Pat Moore, a prospective couple, write on Dana's profile."""
+    return {
+        "preferred_location": str(edmonds.pk),
+        "specialty": "",
+        "preferred_times": "Tuesday mornings",
+        "names": "Jamie and Pat Moore",
+        "email": "jamie@example.test",
+        "phone": "(425) 555-0199",
+        "note": "We are getting married in the spring.",
+        "website": "",
+    }

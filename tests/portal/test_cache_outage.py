@@ -109,19 +109,9 @@ def test_with_redis_stopped_a_totp_code_used_once_is_refused_again(stopped_redis
     assert again.status_code == 400
 
 
-def test_with_redis_stopped_the_public_request_form_still_limits_each_address(stopped_redis, dana, edmonds):
-    form = {
-        "preferred_location": str(edmonds.pk),
-        "specialty": "",
-        "preferred_times": "Tuesday mornings",
-        "names": "Jamie and Pat Moore",
-        "email": "jamie@example.test",
-        "phone": "(425) 555-0199",
-        "note": "",
-        "website": "",
-    }
+def test_with_redis_stopped_the_public_request_form_still_limits_each_address(stopped_redis, dana, request_form):
     visitor = Client()
-    answers = [visitor.post("/counselors/dana-reyes/", form).status_code for _ in range(6)]
+    answers = [visitor.post("/counselors/dana-reyes/", request_form).status_code for _ in range(6)]
     assert answers == [302] * 5 + [429]
 
 

@@ -16,21 +16,6 @@ def visitor() -> Client:
     return Client()
 
 
-@pytest.fixture
-def request_form(edmonds) -> dict[str, str]:
-    """What Jamie and Pat Moore, a prospective couple, write on Dana's profile."""
-    return {
-        "preferred_location": str(edmonds.pk),
-        "specialty": "",
-        "preferred_times": "Tuesday mornings",
-        "names": "Jamie and Pat Moore",
-        "email": "jamie@example.test",
-        "phone": "(425) 555-0199",
-        "note": "We are getting married in the spring.",
-        "website": "",
-    }
-
-
 def test_the_office_list_shows_address_phone_and_hours_of_each_active_office(visitor, edmonds, online_office):
     page = visitor.get("/offices/").content.decode()
     assert "316 Main Street" in page
