@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     # intake's "status" and "kind" share their names with scheduling's: named apart.
     "ENUM_NAME_OVERRIDES": {
+        # Several models have a "status": each enum is named for its model.
+        "CoupleStatusEnum": "accounts.models.CoupleStatus",
         "DocumentVersionStatusEnum": "intake.models.VersionStatus",
         "DocumentKindEnum": "intake.models.DocumentKind",
     },
