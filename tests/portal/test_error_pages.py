@@ -27,3 +27,20 @@ def test_an_api_post_without_its_csrf_token_answers_403_in_json(db, counselor):
     response = strict.post("/api/v1/couples/1/status/", {"status": "paused"})
     assert response.status_code == 403
     assert response["Content-Type"] == "application/json"
+
+
+def test_an_unknown_page_is_the_portals_own_404_page(client, partner):
+    client.force_login(partner)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_a_refused_page_is_the_portals_own_403_page(rf):
+    from django.core.exceptions import PermissionDenied
+
+    from portal.error_pages import permission_denied
+
+    response = permission_denied(rf.get("/somewhere/"), PermissionDenied())
+    assert response.status_code == 403
+    assert "This is not something you can do here" in response.content.decode()
