@@ -35,6 +35,7 @@ from accounts.models import (
     Role,
     User,
 )
+from accounts import signals
 from portal import policy
 from portal.errors import require, violated_constraint
 
@@ -172,6 +173,7 @@ def couple_invite(
         invitation = Invitation.objects.create(couple=couple, user=user, invited_by=invited_by)
         audit_record(actor=invited_by, action=AuditAction.INVITATION_CREATED, target=invitation, email=user.email)
         _queue_invitation_email(invitation)
+    signals.send_couple_created(couple=couple, actor=invited_by)
     return couple
 
 

@@ -1,0 +1,22 @@
+"""What accounts tells the rest of the portal. Receivers are connected by the
+reacting app in its apps.py (intake, today).
+
+- couple_created(couple_id, actor_id): a couple was invited (by a counselor,
+  the front desk, or from a prospective client's request); sent inside the
+  transaction that creates it, so what a receiver writes (the intake packet)
+  commits or rolls back with the couple.
+
+Receivers get ids and re-read what they need.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+from accounts.models import Couple, User
+
+couple_created = Signal()
+
+
+def send_couple_created(*, couple: Couple, actor: User) -> None:
+    couple_created.send(sender=Couple, couple_id=couple.pk, actor_id=actor.pk)
