@@ -302,6 +302,14 @@ class AuditAction(models.TextChoices):
     SIGNATURE_CREATED = "signature.created", "Document signed"
     SIGNATURE_REVOKED = "signature.revoked", "Signature revoked"
     SIGNATURE_VIEWED = "signature.viewed", "Signature read by staff"
+    INTAKE_PACKET_CREATED = "intake_packet.created", "Intake packet prepared"
+    INTAKE_PACKET_CHANGED = "intake_packet.changed", "Intake packet adjusted"
+    INTAKE_DEFAULT_CHANGED = "intake_default.changed", "Default intake packet changed"
+    INTAKE_HOLD_OVERRIDDEN = "intake_hold.overridden", "First appointment confirmed without complete paperwork"
+    # Safety (per partner, seen by their counselors only)
+    SAFETY_MODE_CHANGED = "safety_mode.changed", "Safety mode changed"
+    RISK_FLAG_RAISED = "risk_flag.raised", "Safety screen flag raised"
+    RISK_FLAG_REVIEWED = "risk_flag.reviewed", "Safety screen flag reviewed"
     # Reminders
     REMINDER_RESENT = "reminder.resent", "Reminder resent"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification settings changed"
