@@ -235,6 +235,64 @@ class HeldInvitation(models.Model):
         return f"Held invitation for {self.partner_one_email} and {self.partner_two_email}"
 
 
+# The rule for "a screen flag the counselor has not yet seen", in one place
+# (the model's property, the dashboard's Exists, the pages): a flag is
+# unreviewed while its raising is later than its last review.
+UNREVIEWED_RISK_FLAG = Q(risk_flagged_at__isnull=False) & (
+    Q(risk_reviewed_at__isnull=True) | Q(risk_reviewed_at__lt=models.F("risk_flagged_at"))
+)
+
+
+class PartnerSafety(models.Model):
+    """One client's safety state, seen and set by their counselors only;
+    created on demand (no row means: no safety mode, never flagged).
+
+    - ``safety_mode``: e-mails and in-app notices to this person carry no
+      practice name and no content, their pages have a quick-exit button,
+      and their partner is told nothing of their activity.
+    - The risk flag: raised by the system when a safety screen answer
+      indicates risk (``risk_flagged_at``), marked seen by a counselor
+      (``risk_reviewed_at``). The rule: a flag is *unreviewed* when
+      ``risk_flagged_at`` is set and ``risk_reviewed_at`` is null or earlier
+      than ``risk_flagged_at``. Raising it again after a review moves
+      ``risk_flagged_at`` past the review, so it needs attention again; the
+      last review stays recorded (and every raise and review is in the audit
+      trail). Nothing here holds what the screen said.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True, related_name="safety")
+    safety_mode = models.BooleanField(default=False)
+    safety_mode_changed_at = models.DateTimeField(null=True, blank=True)
+    safety_mode_changed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    risk_flagged_at = models.DateTimeField(null=True, blank=True)
+    risk_reviewed_at = models.DateTimeField(null=True, blank=True)
+    risk_reviewed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = "partner safety"
+        verbose_name_plural = "partner safety"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_reviewed_at__isnull=True) | Q(risk_flagged_at__isnull=False),
+                name="partnersafety_reviewed_only_flagged",
+            ),
+        ]
+        # No index beyond the primary key: every read is by user (a page's
+        # partners, the dashboard's Exists per partner), never "all flags".
+
+    def __str__(self) -> str:
+        state = ["safety mode" if self.safety_mode else "no safety mode"]
+        if self.has_unreviewed_flag:
+            state.append("flag to review")
+        return f"Safety of user {self.user_id}: {', '.join(state)}"
+
+    @property
+    def has_unreviewed_flag(self) -> bool:
+        if self.risk_flagged_at is None:
+            return False
+        return self.risk_reviewed_at is None or self.risk_reviewed_at < self.risk_flagged_at
+
+
 class AuditAction(models.TextChoices):
     """Every action an audit row can record: the one list, so a typo is a
     type error and the audit page's filter names them all."""

@@ -99,6 +99,7 @@ from portal.policy.reminders import (
     gets_weekly_digest,
     weekly_digest_recipients,
 )
+from portal.policy.safety import can_manage_safety, can_see_risk_flag, in_safety_mode
 from portal.policy.scheduling import (
     appointment_scope,
     can_book_appointments,
@@ -134,6 +135,7 @@ __all__ = [
     "can_manage_documents",
     "can_manage_locations",
     "can_manage_reminders",
+    "can_manage_safety",
     "can_manage_schedule_of",
     "can_override_hours",
     "can_read_audit_log",
@@ -142,6 +144,7 @@ __all__ = [
     "can_respond",
     "can_revoke_signature",
     "can_see_exercise_content",
+    "can_see_risk_flag",
     "can_see_staff_note",
     "can_sign_documents",
     "can_use_measure",
@@ -166,6 +169,7 @@ __all__ = [
     "has_client_home",
     "has_own_schedule",
     "home_url_name",
+    "in_safety_mode",
     "is_high_conflict",
     "is_on_caseload",
     "is_partner_in",

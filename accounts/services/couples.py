@@ -1,32 +1,20 @@
-"""Business rules for accounts, couples and invitations.
-
-Every change to people or couples goes through a function here, which also
-writes an AuditEvent. Views, serializers, admin actions and tasks call these.
-"""
+"""Couples: inviting two clients as a couple (or holding the invitation for
+the front desk), and a couple's status."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth import password_validation
-from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 
+from accounts import signals
 from accounts.models import (
     OPEN_COUPLE_STATUSES,
     AuditAction,
-    AuditEvent,
     Couple,
     CoupleStatus,
     HeldInvitation,
@@ -35,30 +23,19 @@ from accounts.models import (
     Role,
     User,
 )
-from accounts import signals
+from accounts.services.audit import audit_record
+from accounts.services.invitations import _queue_invitation_email
 from portal import policy
 from portal.errors import require, violated_constraint
 
-INVITATION_SALT = "accounts.invitation"
 # The unique constraints an address already taken breaks: the column's own
 # (PostgreSQL's name for ``unique=True``) and the case-insensitive one.
 EMAIL_TAKEN_CONSTRAINTS = ("accounts_user_email_key", "user_email_ci_unique")
-logger = logging.getLogger(__name__)
 # What an inviter is told, whoever the addresses belong to (couple_invite_or_hold).
 INVITE_ACCEPTED_TEXT = (
     "Thank you. The invitations are on their way; if anything about these addresses "
     "needs sorting out first, the front desk will be in touch with you."
 )
-
-
-def audit_record(*, actor: User | None, action: AuditAction, target: Any, **details: Any) -> AuditEvent:
-    return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        details=details,
-    )
 
 
 @dataclass(frozen=True)
@@ -232,114 +209,6 @@ def held_invitation_resolve(*, held: HeldInvitation, actor: User) -> HeldInvitat
     return held
 
 
-def _queue_invitation_email(invitation: Invitation) -> None:
-    from accounts.tasks import send_invitation_email
-
-    invitation_id = invitation.pk
-
-    def queue() -> None:
-        # Publishing fails fast when the broker is down (CELERY_BROKER_*);
-        # then the e-mail goes from here rather than the request failing.
-        try:
-            send_invitation_email.apply_async(args=[invitation_id], retry=False)
-        except Exception:  # the broker, whatever its client raises
-            logger.warning("the broker did not take invitation %s; sending it from the web process", invitation_id)
-            invitation_send_email(invitation_id=invitation_id)
-
-    transaction.on_commit(queue)
-
-
-@transaction.atomic
-def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
-    require(policy.can_manage_couple(actor, invitation.couple), "You cannot resend this couple's invitations.")
-    if invitation.is_accepted:
-        raise ValidationError("This partner has already accepted the invitation.")
-    audit_record(actor=actor, action=AuditAction.INVITATION_RESENT, target=invitation)
-    _queue_invitation_email(invitation)
-    return invitation
-
-
-def invitation_token(invitation: Invitation) -> str:
-    return signing.dumps({"i": invitation.pk, "k": invitation.key}, salt=INVITATION_SALT, compress=True)
-
-
-def invitation_url(invitation: Invitation) -> str:
-    return settings.PORTAL_BASE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
-
-
-class InvitationInvalid(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "expired", "used" or "invalid"
-
-
-def invitation_from_token(token: str) -> Invitation:
-    """The pending invitation a link stands for, or InvitationInvalid saying why not."""
-    max_age = timedelta(days=settings.INVITATION_VALID_DAYS)
-    try:
-        data = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
-    except signing.SignatureExpired:
-        raise InvitationInvalid("expired") from None
-    except signing.BadSignature:
-        raise InvitationInvalid("invalid") from None
-    invitation_id = data.get("i") if isinstance(data, dict) else None
-    invitation = (
-        Invitation.objects.select_related("user", "couple", "invited_by").filter(pk=invitation_id).first()
-        if isinstance(invitation_id, int)
-        else None
-    )
-    if invitation is None:
-        raise InvitationInvalid("invalid")
-    if invitation.is_accepted or invitation.key != data.get("k"):
-        raise InvitationInvalid("used")
-    return invitation
-
-
-@transaction.atomic
-def invitation_accept(*, token: str, password: str) -> User:
-    """Set the invited partner's password; the link then never works again."""
-    invitation = invitation_from_token(token)
-    # Re-read under lock so that two tabs submitting at once accept once.
-    invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
-    if invitation.is_accepted:
-        raise InvitationInvalid("used")
-    user = invitation.user
-    password_validation.validate_password(password, user)
-    user.set_password(password)
-    user.is_active = True
-    user.save(update_fields=["password", "is_active"])
-    EmailAddress.objects.update_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
-    invitation.accepted_at = timezone.now()
-    invitation.key = Invitation._meta.get_field("key").get_default()
-    invitation.save(update_fields=["accepted_at", "key"])
-    audit_record(actor=user, action=AuditAction.INVITATION_ACCEPTED, target=invitation)
-    return user
-
-
-def invitation_send_email(*, invitation_id: int) -> bool:
-    """Send (or re-send) one invitation e-mail. False if there is nothing to send."""
-    invitation = Invitation.objects.select_related("user", "couple__primary_counselor").filter(pk=invitation_id).first()
-    if invitation is None or invitation.is_accepted:
-        return False
-    context = {
-        "invitation": invitation,
-        "user": invitation.user,
-        "counselor": invitation.couple.primary_counselor,
-        "url": invitation_url(invitation),
-        "valid_days": settings.INVITATION_VALID_DAYS,
-        "practice_name": settings.PRACTICE_NAME,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"{settings.PRACTICE_NAME}: your invitation to the client portal",
-        body=render_to_string("emails/invitation.txt", context),
-        to=[invitation.user.email],
-    )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-    message.send()
-    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), send_count=F("send_count") + 1)
-    return True
-
-
 @transaction.atomic
 def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
     if not policy.can_manage_couple(actor, couple):
@@ -358,39 +227,3 @@ def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
     couple.save(update_fields=["status"])
     audit_record(actor=actor, action=AuditAction.COUPLE_STATUS_CHANGED, target=couple, previous=previous, status=status)
     return couple
-
-
-def user_update_profile(*, user: User, full_name: str, time_zone: str, phone: str) -> User:
-    user.full_name = full_name.strip()
-    user.time_zone = time_zone
-    user.phone = phone.strip()
-    user.full_clean(exclude=["password"])
-    user.save(update_fields=["full_name", "time_zone", "phone"])
-    audit_record(actor=user, action=AuditAction.USER_PROFILE_UPDATED, target=user)
-    return user
-
-
-def email_to_dict(message: EmailMultiAlternatives) -> dict[str, Any]:
-    """A rendered e-mail as JSON-safe data for a Celery task (text and HTML parts)."""
-    html = next((content for content, mimetype in message.alternatives if mimetype == "text/html"), None)
-    return {
-        "subject": message.subject,
-        "body": message.body,
-        "html": html,
-        "from_email": message.from_email,
-        "to": list(message.to),
-        "headers": dict(message.extra_headers),
-    }
-
-
-def email_from_dict(data: dict[str, Any]) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
-        subject=data["subject"],
-        body=data["body"],
-        from_email=data["from_email"],
-        to=data["to"],
-        headers=data.get("headers") or {},
-    )
-    if data.get("html"):
-        message.attach_alternative(data["html"], "text/html")
-    return message

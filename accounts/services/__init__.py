@@ -1,0 +1,59 @@
+"""Business rules for accounts, couples and invitations.
+
+Every change to people or couples goes through a function here, which also
+writes an AuditEvent. Views, serializers, admin actions and tasks call these.
+One module per subject, re-exported so callers keep writing
+``services.couple_invite(...)``: audit, couples, invitations, profile,
+emails, safety.
+"""
+
+from accounts.services.audit import audit_record
+from accounts.services.couples import (
+    EMAIL_TAKEN_CONSTRAINTS,
+    INVITE_ACCEPTED_TEXT,
+    InvitationClash,
+    PartnerDetails,
+    couple_invite,
+    couple_invite_or_hold,
+    couple_set_status,
+    held_invitation_resolve,
+)
+from accounts.services.emails import email_from_dict, email_to_dict
+from accounts.services.invitations import (
+    INVITATION_SALT,
+    InvitationInvalid,
+    invitation_accept,
+    invitation_from_token,
+    invitation_resend,
+    invitation_send_email,
+    invitation_token,
+    invitation_url,
+)
+from accounts.services.profile import user_update_profile
+from accounts.services.safety import risk_flag_raise, risk_flag_review, safety_mode_set
+
+__all__ = [
+    "EMAIL_TAKEN_CONSTRAINTS",
+    "INVITATION_SALT",
+    "INVITE_ACCEPTED_TEXT",
+    "InvitationClash",
+    "InvitationInvalid",
+    "PartnerDetails",
+    "audit_record",
+    "couple_invite",
+    "couple_invite_or_hold",
+    "couple_set_status",
+    "email_from_dict",
+    "email_to_dict",
+    "held_invitation_resolve",
+    "invitation_accept",
+    "invitation_from_token",
+    "invitation_resend",
+    "invitation_send_email",
+    "invitation_token",
+    "invitation_url",
+    "risk_flag_raise",
+    "risk_flag_review",
+    "safety_mode_set",
+    "user_update_profile",
+]
