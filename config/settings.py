@@ -149,6 +149,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.practice",
                 "notifications.context_processors.bell",
+                "intake.context_processors.before_first_session",
             ],
         },
     },

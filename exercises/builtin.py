@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from exercises.builtin_intake import INTAKE_TEMPLATES
 from exercises.fields import FieldSpec, clean_field_specs
 
 # --- Small builders, so the library below reads like a form ------------------------
@@ -684,6 +685,9 @@ owned honestly can still build trust.
         ],
     },
 ]
+
+# The intake packet's questionnaires are built-ins too (exercises/builtin_intake.py).
+BUILTIN_TEMPLATES += INTAKE_TEMPLATES
 
 # The columns install_builtin_templates keeps in step with the list above.
 _SYNCED = (

@@ -37,3 +37,51 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Your counselor and the front desk will see this reason.",
     )
+
+
+class PacketAddForm(forms.Form):
+    """Add a document or a questionnaire to one couple's packet (the choices are set by the view)."""
+
+    document = forms.TypedChoiceField(label="Add a document", coerce=int, required=False, empty_value=None)
+    template = forms.TypedChoiceField(label="or add a questionnaire", coerce=int, required=False, empty_value=None)
+
+    def __init__(
+        self, *args: object, documents: list[tuple[int, str]], templates: list[tuple[int, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["document"].choices = [("", "—"), *documents]  # type: ignore[attr-defined]
+        self.fields["template"].choices = [("", "—"), *templates]  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if (data.get("document") is None) == (data.get("template") is None):
+            raise forms.ValidationError("Choose either a document or a questionnaire.")
+        return data
+
+
+class HoldOverrideForm(forms.Form):
+    reason = forms.CharField(
+        label="Why may the first session go ahead without the signatures?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept on the couple's record and in the audit trail.",
+    )
+
+
+class DefaultPacketForm(forms.Form):
+    documents = forms.TypedMultipleChoiceField(
+        label="Documents each partner signs", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    templates = forms.TypedMultipleChoiceField(
+        label="Questionnaires each partner answers (read by the counselor only)",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(
+        self, *args: object, documents: list[tuple[int, str]], templates: list[tuple[int, str]], **kwargs: object
+    ) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["documents"].choices = documents  # type: ignore[attr-defined]
+        self.fields["templates"].choices = templates  # type: ignore[attr-defined]

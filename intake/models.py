@@ -218,3 +218,116 @@ class SignatureRevocation(ImmutableModel):
 
     def __str__(self) -> str:
         return f"Revocation of signature {self.signature_id} on {self.revoked_at:%Y-%m-%d %H:%M}"
+
+
+# --- The intake packet -------------------------------------------------------------
+#
+# What a couple completes before their first session: documents each partner
+# signs and questionnaires each partner answers (exercise templates, given to
+# the couple as assignments). The practice keeps a default (DefaultPacketItem);
+# a couple's packet is copied from it when the couple is invited and may then
+# be adjusted for that couple alone (IntakePacketItem).
+
+ONE_OF_DOCUMENT_OR_TEMPLATE = Q(document__isnull=False, template__isnull=True) | Q(
+    document__isnull=True, template__isnull=False
+)
+
+
+class DefaultPacketItem(models.Model):
+    """One entry of the practice's default packet: a document or a questionnaire."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    template = models.ForeignKey(
+        "exercises.ExerciseTemplate", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=ONE_OF_DOCUMENT_OR_TEMPLATE, name="default_packet_item_one_kind"),
+            models.UniqueConstraint(
+                fields=["document"], condition=Q(document__isnull=False), name="default_packet_document_once"
+            ),
+            models.UniqueConstraint(
+                fields=["template"], condition=Q(template__isnull=False), name="default_packet_template_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Default packet: {self.document or self.template}"
+
+
+class IntakePacket(models.Model):
+    """A couple's packet. The hold on their first appointment (it is not
+    confirmed while a partner has a document to sign) may be lifted by a
+    practice admin, with a reason kept here and in the audit trail."""
+
+    couple = models.OneToOneField("accounts.Couple", on_delete=models.CASCADE, related_name="intake_packet")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hold_override_reason = models.TextField(blank=True, max_length=1000)
+    hold_overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hold_overridden_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hold_overridden_at__isnull=True, hold_override_reason="")
+                | (Q(hold_overridden_at__isnull=False) & ~Q(hold_override_reason="")),
+                name="intake_packet_override_has_reason",
+            )
+        ]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="intake_packet_newest")]
+
+    def __str__(self) -> str:
+        return f"Intake packet of couple {self.couple_id}"
+
+    @property
+    def hold_overridden(self) -> bool:
+        return self.hold_overridden_at is not None
+
+
+class IntakePacketItem(models.Model):
+    """A document to sign or a questionnaire to answer, in one couple's
+    packet. A questionnaire's assignment is the exercise the couple was given
+    for it (each partner answers their own, seen by the counselor only)."""
+
+    packet = models.ForeignKey(IntakePacket, on_delete=models.CASCADE, related_name="items")
+    document = models.ForeignKey(Document, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    template = models.ForeignKey(
+        "exercises.ExerciseTemplate", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assignment = models.OneToOneField(
+        "exercises.Assignment", on_delete=models.SET_NULL, null=True, blank=True, related_name="intake_item"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["packet", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=ONE_OF_DOCUMENT_OR_TEMPLATE, name="packet_item_one_kind"),
+            models.CheckConstraint(
+                condition=Q(assignment__isnull=True) | Q(template__isnull=False),
+                name="packet_item_assignment_is_questionnaire",
+            ),
+            models.UniqueConstraint(
+                fields=["packet", "document"], condition=Q(document__isnull=False), name="packet_document_once"
+            ),
+            models.UniqueConstraint(
+                fields=["packet", "template"], condition=Q(template__isnull=False), name="packet_template_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document or self.template} in the packet of couple {self.packet.couple_id}"
+
+    @property
+    def title(self) -> str:
+        return self.document.title if self.document is not None else self.template.title  # type: ignore[union-attr]

@@ -93,6 +93,7 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
         "__str__",
         "appointment_first_lead_hours",
         "appointment_second_lead_hours",
+        "intake_paperwork_lead_hours",
         "change_notice_delay_minutes",
     ]
 

@@ -24,6 +24,7 @@ from django.utils import dateformat, timezone
 
 from notifications import selectors
 from notifications.models import APPOINTMENT_KINDS, Reminder, ReminderKind
+from notifications.paperwork import first_start_of
 from scheduling.models import AppointmentStatus, ChangeAction, IntakeRequest
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
@@ -105,6 +106,8 @@ def _find_portal_path(reminder: Reminder) -> str:
         return reverse("appointment_detail", args=[reminder.appointment_id])
     if reminder.kind == ReminderKind.INTAKE_REQUESTED:
         return reverse("intake_detail", args=[int(reminder.object_key.split(":")[1])])
+    if reminder.kind == ReminderKind.INTAKE_PAPERWORK:
+        return reverse("partner_intake")
     if reminder.occurrence_id is not None:
         try:
             return reverse("occurrence_detail", args=[reminder.occurrence_id])
@@ -154,6 +157,12 @@ def _wording(reminder: Reminder) -> Wording:
         intake = _intake(reminder)
         names = intake.names if intake is not None else "a prospective client"
         return Wording(f"{practice}: a new client request", f"New request for an intake from {names}.")
+    if reminder.kind == ReminderKind.INTAKE_PAPERWORK:
+        local = first_start_of(reminder).astimezone(tz)
+        return Wording(
+            f"{practice}: forms to finish before your first session",
+            f"Please finish your forms before your first session on {dateformat.format(local, WHEN_FORMAT)}.",
+        )
     return Wording(f"{practice}: your weekly summary", "Your weekly summary of your couples' exercises is ready.")
 
 

@@ -25,6 +25,7 @@ class PreferencesForm(forms.ModelForm):
             "email_appointment_changed",
             "email_appointment_requested",
             "email_intake_requested",
+            "email_intake_paperwork",
             "quiet_start",
             "quiet_end",
         ]
@@ -48,6 +49,7 @@ class PreferencesForm(forms.ModelForm):
                 "email_partner_finished",
                 "email_appointment_reminder",
                 "email_appointment_changed",
+                "email_intake_paperwork",
             ]
             if not policy.gets_weekly_digest(user):
                 unused.append("email_weekly_digest")

@@ -42,6 +42,7 @@ class ReminderKind(models.TextChoices):
     APPOINTMENT_CHANGED = "appointment_changed", "Appointment changed"
     APPOINTMENT_REQUESTED = "appointment_requested", "Appointment requested"
     INTAKE_REQUESTED = "intake_requested", "New-client request"
+    INTAKE_PAPERWORK = "intake_paperwork", "Forms to complete before the first session"
 
 
 # Kinds about one exercise occurrence (they carry its foreign key).
@@ -198,6 +199,9 @@ class NotificationPreference(models.Model):
     email_appointment_changed = models.BooleanField("e-mail when an appointment is changed", default=True)
     email_appointment_requested = models.BooleanField("e-mail when a client requests an appointment", default=True)
     email_intake_requested = models.BooleanField("e-mail when a new client asks for an intake", default=True)
+    email_intake_paperwork = models.BooleanField(
+        "e-mail a reminder of forms to complete before my first session", default=True
+    )
     # Opt-in (default on) to be told at all, in the portal or by e-mail.
     partner_finished = models.BooleanField("tell me when my partner has finished an exercise", default=True)
     quiet_start = models.TimeField("quiet hours start", default=default_quiet_start)
@@ -255,6 +259,11 @@ class ReminderSettings(models.Model):
     )
     appointment_second_lead_hours = models.PositiveSmallIntegerField(
         "second appointment reminder, hours before", default=2, help_text="0: none."
+    )
+    intake_paperwork_lead_hours = models.PositiveSmallIntegerField(
+        "remind of unfinished intake forms, hours before the first appointment",
+        default=72,
+        help_text="0: no reminder.",
     )
     change_notice_delay_minutes = models.PositiveSmallIntegerField(
         "wait this long for more changes before telling about one",

@@ -6,6 +6,11 @@ the reacting app in its apps.py (notifications, today).
   after its history row (AppointmentChange) is written; so what a receiver
   writes (reminders planned, re-planned or cancelled, notices) commits or
   rolls back with the change itself. ``action`` is a ChangeAction value.
+- confirmation_hold(appointment): asked before an appointment of a couple
+  becomes confirmed (booked by staff, or a request confirmed), inside the
+  transaction. A receiver returns a sentence saying why it must wait (intake:
+  the couple's paperwork before their first session), or None. A booking
+  that is held is saved as requested; confirming a held one is refused.
 - intake_requested(intake_request_id): a prospective client wrote in; sent
   after the transaction commits, so nobody is told of a request that was
   rolled back.
@@ -22,6 +27,7 @@ from accounts.models import User
 from scheduling.models import Appointment, IntakeRequest
 
 appointment_changed = Signal()
+confirmation_hold = Signal()
 intake_requested = Signal()
 
 
@@ -37,3 +43,12 @@ def send_appointment_changed(*, appointment: Appointment, action: str, actor: Us
 def intake_requested_on_commit(intake: IntakeRequest) -> None:
     intake_id = intake.pk
     transaction.on_commit(lambda: intake_requested.send(sender=IntakeRequest, intake_request_id=intake_id))
+
+
+def confirmation_holds(*, appointment: Appointment) -> list[str]:
+    """Why ``appointment`` may not be confirmed yet, as the receivers of
+    confirmation_hold say (an empty list: it may)."""
+    if appointment.couple_id is None:
+        return []
+    answers = confirmation_hold.send(sender=Appointment, appointment=appointment)
+    return [reason for _receiver, reason in answers if reason]

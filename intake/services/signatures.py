@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, AuditEvent, Couple, User
 from accounts.services import audit_record
 from intake.models import DocumentVersion, Signature, SignatureRevocation, VersionStatus
+from intake.services.packets import paperwork_reminders_refresh
 from portal import policy
 from portal.errors import ServiceConflict, require, violated_constraint
 
@@ -118,6 +119,7 @@ def signature_create(
         version=version.number,
         couple=couple.pk,
     )
+    paperwork_reminders_refresh(couple_id=couple.pk)
     return signature
 
 
@@ -150,6 +152,7 @@ def signature_revoke(*, actor: User, signature: Signature, reason: str) -> Signa
         document=signature.version.document_id,
         version=signature.version.number,
     )
+    paperwork_reminders_refresh(couple_id=signature.couple_id)
     return revocation
 
 

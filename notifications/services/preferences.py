@@ -27,6 +27,7 @@ PREFERENCE_FIELDS = (
     "email_appointment_changed",
     "email_appointment_requested",
     "email_intake_requested",
+    "email_intake_paperwork",
     "partner_finished",
     "quiet_start",
     "quiet_end",

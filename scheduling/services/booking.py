@@ -220,6 +220,8 @@ def appointment_book(
     override_hours_reason: str = "",
 ) -> Appointment:
     """Book a confirmed appointment: admins for any counselor, counselors for themselves.
+    A couple's appointment that may not be confirmed yet (signals.confirmation_hold)
+    is booked as requested instead.
 
     Outside working or opening hours only with an admin's override reason,
     which is recorded on the appointment. Raises AppointmentConflict when
@@ -257,6 +259,10 @@ def appointment_book(
     conflicts = _find_conflicts(counselor=counselor, participant_ids=participant_ids, intervals=[(start, end)])
     if conflicts:
         raise _conflict_error(conflicts, location)
+    if signals.confirmation_holds(appointment=appointment):
+        # Held (a couple's paperwork before their first session): the time is
+        # kept for them, and staff confirm it once the hold is lifted.
+        appointment.status = AppointmentStatus.REQUESTED
     _save_checked(appointment, participant_ids=participant_ids, exclude_ids=[])
     _record_change(appointment, actor=actor, action=ChangeAction.BOOKED)
     if problems:

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from portal import policy
-from portal.errors import require
+from portal.errors import ServiceConflict, require
+from scheduling import signals
 from scheduling.models import (
     Appointment,
     AppointmentParticipant,
@@ -133,6 +134,9 @@ def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment
     require(policy.can_manage_appointment(actor, appointment), "You cannot confirm this appointment.")
     if appointment.status != AppointmentStatus.REQUESTED:
         raise ValidationError({"status": "Only a requested appointment can be confirmed."})
+    holds = signals.confirmation_holds(appointment=appointment)
+    if holds:
+        raise ServiceConflict(" ".join(holds))
     appointment.status = AppointmentStatus.CONFIRMED
     appointment.sequence += 1
     appointment.save()

@@ -44,3 +44,44 @@ def sign():
         return services.signature_create(signer=user, version=version, **values)
 
     return make
+
+
+@pytest.fixture
+def default_packet(consent, practice_admin):
+    """The practice's default packet: the consent to treatment (published),
+    the intake questionnaire and the private safety check-in."""
+    from exercises.builtin_intake import INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG
+    from exercises.models import ExerciseTemplate
+
+    templates = [ExerciseTemplate.objects.get(slug=s, owner=None) for s in (INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG)]
+    return services.default_packet_set(
+        actor=practice_admin, document_ids=[consent.document_id], template_ids=[t.pk for t in templates]
+    )
+
+
+@pytest.fixture
+def packet(default_packet, couple, counselor):
+    """Sam and Riley's packet, copied from the default."""
+    return services.packet_create(actor=counselor, couple=couple)
+
+
+@pytest.fixture
+def answer():
+    """answer(user, packet, slug, answers=None) -> submit the user's answer to
+    the packet's questionnaire ``slug`` (the intake questionnaire's required
+    answers, or the safety check-in's "safe" ones, when none are given)."""
+    from exercises.builtin_intake import INTAKE_QUESTIONNAIRE_SLUG
+    from exercises.models import Occurrence
+    from exercises.services import response_submit
+
+    defaults = {
+        INTAKE_QUESTIONNAIRE_SLUG: {"what_brings_you": "We argue about chores.", "hopes": "Calmer evenings.", "stress": 3},
+    }
+    safe = {"feel_safe": "yes", "afraid": "never", "hurt": "no", "speak_openly": "comfortable"}
+
+    def make(user, packet, slug, answers=None):
+        item = packet.items.get(template__slug=slug)
+        occurrence = Occurrence.objects.get(assignment=item.assignment)
+        return response_submit(occurrence=occurrence, user=user, answers=answers or defaults.get(slug, safe))
+
+    return make

@@ -3,6 +3,7 @@ costs a fixed number of queries, however many rows it returns."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -81,6 +82,14 @@ def signatures_needed_for(user: User) -> list[NeededSignature]:
     Two queries, however many documents."""
     if not policy.can_sign_documents(user):
         return []
+    return unsigned_documents(signer_ids=[user.pk]).get(user.pk, [])
+
+
+def unsigned_documents(
+    *, signer_ids: Collection[int], document_ids: Collection[int] | None = None
+) -> dict[int, list[NeededSignature]]:
+    """signatures_needed_for of several people at once (``document_ids``: of
+    these documents only), by signer id; two queries however many."""
     relevant = (
         DocumentVersion.objects.filter(document__archived=False, document__requires_signature=True)
         .exclude(status=VersionStatus.DRAFT)
@@ -88,6 +97,8 @@ def signatures_needed_for(user: User) -> list[NeededSignature]:
         .select_related("document")
         .order_by("document__title", "document_id", "number")
     )
+    if document_ids is not None:
+        relevant = relevant.filter(document_id__in=list(document_ids))
     live: dict[int, DocumentVersion] = {}
     resign_from: dict[int, int] = {}
     for version in relevant:
@@ -97,15 +108,17 @@ def signatures_needed_for(user: User) -> list[NeededSignature]:
         current = live.get(version.document_id)
         if version.must_resign and current is not None and version.number <= current.number:
             resign_from[version.document_id] = max(resign_from.get(version.document_id, 1), version.number)
-    signed: dict[int, list[int]] = {}
-    for document_id, number in Signature.objects.filter(signer=user, revocation__isnull=True).values_list(
-        "version__document_id", "version__number"
-    ):
-        signed.setdefault(document_id, []).append(number)
-    needed = []
-    for document_id, current in live.items():
-        numbers = signed.get(document_id, [])
-        floor = resign_from.get(document_id, 1)
-        if not any(number >= floor for number in numbers):
-            needed.append(NeededSignature(version=current, resign=bool(numbers)))
+    signed: dict[tuple[int, int], list[int]] = {}
+    if live:
+        for signer_id, document_id, number in Signature.objects.filter(
+            signer_id__in=list(signer_ids), revocation__isnull=True, version__document_id__in=list(live)
+        ).values_list("signer_id", "version__document_id", "version__number"):
+            signed.setdefault((signer_id, document_id), []).append(number)
+    needed: dict[int, list[NeededSignature]] = {}
+    for signer_id in signer_ids:
+        for document_id, current in live.items():
+            numbers = signed.get((signer_id, document_id), [])
+            floor = resign_from.get(document_id, 1)
+            if not any(number >= floor for number in numbers):
+                needed.setdefault(signer_id, []).append(NeededSignature(version=current, resign=bool(numbers)))
     return needed

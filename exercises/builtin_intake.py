@@ -1,0 +1,153 @@
+"""The built-in questionnaires of the intake packet (intake/ gives them to a
+new couple; counselors may also assign them from the library).
+
+Both are answered by each partner separately and read by the counselor
+only. They are the practice's drafts, in our own words, to be reviewed by
+the practice before use. The safety check-in is not a validated screening
+instrument; intake/safety.py says which of its answers raise a flag for
+the counselor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from exercises.fields import FieldSpec
+
+INTAKE_QUESTIONNAIRE_SLUG = "intake-about-you"
+SAFETY_SCREEN_SLUG = "intake-private-safety-check-in"
+
+
+def _field(key: str, kind: str, label: str, *, required: bool = True, help_text: str = "", **extra: Any) -> FieldSpec:
+    spec: FieldSpec = {"key": key, "kind": kind, "label": label, "help_text": help_text, "required": required}
+    spec.update(extra)
+    return spec
+
+
+def _options(*pairs: tuple[str, str]) -> list[dict[str, str]]:
+    return [{"value": value, "label": label} for value, label in pairs]
+
+
+INTAKE_TEMPLATES: list[dict[str, Any]] = [
+    {
+        "slug": INTAKE_QUESTIONNAIRE_SLUG,
+        "title": "Before your first session: about you",
+        "summary": "A few questions about what brings you, so your counselor can prepare. Each of you answers alone.",
+        "category": "other",
+        "estimated_minutes": 10,
+        "completion_mode": "each_partner",
+        "visibility": "counselor_only",
+        "kind": "once",
+        "instructions": """\
+*Draft for the practice to review before use.*
+
+Your counselor reads your answers before your first session. Your partner
+does not see them: each of you answers on your own, in your own words.
+There are no right answers, and a few lines are enough. Anything you would
+rather say in person can wait for the session.
+""",
+        "fields": [
+            _field("what_brings_you", "long_text", "What brings you to counseling now?", max_length=2000),
+            _field(
+                "hopes",
+                "long_text",
+                "If counseling helps, what will be different in six months?",
+                max_length=2000,
+            ),
+            _field("years_together", "number", "How many years have you been together?", required=False, min=0, max=80),
+            _field(
+                "counseled_before",
+                "yes_no",
+                "Have the two of you seen a counselor together before?",
+                required=False,
+            ),
+            _field(
+                "stress",
+                "scale",
+                "How much strain is the relationship under right now?",
+                min_label="Very little",
+                max_label="A great deal",
+            ),
+            _field(
+                "health",
+                "long_text",
+                "Is there anything about your health, medication or circumstances your counselor should know?",
+                required=False,
+                max_length=2000,
+            ),
+        ],
+    },
+    {
+        "slug": SAFETY_SCREEN_SLUG,
+        "title": "Private check-in: safety at home",
+        "summary": "A short private check-in about safety. Only your counselor reads it; your partner never does.",
+        "category": "other",
+        "estimated_minutes": 5,
+        "completion_mode": "each_partner",
+        "visibility": "counselor_only",
+        "kind": "once",
+        "instructions": """\
+*Draft for the practice to review before use. It is a conversation starter
+for your counselor, not a test or a diagnosis.*
+
+Counseling together works best when both partners feel safe to speak
+openly. So we ask each partner, privately, a few questions about safety at
+home. **Only your counselor reads your answers.** Your partner does not see
+them, and is not told whether you have answered. You may skip anything you
+prefer to talk about in person.
+
+If you are in danger right now, call 911. The National Domestic Violence
+Hotline answers day and night at 1-800-799-7233 (or text START to 88788).
+""",
+        "fields": [
+            _field(
+                "feel_safe",
+                "single_choice",
+                "Do you feel safe at home?",
+                choices=_options(("yes", "Yes"), ("mostly", "Mostly"), ("unsure", "I am not sure"), ("no", "No")),
+            ),
+            _field(
+                "afraid",
+                "single_choice",
+                "In the past year, have you felt afraid of your partner?",
+                choices=_options(("never", "Never"), ("sometimes", "Sometimes"), ("often", "Often")),
+            ),
+            _field(
+                "hurt",
+                "single_choice",
+                "In the past year, has your partner pushed, hit, choked or otherwise physically hurt you?",
+                choices=_options(("no", "No"), ("yes", "Yes"), ("rather_not_say", "I would rather not say here")),
+            ),
+            _field(
+                "control",
+                "checklist",
+                "In the past year, has your partner done any of these? Tick any that apply.",
+                required=False,
+                choices=_options(
+                    ("watches", "Checked my phone, messages or whereabouts against my wishes"),
+                    ("money", "Kept me from money I need"),
+                    ("isolates", "Kept me from seeing friends or family"),
+                    ("threatens", "Threatened me, the children, pets, or to hurt themselves"),
+                    ("pressures", "Pressured or forced me into sexual activity"),
+                ),
+            ),
+            _field(
+                "speak_openly",
+                "single_choice",
+                "How do you feel about speaking openly in joint sessions?",
+                choices=_options(
+                    ("comfortable", "Comfortable"),
+                    ("hesitant", "A little hesitant"),
+                    ("afraid", "Afraid of what might happen afterwards"),
+                ),
+            ),
+            _field(
+                "for_counselor",
+                "long_text",
+                "Is there anything you want your counselor to know privately?",
+                required=False,
+                max_length=2000,
+            ),
+        ],
+    },
+]

@@ -1,0 +1,53 @@
+"""Named queries of intake, scoped to the viewer (re-exported: ``selectors.signature_for(...)``)."""
+
+from intake.selectors.documents import (
+    NeededSignature,
+    document_for,
+    document_versions_visible_to,
+    documents_visible_to,
+    signature_for,
+    signatures_needed_for,
+    signatures_visible_to,
+    unsigned_documents,
+    version_for,
+)
+from intake.selectors.packets import (
+    ItemProgress,
+    PacketProgress,
+    PartnerProgress,
+    PartnerStatus,
+    first_appointment_hold,
+    first_appointment_of,
+    packet_for,
+    packet_of_couple,
+    packet_progress_all,
+    packet_progress_for_partner,
+    packets_progress,
+    packets_visible_to,
+    progress_of,
+)
+
+__all__ = [
+    "ItemProgress",
+    "NeededSignature",
+    "PacketProgress",
+    "PartnerProgress",
+    "PartnerStatus",
+    "document_for",
+    "document_versions_visible_to",
+    "documents_visible_to",
+    "first_appointment_hold",
+    "first_appointment_of",
+    "packet_for",
+    "packet_of_couple",
+    "packet_progress_all",
+    "packet_progress_for_partner",
+    "packets_progress",
+    "packets_visible_to",
+    "progress_of",
+    "signature_for",
+    "signatures_needed_for",
+    "signatures_visible_to",
+    "unsigned_documents",
+    "version_for",
+]
