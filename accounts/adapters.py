@@ -9,6 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from portal import policy
 from portal.http import client_ip
 
 logger = logging.getLogger(__name__)
@@ -43,9 +44,12 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         from django.contrib.sites.shortcuts import get_current_site
 
         from accounts import services
-        from accounts.tasks import send_rendered_email
 
         request = allauth_context.request
+        if self._in_safety_mode(email, context):
+            message = services.safety_notice_message(to=email, url=_safety_notice_link(context))
+            self._queue(message)
+            return
         ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         message = self.render_mail(template_prefix, email, ctx)
         if not isinstance(message, EmailMultiAlternatives):
@@ -56,8 +60,36 @@ class PortalAccountAdapter(DefaultAccountAdapter):
                 {"subject": message.subject, "body": message.body, "practice_name": settings.PRACTICE_NAME},
             )
             message.attach_alternative(html, "text/html")
+        self._queue(message)
+
+    @staticmethod
+    def _in_safety_mode(email: str, context: dict) -> bool:
+        """A person in safety mode gets the neutral notice (no practice name,
+        no content) with the e-mail's link, whatever allauth would say."""
+        from accounts.models import User
+
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        return user is not None and policy.in_safety_mode(user)
+
+    @staticmethod
+    def _queue(message: EmailMultiAlternatives) -> None:
+        from accounts import services
+        from accounts.tasks import send_rendered_email
+
         try:
             send_rendered_email.apply_async(args=[services.email_to_dict(message)], retry=False)
         except Exception:  # the broker, whatever its client raises
             logger.warning("the broker did not take an account e-mail; sending it from the web process")
             message.send()
+
+
+def _safety_notice_link(context: dict) -> str:
+    """The link the e-mail exists for (a password reset's), else the portal's login."""
+    from django.urls import reverse
+
+    for key in ("password_reset_url", "activate_url"):
+        if context.get(key):
+            return str(context[key])
+    return settings.PORTAL_BASE_URL + reverse("account_login")

@@ -5,6 +5,9 @@ reacting app in its apps.py (intake, today).
   the front desk, or from a prospective client's request); sent inside the
   transaction that creates it, so what a receiver writes (the intake packet)
   commits or rolls back with the couple.
+- safety_mode_changed(user_id, on): a counselor switched a partner's safety
+  mode; sent inside safety_mode_set's transaction (notifications cancels the
+  pending "your partner has finished" notices about them).
 
 Receivers get ids and re-read what they need.
 """
@@ -13,10 +16,15 @@ from __future__ import annotations
 
 from django.dispatch import Signal
 
-from accounts.models import Couple, User
+from accounts.models import Couple, PartnerSafety, User
 
 couple_created = Signal()
+safety_mode_changed = Signal()
 
 
 def send_couple_created(*, couple: Couple, actor: User) -> None:
     couple_created.send(sender=Couple, couple_id=couple.pk, actor_id=actor.pk)
+
+
+def send_safety_mode_changed(*, user: User, on: bool) -> None:
+    safety_mode_changed.send(sender=PartnerSafety, user_id=user.pk, on=on)

@@ -14,9 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts import auth, services
+from accounts import auth, selectors, services
 from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
-from accounts.models import CoupleStatus, HeldInvitation, Invitation
+from accounts.models import Couple, CoupleStatus, HeldInvitation, Invitation, User
 from portal import paging, policy
 from portal.errors import submit_form
 from portal.http import AuthenticatedHttpRequest
@@ -52,13 +52,46 @@ def couple_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def couple_detail(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
     couple = policy.couple_for(request.user, couple_id)
     invitations = couple.invitations.select_related("user").order_by("user__full_name")
+    safety = selectors.partner_safety_of(couple) if policy.can_see_risk_flag(request.user, couple) else {}
     context = {
         "couple": couple,
         "invitations": invitations if policy.can_manage_couple(request.user, couple) else [],
         "can_manage": policy.can_manage_couple(request.user, couple),
         "status_form": CoupleStatusForm(initial={"status": couple.status}),
+        # The counselor's only: each partner's safety mode and screen flag.
+        "safety_rows": [(partner, safety[partner.pk]) for partner in couple.partners] if safety else [],
+        "can_manage_safety": policy.can_manage_safety(request.user, couple),
     }
     return render(request, "accounts/couple_detail.html", context)
+
+
+def _couple_partner(request: AuthenticatedHttpRequest, couple_id: int, user_id: int) -> tuple[Couple, User]:
+    """The couple (in the user's scope, else 404) and one of its partners (else 404)."""
+    couple = policy.couple_for(request.user, couple_id)
+    partner = next((p for p in couple.partners if p.pk == user_id), None)
+    if partner is None:
+        raise Http404("No such partner.")
+    return couple, partner
+
+
+@require_POST
+def partner_safety_mode(request: AuthenticatedHttpRequest, couple_id: int, user_id: int) -> HttpResponse:
+    couple, partner = _couple_partner(request, couple_id, user_id)
+    on = request.POST.get("on")
+    if on not in ("1", "0"):
+        return HttpResponse("on: send 1 (safety mode on) or 0 (off).", status=400, content_type="text/plain")
+    services.safety_mode_set(actor=request.user, partner=partner, on=on == "1")
+    state = "on" if on == "1" else "off"
+    messages.success(request, f"Safety mode is {state} for {partner.full_name}.")
+    return redirect("couple_detail", couple_id=couple.pk)
+
+
+@require_POST
+def partner_risk_flag_review(request: AuthenticatedHttpRequest, couple_id: int, user_id: int) -> HttpResponse:
+    couple, partner = _couple_partner(request, couple_id, user_id)
+    services.risk_flag_review(actor=request.user, partner=partner)
+    messages.success(request, f"{partner.full_name}'s safety screen is marked reviewed.")
+    return redirect("couple_detail", couple_id=couple.pk)
 
 
 def couple_invite(request: AuthenticatedHttpRequest) -> HttpResponse:

@@ -64,6 +64,8 @@ METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1
 PRACTICE_NAME = env.str("PRACTICE_NAME", default="Seattle Christian Counseling")
 PRACTICE_PHONE = env.str("PRACTICE_PHONE", default="(206) 388-3929")
 PRACTICE_TIME_ZONE = env.str("PRACTICE_TIME_ZONE", default="America/Los_Angeles")
+# Where a partner in safety mode goes when they press "Quick exit" (a neutral site).
+SAFETY_EXIT_URL = env.str("SAFETY_EXIT_URL", default="https://www.weather.com/")
 # The address links in e-mails and calendar feeds point at. Required in
 # production; in development scripts/demo.sh sets it from the port it serves on.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
@@ -148,6 +150,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.practice",
+                "portal.context_processors.safety",
                 "notifications.context_processors.bell",
                 "intake.context_processors.before_first_session",
             ],

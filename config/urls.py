@@ -42,6 +42,16 @@ urlpatterns = [
     path("couples/held/<int:held_id>/resolve/", accounts_views.held_invitation_resolve, name="held_invitation_resolve"),
     path("couples/<int:couple_id>/", accounts_views.couple_detail, name="couple_detail"),
     path("couples/<int:couple_id>/status/", accounts_views.couple_status, name="couple_status"),
+    path(
+        "couples/<int:couple_id>/partners/<int:user_id>/safety-mode/",
+        accounts_views.partner_safety_mode,
+        name="partner_safety_mode",
+    ),
+    path(
+        "couples/<int:couple_id>/partners/<int:user_id>/risk-flag/review/",
+        accounts_views.partner_risk_flag_review,
+        name="partner_risk_flag_review",
+    ),
     path("invitations/<int:invitation_id>/resend/", accounts_views.invitation_resend, name="invitation_resend"),
     path("invitations/accept/<str:token>/", accounts_views.invitation_accept, name="invitation_accept"),
     path("", include("exercises.urls")),

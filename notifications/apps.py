@@ -6,6 +6,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders and notifications"
 
     def ready(self) -> None:
+        from accounts import signals as account_signals
         from exercises import signals as exercise_signals
         from notifications import receivers
         from notifications.metrics import ReminderQueueCollector
@@ -23,6 +24,9 @@ class NotificationsConfig(AppConfig):
         )
         scheduling_signals.intake_requested.connect(
             receivers.intake_requested, dispatch_uid="notifications.intake_requested"
+        )
+        account_signals.safety_mode_changed.connect(
+            receivers.safety_mode_changed, dispatch_uid="notifications.safety_mode_changed"
         )
         # The reminder queue's depth and age on /metrics.
         register_collector(ReminderQueueCollector())

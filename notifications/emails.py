@@ -22,14 +22,18 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
+from accounts.services import SAFETY_NOTICE_SUBJECT, safety_notice_message
 from notifications import selectors
 from notifications.models import APPOINTMENT_KINDS, Reminder, ReminderKind
 from notifications.paperwork import first_start_of
+from portal import policy
 from scheduling.models import AppointmentStatus, ChangeAction, IntakeRequest
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 WHEN_FORMAT = "l, F j \\a\\t g:i A"
 T = TypeVar("T")
+# The in-app notice of a person in safety mode (see accounts.models.PartnerSafety).
+SAFETY_NOTICE_LINE = "There is something new for you in your portal."
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
@@ -133,7 +137,15 @@ def wording(reminder: Reminder) -> Wording:
     return _kept_on(reminder, "_wording", _wording)
 
 
+def in_safety_mode(reminder: Reminder) -> bool:
+    """The recipient is in safety mode: a neutral notice, no practice name,
+    no content (kept on the reminder; the delivery query loads the state)."""
+    return _kept_on(reminder, "_in_safety_mode", lambda r: policy.in_safety_mode(r.recipient))
+
+
 def _wording(reminder: Reminder) -> Wording:
+    if in_safety_mode(reminder):
+        return Wording(SAFETY_NOTICE_SUBJECT, SAFETY_NOTICE_LINE)
     tz = ZoneInfo(reminder.recipient.time_zone)
     practice = settings.PRACTICE_NAME
     if reminder.kind == ReminderKind.EXERCISE_DUE_SOON:
@@ -251,6 +263,8 @@ def context(reminder: Reminder) -> dict[str, Any]:
 
 
 def reminder_message(reminder: Reminder, *, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
+    if in_safety_mode(reminder):
+        return _safety_notice(reminder, connection=connection)
     ctx = context(reminder)
     template = f"emails/reminders/{reminder.kind}"
     # Dates in templates are shown in the active time zone: the recipient's.
@@ -272,6 +286,31 @@ def reminder_message(reminder: Reminder, *, connection: BaseEmailBackend | None 
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _safety_notice(reminder: Reminder, *, connection: BaseEmailBackend | None) -> EmailMultiAlternatives:
+    """For a recipient in safety mode: the neutral notice, linking to the
+    portal's home (a path could name what it is about), sent by "Client
+    portal"; the Message-ID does not name the reminder's kind."""
+    unsubscribe = unsubscribe_url(user_id=reminder.recipient_id, kind=reminder.kind)
+    domain = urlsplit(settings.PORTAL_BASE_URL).hostname or "localhost"
+    return safety_notice_message(
+        to=reminder.recipient.email,
+        url=absolute(_home_path()),
+        unsubscribe_url=unsubscribe,
+        connection=connection,
+        headers={
+            "Message-ID": f"<notice.{reminder.pk}@{domain}>",
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "Auto-Submitted": "auto-generated",
+        },
+    )
+
+
+@lru_cache(maxsize=1)
+def _home_path() -> str:
+    return reverse("home")
 
 
 def in_app_text(reminder: Reminder) -> str:

@@ -7,6 +7,8 @@
   transaction: plan, re-plan or cancel the appointment's reminders and
   notices, so they commit or roll back with the change itself.
 - scheduling.signals.intake_requested (after commit): tell the front desk.
+- accounts.signals.safety_mode_changed, inside the change's transaction:
+  cancel the pending "your partner has finished" notices about that partner.
 """
 
 from __future__ import annotations
@@ -40,3 +42,7 @@ def intake_requested(sender: type, intake_request_id: int, **kwargs: Any) -> Non
     if intake is not None:
         with transaction.atomic():
             appointments.notice_intake(intake=intake)
+
+
+def safety_mode_changed(sender: type, user_id: int, on: bool, **kwargs: Any) -> None:
+    reminders.reminders_on_safety_mode_changed(user_id=user_id, on=on)

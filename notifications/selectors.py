@@ -54,6 +54,8 @@ DELIVERY_FIELDS = (
     "recipient__full_name",
     "recipient__time_zone",
     "recipient__is_active",
+    "recipient__role",
+    "recipient__safety__safety_mode",  # safety mode: the neutral notice instead
     "occurrence__due_at",
     "occurrence__assignment__status",
     "occurrence__assignment__template__title",
@@ -69,7 +71,7 @@ def reminders_for_delivery(ids: Iterable[int]) -> list[Reminder]:
     return list(
         Reminder.objects.filter(pk__in=list(ids))
         .select_related(
-            "recipient",
+            "recipient__safety",
             "occurrence__assignment__template",
             "occurrence__assignment__couple__exercise_settings",
             "appointment__location",

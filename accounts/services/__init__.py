@@ -18,7 +18,13 @@ from accounts.services.couples import (
     couple_set_status,
     held_invitation_resolve,
 )
-from accounts.services.emails import email_from_dict, email_to_dict
+from accounts.services.emails import (
+    SAFETY_NOTICE_SUBJECT,
+    email_from_dict,
+    email_to_dict,
+    neutral_from_email,
+    safety_notice_message,
+)
 from accounts.services.invitations import (
     INVITATION_SALT,
     InvitationInvalid,
@@ -36,6 +42,7 @@ __all__ = [
     "EMAIL_TAKEN_CONSTRAINTS",
     "INVITATION_SALT",
     "INVITE_ACCEPTED_TEXT",
+    "SAFETY_NOTICE_SUBJECT",
     "InvitationClash",
     "InvitationInvalid",
     "PartnerDetails",
@@ -52,8 +59,10 @@ __all__ = [
     "invitation_send_email",
     "invitation_token",
     "invitation_url",
+    "neutral_from_email",
     "risk_flag_raise",
     "risk_flag_review",
     "safety_mode_set",
+    "safety_notice_message",
     "user_update_profile",
 ]

@@ -1,11 +1,50 @@
-"""E-mail helpers shared by accounts' mails: a rendered message as data for a
-Celery task and back."""
+"""E-mail helpers shared by the portal's mails: a rendered message as data for
+a Celery task and back, and the neutral notice sent instead of any e-mail to
+a person in safety mode (accounts.models.PartnerSafety)."""
 
 from __future__ import annotations
 
+from email.utils import formataddr, parseaddr
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.backends.base import BaseEmailBackend
+from django.template.loader import render_to_string
+
+# What a person in safety mode receives instead of any e-mail: no practice
+# name (not in the sender's name, the subject, the body or a footer) and no
+# content, only that there is something new and the link.
+SAFETY_NOTICE_SUBJECT = "You have a new notice"
+SAFETY_SENDER_NAME = "Client portal"
+
+
+def neutral_from_email() -> str:
+    """The practice's sending address under a neutral display name."""
+    _, address = parseaddr(str(settings.DEFAULT_FROM_EMAIL))
+    return formataddr((SAFETY_SENDER_NAME, address or "no-reply@localhost"))
+
+
+def safety_notice_message(
+    *,
+    to: str,
+    url: str,
+    unsubscribe_url: str = "",
+    headers: dict[str, str] | None = None,
+    connection: BaseEmailBackend | None = None,
+) -> EmailMultiAlternatives:
+    """The neutral notice: "there is something new in your portal", the link."""
+    ctx = {"url": url, "unsubscribe_url": unsubscribe_url}
+    message = EmailMultiAlternatives(
+        subject=SAFETY_NOTICE_SUBJECT,
+        body=render_to_string("emails/safety_notice.txt", ctx),
+        from_email=neutral_from_email(),
+        to=[to],
+        headers=headers or {},
+        connection=connection,
+    )
+    message.attach_alternative(render_to_string("emails/safety_notice.html", ctx), "text/html")
+    return message
 
 
 def email_to_dict(message: EmailMultiAlternatives) -> dict[str, Any]:

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import AuditAction, Invitation, User
 from accounts.services.audit import audit_record
+from accounts.services.emails import safety_notice_message
 from portal import policy
 from portal.errors import require
 
@@ -112,9 +113,21 @@ def invitation_accept(*, token: str, password: str) -> User:
 
 def invitation_send_email(*, invitation_id: int) -> bool:
     """Send (or re-send) one invitation e-mail. False if there is nothing to send."""
-    invitation = Invitation.objects.select_related("user", "couple__primary_counselor").filter(pk=invitation_id).first()
+    invitation = (
+        Invitation.objects.select_related("user__safety", "couple__primary_counselor").filter(pk=invitation_id).first()
+    )
     if invitation is None or invitation.is_accepted:
         return False
+    if policy.in_safety_mode(invitation.user):
+        message = safety_notice_message(to=invitation.user.email, url=invitation_url(invitation))
+    else:
+        message = _invitation_message(invitation)
+    message.send()
+    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), send_count=F("send_count") + 1)
+    return True
+
+
+def _invitation_message(invitation: Invitation) -> EmailMultiAlternatives:
     context = {
         "invitation": invitation,
         "user": invitation.user,
@@ -129,6 +142,4 @@ def invitation_send_email(*, invitation_id: int) -> bool:
         to=[invitation.user.email],
     )
     message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
-    message.send()
-    Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), send_count=F("send_count") + 1)
-    return True
+    return message

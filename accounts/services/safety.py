@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import signals
 from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, Couple, PartnerSafety, User
 from accounts.services.audit import audit_record
 from portal import policy
@@ -49,6 +50,7 @@ def safety_mode_set(*, actor: User, partner: User, on: bool) -> PartnerSafety:
     safety.safety_mode_changed_by = actor
     safety.save(update_fields=["safety_mode", "safety_mode_changed_at", "safety_mode_changed_by"])
     audit_record(actor=actor, action=AuditAction.SAFETY_MODE_CHANGED, target=safety, on=on)
+    signals.send_safety_mode_changed(user=partner, on=on)
     # The partner's own user object (perhaps the request's) reads the new state.
     partner.safety = safety
     return safety

@@ -52,7 +52,11 @@ from notifications.services.delivery import (
     reminders_deliver,
     retry_delay,
 )
-from notifications.services.hooks import reminders_on_assignment_status_changed, reminders_on_response_submitted
+from notifications.services.hooks import (
+    reminders_on_assignment_status_changed,
+    reminders_on_response_submitted,
+    reminders_on_safety_mode_changed,
+)
 from notifications.services.planning import (
     EXERCISE_REMINDER_KINDS,
     cancel_pending,
@@ -97,6 +101,7 @@ __all__ = [
     "reminders_dispatch",
     "reminders_on_assignment_status_changed",
     "reminders_on_response_submitted",
+    "reminders_on_safety_mode_changed",
     "reminders_plan_occurrences",
     "reminders_plan_upcoming",
     "reminders_refresh_for_occurrence",

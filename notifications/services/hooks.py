@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import OPEN_COUPLE_STATUSES, Couple, User
 from exercises.models import Assignment, AssignmentStatus, CoupleExerciseSettings, Occurrence, Response, Visibility
 from notifications import selectors, timing
 from notifications.models import Reminder, ReminderKind, occurrence_key
 from notifications.services.planning import cancel_pending, reminders_plan_occurrences
+from portal import policy
 
 
 def reminders_on_response_submitted(*, occurrence: Occurrence, response: Response, now: datetime | None = None) -> None:
@@ -47,6 +49,8 @@ def reminders_on_response_submitted(*, occurrence: Occurrence, response: Respons
         return
     if other_id in selectors.submitted_authors([occurrence.pk]).get(occurrence.pk, set()):
         return
+    if response.author is not None and policy.in_safety_mode(response.author):
+        return  # the other partner is told nothing of a partner in safety mode
     other = User.objects.only("pk", "time_zone", "is_active").get(pk=other_id)
     pref = selectors.preference_for(other)
     if not other.is_active or not pref.partner_finished:
@@ -82,3 +86,19 @@ def reminders_on_assignment_status_changed(*, assignment: Assignment, now: datet
         Occurrence.objects.filter(assignment=assignment, completed_at__isnull=True).select_related("assignment__couple")
     )
     reminders_plan_occurrences(occurrences=open_, now=now, reopen=True)
+
+
+def reminders_on_safety_mode_changed(*, user_id: int, on: bool, now: datetime | None = None) -> int:
+    """From accounts.services.safety_mode_set, in its transaction: once a
+    partner is in safety mode, the pending notices telling the other partner
+    that they have finished an exercise are cancelled (new ones are not
+    planned: reminders_on_response_submitted). Returns how many."""
+    if not on:
+        return 0
+    couples = Couple.objects.filter(
+        Q(partner_one_id=user_id) | Q(partner_two_id=user_id), status__in=OPEN_COUPLE_STATUSES
+    )
+    about_them = Reminder.objects.filter(
+        kind=ReminderKind.PARTNER_FINISHED, occurrence__assignment__couple__in=couples
+    ).exclude(recipient_id=user_id)
+    return cancel_pending(about_them, reason="partner in safety mode", now=now or timezone.now())

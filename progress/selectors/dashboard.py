@@ -9,9 +9,9 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 
-from accounts.models import Couple, CoupleStatus, User
+from accounts.models import UNREVIEWED_RISK_FLAG, Couple, CoupleStatus, PartnerSafety, User
 from exercises.models import AssignmentStatus, ResponseState, TemplateKind
 from portal import policy
 from progress import db
@@ -52,6 +52,14 @@ _PER_COUPLE = {
     "p1_previous": _previous_score("partner_one"),
     "p2_score": _latest_score("partner_two"),
     "p2_previous": _previous_score("partner_two"),
+    # Either partner's safety screen flag not yet reviewed (no content): two
+    # primary-key lookups. The counselor's own caseload only, whom
+    # policy.can_see_risk_flag allows.
+    "risk_flag": Exists(
+        PartnerSafety.objects.filter(UNREVIEWED_RISK_FLAG).filter(
+            Q(user=OuterRef("partner_one")) | Q(user=OuterRef("partner_two"))
+        )
+    ),
 }
 
 # A couple's exercises, reached through its assignments: the columns the
@@ -142,6 +150,7 @@ def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, An
             "p1_previous",
             "p2_score",
             "p2_previous",
+            "risk_flag",
             named=True,
         )
     )
@@ -187,6 +196,7 @@ class PartnerFigures:
 
 
 class Reason:
+    SAFETY = 0  # a safety screen flag: first, though never among the reasons' text (the printable summary)
     WAITING = 1
     OVERDUE = 2
     FALLING = 3
@@ -207,6 +217,7 @@ class DashboardRow:
     days_since_activity: int | None
     reasons: list[str]
     rank: int
+    risk_flag: bool = False  # a partner's safety screen needs the counselor's attention
 
     @property
     def needs_attention(self) -> bool:
@@ -266,7 +277,8 @@ def _row(figures: Any, now: datetime) -> DashboardRow:
         last_activity=last_activity,
         days_since_activity=days,
         reasons=[text for _, text in reasons],
-        rank=min((rank for rank, _ in reasons), default=Reason.NONE),
+        rank=Reason.SAFETY if figures.risk_flag else min((rank for rank, _ in reasons), default=Reason.NONE),
+        risk_flag=figures.risk_flag,
     )
 
 

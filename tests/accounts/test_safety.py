@@ -4,15 +4,19 @@ Only the counselors of the couple's caseload see or change it."""
 from __future__ import annotations
 
 from datetime import timedelta
+from email.utils import parseaddr
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import Http404
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts import services
-from accounts.models import UNREVIEWED_RISK_FLAG, AuditAction, AuditEvent, PartnerSafety
+from accounts.models import UNREVIEWED_RISK_FLAG, AuditAction, AuditEvent, Invitation, PartnerSafety
 from portal import policy
 from tests.factories import CounselorFactory
 
@@ -160,3 +164,139 @@ def test_a_review_without_a_flag_is_refused_by_the_database(personas):
 def test_only_clients_are_screened(personas):
     with pytest.raises(ValueError):
         services.risk_flag_raise(partner=personas.counselor)
+
+
+# Pages: the couple's page, the quick-exit button, the e-mails.
+
+
+def couple_page(as_user, user, couple):
+    return as_user(user).get(reverse("couple_detail", args=[couple.pk]))
+
+
+def test_the_counselor_sees_the_switch_and_an_unreviewed_flag(personas, as_user):
+    services.risk_flag_raise(partner=personas.partner)
+
+    page = couple_page(as_user, personas.counselor, personas.couple).content.decode()
+
+    assert "Safety screen: needs your attention" in page
+    assert page.count("Turn safety mode on") == 2
+    assert reverse("partner_risk_flag_review", args=[personas.couple.pk, personas.partner.pk]) in page
+
+
+def test_the_practice_admin_never_sees_the_flag_or_the_switch(personas, as_user):
+    services.risk_flag_raise(partner=personas.partner)
+
+    page = couple_page(as_user, personas.admin, personas.couple).content.decode()
+
+    assert "Safety screen" not in page and "safety mode" not in page.lower()
+
+
+def test_a_partner_never_sees_the_flag_or_the_switch(personas, as_user):
+    services.risk_flag_raise(partner=personas.partner)
+
+    for user in (personas.partner, personas.other_partner):
+        response = couple_page(as_user, user, personas.couple)
+        assert "Safety screen" not in response.content.decode()
+        assert "Turn safety mode" not in response.content.decode()
+
+
+def test_the_counselor_switches_safety_mode_on_from_the_page(personas, as_user):
+    url = reverse("partner_safety_mode", args=[personas.couple.pk, personas.partner.pk])
+
+    response = as_user(personas.counselor).post(url, {"on": "1"})
+
+    assert response.status_code == 302
+    assert PartnerSafety.objects.get(user=personas.partner).safety_mode
+
+
+def test_the_switch_without_on_is_a_bad_request_naming_it(personas, as_user):
+    url = reverse("partner_safety_mode", args=[personas.couple.pk, personas.partner.pk])
+
+    response = as_user(personas.counselor).post(url, {})
+
+    assert response.status_code == 400 and b"on" in response.content
+    assert not PartnerSafety.objects.exists()
+
+
+@pytest.mark.parametrize(("who", "status"), [("other_counselor", 404), ("admin", 403), ("partner", 403)])
+def test_others_cannot_switch_safety_mode_from_the_page(personas, as_user, who, status):
+    url = reverse("partner_safety_mode", args=[personas.couple.pk, personas.partner.pk])
+
+    response = as_user(getattr(personas, who)).post(url, {"on": "1"})
+
+    assert response.status_code == status
+    assert not PartnerSafety.objects.exists()
+
+
+def test_a_user_who_is_not_a_partner_of_the_couple_is_a_404(personas, as_user):
+    url = reverse("partner_safety_mode", args=[personas.couple.pk, personas.other_couple.partner_one.pk])
+
+    assert as_user(personas.counselor).post(url, {"on": "1"}).status_code == 404
+
+
+def test_the_counselor_marks_the_flag_reviewed_from_the_page(personas, as_user):
+    services.risk_flag_raise(partner=personas.partner)
+    url = reverse("partner_risk_flag_review", args=[personas.couple.pk, personas.partner.pk])
+
+    assert as_user(personas.counselor).post(url).status_code == 302
+
+    assert (
+        "Safety screen: needs your attention"
+        not in couple_page(as_user, personas.counselor, personas.couple).content.decode()
+    )
+
+
+def test_every_page_of_a_partner_in_safety_mode_has_the_quick_exit(personas, as_user, settings):
+    services.safety_mode_set(actor=personas.counselor, partner=personas.partner, on=True)
+
+    page = as_user(personas.partner).get(reverse("profile")).content.decode()
+
+    assert f'<a class="quick-exit" href="{settings.SAFETY_EXIT_URL}"' in page and ">Quick exit</a>" in page
+    assert "js/quick-exit" in page
+    assert settings.PRACTICE_NAME not in page
+
+
+def test_the_other_partner_has_no_quick_exit(personas, as_user, settings):
+    services.safety_mode_set(actor=personas.counselor, partner=personas.partner, on=True)
+
+    page = as_user(personas.other_partner).get(reverse("profile")).content.decode()
+
+    assert "data-quick-exit" not in page and settings.PRACTICE_NAME in page
+
+
+def test_staff_have_no_quick_exit(personas, as_user):
+    assert "data-quick-exit" not in couple_page(as_user, personas.counselor, personas.couple).content.decode()
+
+
+def test_the_quick_exit_script_replaces_the_history_entry():
+    script = (Path(__file__).resolve().parents[2] / "static" / "js" / "quick-exit.js").read_text()
+
+    assert "location.replace(" in script and '"Escape"' in script
+
+
+def test_a_resent_invitation_to_a_partner_in_safety_mode_is_neutral(
+    personas, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    invitation = Invitation.objects.create(couple=personas.couple, user=personas.partner, invited_by=personas.counselor)
+    services.safety_mode_set(actor=personas.counselor, partner=personas.partner, on=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.invitation_resend(invitation=invitation, actor=personas.counselor)
+
+    (message,) = mailoutbox
+    text = message.message().as_string() + message.body + message.alternatives[0][0]
+    assert message.subject == services.SAFETY_NOTICE_SUBJECT
+    assert settings.PRACTICE_NAME not in text
+    assert parseaddr(message.message()["From"])[0] == "Client portal"
+
+
+def test_a_password_reset_for_a_partner_in_safety_mode_is_neutral_with_its_link(personas, settings, mailoutbox):
+    services.safety_mode_set(actor=personas.counselor, partner=personas.partner, on=True)
+
+    Client().post(reverse("account_reset_password"), {"email": personas.partner.email})
+
+    (message,) = mailoutbox
+    text = message.message().as_string() + message.body + message.alternatives[0][0]
+    assert message.subject == services.SAFETY_NOTICE_SUBJECT
+    assert settings.PRACTICE_NAME not in text
+    assert "/accounts/password/reset/key/" in message.body

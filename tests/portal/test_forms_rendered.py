@@ -97,6 +97,7 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
         "version_id": consent.pk,
         "signature_id": signature.pk,
         "couple_id": couple.pk,
+        "user_id": personas.partner.pk,
         "template_id": template.pk,
         "assignment_id": assignment.pk,
         "occurrence_id": occurrence.pk,
