@@ -13,8 +13,9 @@ ANSWERS = {"feeling": "calm"}
 # Every request starts with session and user, and for staff the 2FA check; a list
 # endpoint adds its page count; a page adds the notification bell's unread count.
 QUERIES = {
-    # partner: couple, its other counselors, due this week, overdue, done, the bell
-    ("partner", "/me/"): 8,
+    # partner: couple, its other counselors, due this week, overdue, done, the bell, whether the
+    # partner is in safety mode (base.html), their intake packet (the home's card; none here)
+    ("partner", "/me/"): 10,
     # counselor: couple, its other counselors, high-conflict flag, progress (occurrences, answers),
     # assignments, the form's templates, the bell
     ("counselor", "couple_page"): 11,
@@ -134,7 +135,8 @@ def test_a_practice_page_takes_the_same_queries_for_5_and_50_logged_periods(
     with_5 = queries_for(client, url, contains="Ritual log")
     log(days[5:50])
     assert queries_for(client, url) == with_5
-    # The home page's count (session, user, couple, its other counselors, three lists, the bell)
-    # + 3: occurrence and answers instead of the lists, high-conflict flag, the ritual's periods
-    # and logs, one audit insert, comments.
-    assert with_5 == QUERIES[("partner", "/me/")] + 3
+    # The home page's count (session, user, couple, its other counselors, three lists, the bell,
+    # safety mode, the intake card's packet) + 3: occurrence and answers instead of the lists,
+    # high-conflict flag, the ritual's periods and logs, one audit insert, comments; - 1: this
+    # page has no intake card.
+    assert with_5 == QUERIES[("partner", "/me/")] + 3 - 1
