@@ -1,4 +1,5 @@
-"""The documents and signatures API (/api/v1/documents/, /api/v1/signatures/).
+"""The documents, signatures and intake packets API (/api/v1/documents/,
+/api/v1/signatures/, /api/v1/intake-packets/).
 
 Practice admins keep the documents (every version, drafts, publishing);
 everyone else signed in reads the published versions. A partner lists and
@@ -21,13 +22,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from intake import selectors, services
-from intake.models import Document, Signature
+from intake.models import Document, IntakePacket, Signature
 from intake.pdf import signature_pdf
 from intake.serializers import (
     DocumentCreateSerializer,
     DocumentSerializer,
     DocumentVersionSerializer,
     DraftSerializer,
+    HoldOverrideSerializer,
+    IntakePacketSerializer,
+    PacketItemAddSerializer,
     PublishSerializer,
     RevokeSerializer,
     SignatureCreateSerializer,
@@ -173,3 +177,81 @@ def signature_pdf_response(user: Any, signature_id: object, *, view: str) -> Htt
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+class IntakePacketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """/api/v1/intake-packets/: each couple's packet and each partner's
+    progress (staff in scope: both partners; a partner: their own part).
+    Counselors of the couple and practice admins add and remove items;
+    practice admins lift the hold on the first appointment."""
+
+    serializer_class = IntakePacketSerializer
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False):
+            return IntakePacket.objects.none()
+        return selectors.packets_visible_to(request_user(self.request)).order_by("-created_at", "-pk")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        page = self.paginate_queryset(self.get_queryset())
+        rows = selectors.packets_progress(request_user(request), list(page) if page is not None else [])
+        return self.get_paginated_response(IntakePacketSerializer(rows, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
+        progress = selectors.progress_of(request_user(request), self.get_object())
+        return ApiResponse(IntakePacketSerializer(progress).data)
+
+    def _refreshed(self, user: Any, packet_id: int) -> ApiResponse:
+        return ApiResponse(
+            IntakePacketSerializer(selectors.progress_of(user, selectors.packet_for(user, packet_id))).data
+        )
+
+    @extend_schema(
+        request=PacketItemAddSerializer,
+        responses={201: IntakePacketSerializer, 403: error_response("403"), 404: error_response("404")},
+    )
+    @action(detail=True, methods=["post"])
+    def items(self, request: Request, pk: str) -> ApiResponse:
+        """Add a document or a questionnaire to this couple's packet. A document
+        or template the caller may not use, like a missing one, is 404."""
+        packet = self.get_object()
+        user = request_user(request)
+        serializer = PacketItemAddSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document_id, template_id = serializer.validated_data.get("document"), serializer.validated_data.get("template")
+        if document_id is not None and not Document.objects.filter(pk=document_id, archived=False).exists():
+            raise NotFound("No such document.")
+        if template_id is not None and not selectors.questionnaire_usable(user, packet, template_id):
+            raise NotFound("No such template.")
+        services.packet_item_add(actor=user, packet=packet, document_id=document_id, template_id=template_id)
+        response = self._refreshed(user, packet.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(
+        request=None,
+        responses={204: None, 403: error_response("403"), 404: error_response("404")},
+    )
+    @action(detail=True, methods=["delete"], url_path=r"items/(?P<item_id>[0-9]+)")
+    def remove_item(self, request: Request, pk: str, item_id: str) -> ApiResponse:
+        """Take an item out of this couple's packet (a questionnaire's exercise ends; answers are kept)."""
+        packet = self.get_object()
+        item = packet.items.filter(pk=int(item_id)).first()
+        if item is None:
+            raise NotFound("No such item.")
+        services.packet_item_remove(actor=request_user(request), item=item)
+        return ApiResponse(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        request=HoldOverrideSerializer,
+        responses={200: IntakePacketSerializer, 403: error_response("403"), 404: error_response("404")},
+    )
+    @action(detail=True, methods=["post"], url_path="hold-override")
+    def hold_override(self, request: Request, pk: str) -> ApiResponse:
+        """Let the first appointment be confirmed although a document is unsigned (practice admins, with a reason)."""
+        packet = self.get_object()
+        user = request_user(request)
+        serializer = HoldOverrideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.packet_hold_override(actor=user, packet=packet, reason=serializer.validated_data["reason"])
+        return self._refreshed(user, packet.pk)

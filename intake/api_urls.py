@@ -6,5 +6,6 @@ from intake import api
 router = SimpleRouter()
 router.register("documents", api.DocumentViewSet, basename="document")
 router.register("signatures", api.SignatureViewSet, basename="signature")
+router.register("intake-packets", api.IntakePacketViewSet, basename="intake-packet")
 
 urlpatterns: list[URLPattern | URLResolver] = [*router.urls]

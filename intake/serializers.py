@@ -112,3 +112,56 @@ class SignatureCreateSerializer(serializers.Serializer):
 
 class RevokeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
+
+
+# --- The intake packet ----------------------------------------------------------------
+
+
+class PacketItemProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="item.pk")
+    kind = serializers.ChoiceField(choices=[("document", "document"), ("questionnaire", "questionnaire")])
+    title = serializers.CharField()
+    document = serializers.IntegerField(source="item.document_id", allow_null=True)
+    template = serializers.IntegerField(source="item.template_id", allow_null=True)
+    available = serializers.BooleanField(help_text="False for a document with no published version yet.")
+    done = serializers.BooleanField(help_text="Signed (a document) or submitted (a questionnaire).")
+    started = serializers.BooleanField(help_text="A questionnaire with a draft answer.")
+    resign = serializers.BooleanField(help_text="A document to sign again in its new version.")
+
+
+class PartnerProgressSerializer(serializers.Serializer):
+    partner = serializers.IntegerField(source="partner.pk")
+    name = serializers.CharField(source="partner.full_name")
+    status = serializers.ChoiceField(choices=[("not_started", ""), ("in_progress", ""), ("complete", "")])
+    missing = serializers.ListField(child=serializers.CharField(), help_text="Titles of what is left to do.")
+    items = PacketItemProgressSerializer(many=True)
+
+
+class IntakePacketSerializer(serializers.Serializer):
+    """A couple's packet as the caller may see it: both partners for staff,
+    a partner's own part for them. Status only, never an answer."""
+
+    id = serializers.IntegerField(source="packet.pk")
+    couple = serializers.IntegerField(source="packet.couple_id")
+    created_at = serializers.DateTimeField(source="packet.created_at")
+    documents_unsigned = serializers.BooleanField(
+        help_text="A partner shown here has a document of the packet to sign (the first appointment waits)."
+    )
+    hold_overridden_at = serializers.DateTimeField(source="packet.hold_overridden_at", allow_null=True)
+    partners = PartnerProgressSerializer(many=True)
+
+
+class PacketItemAddSerializer(serializers.Serializer):
+    document = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+    template = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=2**31 - 1)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if (attrs.get("document") is None) == (attrs.get("template") is None):
+            raise serializers.ValidationError("Give either a document or a template (a questionnaire).")
+        return attrs
+
+
+class HoldOverrideSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=1000, help_text="Why the first session may go ahead without the signatures."
+    )

@@ -25,6 +25,7 @@ from intake.selectors.packets import (
     packets_progress,
     packets_visible_to,
     progress_of,
+    questionnaire_usable,
 )
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "packets_progress",
     "packets_visible_to",
     "progress_of",
+    "questionnaire_usable",
     "signature_for",
     "signatures_needed_for",
     "signatures_visible_to",

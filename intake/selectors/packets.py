@@ -14,7 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from accounts.models import OPEN_COUPLE_STATUSES, User
-from exercises.models import Occurrence, Response, ResponseState
+from exercises.models import ExerciseTemplate, Occurrence, Response, ResponseState
 from intake.models import DocumentVersion, IntakePacket, IntakePacketItem, VersionStatus
 from intake.selectors.documents import NeededSignature, unsigned_documents
 from portal import policy
@@ -271,3 +271,12 @@ def first_appointment_hold(appointment: Appointment) -> str | None:
         + ". It can be confirmed once they have signed, or a practice admin can lift the hold "
         "on the couple's intake page."
     )
+
+
+def questionnaire_usable(user: User, packet: IntakePacket, template_id: int) -> bool:
+    """May this template be added to the packet by ``user``: a built-in, or
+    one of the assigning counselor's own (the acting counselor, or for a
+    practice admin the couple's primary counselor)?"""
+    counselor = user if policy.can_manage_assignments(user, packet.couple) else packet.couple.primary_counselor
+    template = ExerciseTemplate.objects.filter(pk=template_id).first()
+    return template is not None and policy.can_use_template(counselor, template)

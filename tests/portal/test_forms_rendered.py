@@ -92,7 +92,10 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
         ip_address="203.0.113.7",
         user_agent="pytest",
     )
+    packet = intake_services.packet_create(actor=dana, couple=couple)
+    packet_item = intake_services.packet_item_add(actor=dana, packet=packet, document_id=consent.document_id)
     return {
+        "item_id": packet_item.pk,
         "document_id": consent.document_id,
         "version_id": consent.pk,
         "signature_id": signature.pk,
