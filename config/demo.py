@@ -194,7 +194,9 @@ def demo_practice_load() -> dict[str, list[User]]:
     from progress.demo import demo_measures_load
 
     demo_measures_load(couples=couples, now=timezone.now())
-    from intake.demo import demo_documents_load
+    from intake.demo import demo_documents_load, demo_packet_load
 
     demo_documents_load(admin=admin)
+    newest = min(zip(COUPLES, couples, strict=True), key=lambda pair: pair[0][3])[1]
+    demo_packet_load(admin=admin, couple=newest)
     return {"Practice admin": [admin], "Counselors": counselors, "Clients": clients}

@@ -4,10 +4,12 @@ reviews them first)."""
 
 from __future__ import annotations
 
-from accounts.models import User
+from accounts.models import Couple, User
+from exercises.builtin_intake import INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG
+from exercises.models import ExerciseTemplate
 from intake import services
 from intake.builtin import install_builtin_documents
-from intake.models import Document, VersionStatus
+from intake.models import DefaultPacketItem, Document, DocumentVersion, IntakePacket, VersionStatus
 
 
 def demo_documents_load(*, admin: User) -> None:
@@ -17,3 +19,35 @@ def demo_documents_load(*, admin: User) -> None:
         draft = document.versions.filter(status=VersionStatus.DRAFT).first()
         if draft is not None:
             services.document_version_publish(actor=admin, version=draft)
+
+
+DEMO_PACKET_DOCUMENTS = ("consent-to-treatment", "privacy-notice", "couples-confidentiality", "cancellation-policy")
+
+
+def demo_packet_load(*, admin: User, couple: Couple) -> None:
+    """The practice's default packet (four documents, the two built-in
+    questionnaires) and, for ``couple`` (the newest), their packet with one
+    partner part-way through: the front door as a new couple meets it.
+    Running it again changes nothing."""
+    if not DefaultPacketItem.objects.exists():
+        documents = Document.objects.filter(slug__in=DEMO_PACKET_DOCUMENTS)
+        templates = ExerciseTemplate.objects.filter(
+            owner__isnull=True, slug__in=(INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG)
+        ).order_by("-slug")
+        services.default_packet_set(
+            actor=admin, document_ids=[d.pk for d in documents], template_ids=[t.pk for t in templates]
+        )
+    if IntakePacket.objects.filter(couple=couple).exists():
+        return
+    services.packet_create(actor=admin, couple=couple)
+    signer = couple.partner_one
+    for slug in DEMO_PACKET_DOCUMENTS[:2]:
+        version = DocumentVersion.objects.get(document__slug=slug, status=VersionStatus.PUBLISHED)
+        services.signature_create(
+            signer=signer,
+            version=version,
+            typed_name=signer.full_name,
+            agreed=True,
+            ip_address="203.0.113.10",
+            user_agent="Demo data",
+        )

@@ -173,3 +173,51 @@ def test_an_out_of_scope_id_in_a_body_answers_exactly_like_a_missing_one(case, s
     assert (foreign.status_code, foreign_answer) == (missing.status_code, missing_answer)
     assert missing.status_code == 400
     assert field in missing.json()
+
+
+# Writes whose ids in the body name what is acted on (a version to sign, a
+# document or questionnaire to add): out of scope and missing alike are 404.
+# (name: builder(p) -> (poster, url, body_for(id), out_of_scope_id))
+NOT_FOUND_CASES = {
+    "signature of an unpublished version": lambda p: (
+        p.partner,
+        "/api/v1/signatures/",
+        lambda i: {"version": i, "typed_name": p.partner.full_name, "agreed": True},
+        p.draft_version.pk,
+    ),
+    "intake packet questionnaire": lambda p: (
+        p.counselor,
+        f"/api/v1/intake-packets/{p.packet.pk}/items/",
+        lambda i: {"template": i},
+        p.owens_answer.occurrence.assignment.template_id,
+    ),
+    "intake packet document": lambda p: (
+        p.counselor,
+        f"/api/v1/intake-packets/{p.packet.pk}/items/",
+        lambda i: {"document": i},
+        p.archived_document.pk,
+    ),
+}
+
+
+@pytest.fixture
+def intake_scene(scene, practice_admin):
+    from intake import services as intake_services
+    from intake.models import Document, DocumentVersion
+
+    scene.draft_version = DocumentVersion.objects.get(document__slug="privacy-notice", status="draft")
+    scene.archived_document = Document.objects.create(
+        slug="old-form", kind="other", title="Old form", archived=True, requires_signature=True
+    )
+    scene.packet = intake_services.packet_create(actor=scene.counselor, couple=scene.couple)
+    return scene
+
+
+@pytest.mark.parametrize("case", NOT_FOUND_CASES)
+def test_an_out_of_scope_id_naming_the_target_answers_404_like_a_missing_one(case, intake_scene, as_user):
+    poster, url, body_for, out_of_scope = NOT_FOUND_CASES[case](intake_scene)
+    client = as_user(poster)
+    foreign = client.post(url, body_for(out_of_scope), content_type="application/json")
+    missing = client.post(url, body_for(MISSING), content_type="application/json")
+    assert (foreign.status_code, foreign.json()) == (missing.status_code, missing.json())
+    assert missing.status_code == 404
