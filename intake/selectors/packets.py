@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
-from accounts.models import OPEN_COUPLE_STATUSES, User
+from accounts.models import OPEN_COUPLE_STATUSES, UNREVIEWED_RISK_FLAG, PartnerSafety, User
 from exercises.models import ExerciseTemplate, Occurrence, Response, ResponseState
 from intake.models import DocumentVersion, IntakePacket, IntakePacketItem, VersionStatus
 from intake.selectors.documents import NeededSignature, unsigned_documents
@@ -280,3 +280,17 @@ def questionnaire_usable(user: User, packet: IntakePacket, template_id: int) -> 
     counselor = user if policy.can_manage_assignments(user, packet.couple) else packet.couple.primary_counselor
     template = ExerciseTemplate.objects.filter(pk=template_id).first()
     return template is not None and policy.can_use_template(counselor, template)
+
+
+def flagged_partner_ids(viewer: User, packets: Sequence[IntakePacket]) -> set[int]:
+    """Partners of these packets whose safety check-in needs their
+    counselor's attention, for the counselors who may see it only (one
+    query; none for anyone else). Never what the check-in said."""
+    partner_ids = [
+        p.pk for packet in packets if policy.can_see_risk_flag(viewer, packet.couple) for p in packet.couple.partners
+    ]
+    if not partner_ids:
+        return set()
+    return set(
+        PartnerSafety.objects.filter(UNREVIEWED_RISK_FLAG, user_id__in=partner_ids).values_list("user_id", flat=True)
+    )

@@ -131,7 +131,9 @@ def document_sign(request: AuthenticatedHttpRequest, version_id: int) -> HttpRes
         )
         if signature is not None:
             messages.success(request, f"Thank you: you signed “{version.document.title}”.")
-            return redirect("partner_documents")
+            # Back to the packet while there is one (its page shows what is left), else the documents.
+            in_packet = selectors.packet_progress_for_partner(request.user) is not None
+            return redirect("partner_intake" if in_packet else "partner_documents")
     context = {"version": version, "text_html": render_markdown(version.text), "form": form}
     return render(request, "intake/document_sign.html", context, status=400 if form.errors else 200)
 

@@ -6,12 +6,12 @@ practice's default packet. Status only, never what anyone answered."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.models import PartnerSafety, User
+from accounts.models import User
 from exercises.models import ExerciseTemplate
 from intake import selectors, services
 from intake.forms import DefaultPacketForm, HoldOverrideForm, PacketAddForm
@@ -19,22 +19,6 @@ from intake.models import DefaultPacketItem, Document, IntakePacket
 from portal import paging, policy
 from portal.errors import submit_form
 from portal.http import AuthenticatedHttpRequest
-
-
-def _flagged_partner_ids(viewer: User, packets: list[IntakePacket]) -> set[int]:
-    """Partners whose safety screen needs their counselor's attention: for
-    the counselors who may see it only (one query, none for anyone else)."""
-    partner_ids = [
-        p.pk for packet in packets if policy.can_see_risk_flag(viewer, packet.couple) for p in packet.couple.partners
-    ]
-    if not partner_ids:
-        return set()
-    unreviewed = Q(risk_reviewed_at__isnull=True) | Q(risk_reviewed_at__lt=F("risk_flagged_at"))
-    return set(
-        PartnerSafety.objects.filter(unreviewed, user_id__in=partner_ids, risk_flagged_at__isnull=False).values_list(
-            "user_id", flat=True
-        )
-    )
 
 
 def partner_intake(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -52,7 +36,7 @@ def packet_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404("No such page.")
     page = paging.page_of(selectors.packets_visible_to(request.user).order_by("-created_at", "-pk"), request.GET)
     packets = list(page.items)
-    flagged = _flagged_partner_ids(request.user, packets)
+    flagged = selectors.flagged_partner_ids(request.user, packets)
     rows = selectors.packets_progress(request.user, packets)
     return render(request, "intake/packet_list.html", {"rows": rows, "page": page, "flagged": flagged})
 
@@ -87,7 +71,7 @@ def _render_detail(
         "packet": packet,
         "couple": couple,
         "progress": progress,
-        "flagged": _flagged_partner_ids(request.user, [packet]),
+        "flagged": selectors.flagged_partner_ids(request.user, [packet]),
         "first": selectors.first_appointment_of(couple.pk),
         "can_adjust": can_adjust,
         "add_form": add_form,

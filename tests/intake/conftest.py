@@ -53,7 +53,9 @@ def default_packet(consent, practice_admin):
     from exercises.builtin_intake import INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG
     from exercises.models import ExerciseTemplate
 
-    templates = [ExerciseTemplate.objects.get(slug=s, owner=None) for s in (INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG)]
+    templates = [
+        ExerciseTemplate.objects.get(slug=s, owner=None) for s in (INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG)
+    ]
     return services.default_packet_set(
         actor=practice_admin, document_ids=[consent.document_id], template_ids=[t.pk for t in templates]
     )
@@ -75,7 +77,11 @@ def answer():
     from exercises.services import response_submit
 
     defaults = {
-        INTAKE_QUESTIONNAIRE_SLUG: {"what_brings_you": "We argue about chores.", "hopes": "Calmer evenings.", "stress": 3},
+        INTAKE_QUESTIONNAIRE_SLUG: {
+            "what_brings_you": "We argue about chores.",
+            "hopes": "Calmer evenings.",
+            "stress": 3,
+        },
     }
     safe = {"feel_safe": "yes", "afraid": "never", "hurt": "no", "speak_openly": "comfortable"}
 

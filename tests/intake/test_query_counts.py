@@ -206,3 +206,24 @@ def test_a_packet_costs_the_same_for_a_few_items_and_many(who, page, request, gr
         assert len(many.content) > len(few.content)
     sql = "\n".join(q["sql"][:160] for q in many_queries.captured_queries)
     assert len(few_queries) == len(many_queries) == PACKET_QUERIES[(who, page)], sql
+
+
+API_PACKET_LIST_QUERIES = {
+    # session, user, 2FA; the page count, the packets (couple,
+    # partners, counselor joined) and their items; the progress (5, as on the pages)
+    "counselor": 11,
+    "practice_admin": 11,
+}
+
+
+@pytest.mark.parametrize("who", list(API_PACKET_LIST_QUERIES))
+def test_the_intake_packets_api_costs_the_same_for_one_packet_and_ten(who, request, grow_packets, as_user):
+    client = as_user(request.getfixturevalue(who))
+    grow_packets(FEW_COUPLES)
+    client.get("/api/v1/intake-packets/")
+    few, few_queries = _fetch(client, "/api/v1/intake-packets/")
+    grow_packets(MORE_COUPLES)
+    many, many_queries = _fetch(client, "/api/v1/intake-packets/")
+    assert len(many.json()["results"]) == FEW_COUPLES + MORE_COUPLES > len(few.json()["results"])
+    sql = "\n".join(q["sql"][:160] for q in many_queries.captured_queries)
+    assert len(few_queries) == len(many_queries) == API_PACKET_LIST_QUERIES[who], sql
