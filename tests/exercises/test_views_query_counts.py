@@ -14,8 +14,9 @@ ANSWERS = {"feeling": "calm"}
 # endpoint adds its page count; a page adds the notification bell's unread count.
 QUERIES = {
     # partner: couple, its other counselors, due this week, overdue, done, the bell, whether the
-    # partner is in safety mode (base.html), their intake packet (the home's card; none here)
-    ("partner", "/me/"): 10,
+    # partner is in safety mode (base.html), their intake packet (the home's card; none here), and
+    # with none, the documents to sign again (the published versions; none here, so no signatures)
+    ("partner", "/me/"): 11,
     # counselor: couple, its other counselors, high-conflict flag, progress (occurrences, answers),
     # assignments, the form's templates, the bell
     ("counselor", "couple_page"): 11,
@@ -136,7 +137,7 @@ def test_a_practice_page_takes_the_same_queries_for_5_and_50_logged_periods(
     log(days[5:50])
     assert queries_for(client, url) == with_5
     # The home page's count (session, user, couple, its other counselors, three lists, the bell,
-    # safety mode, the intake card's packet) + 3: occurrence and answers instead of the lists,
-    # high-conflict flag, the ritual's periods and logs, one audit insert, comments; - 1: this
-    # page has no intake card.
-    assert with_5 == QUERIES[("partner", "/me/")] + 3 - 1
+    # safety mode, the intake card's packet, the documents to sign again) + 3: occurrence and
+    # answers instead of the lists, high-conflict flag, the ritual's periods and logs, one audit
+    # insert, comments; - 2: this page has no intake card.
+    assert with_5 == QUERIES[("partner", "/me/")] + 3 - 2

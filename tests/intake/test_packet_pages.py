@@ -265,3 +265,21 @@ def test_the_pages_are_never_cached(who, url, packet, couple, request, as_user):
     response = as_user(request.getfixturevalue(who)).get(_detail(couple) if url == "detail" else url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
+
+
+def test_a_partner_is_asked_at_their_next_visit_to_sign_an_updated_document_again(
+    consent, partner, publish, sign, as_user
+):
+    sign(partner, consent)
+    publish("consent-to-treatment", text="The updated consent.", must_resign=True)
+
+    page = as_user(partner).get("/me/").content.decode()
+
+    assert "Updated: please sign again" in page
+    assert "Read and sign: Consent to counseling" in page
+
+
+def test_a_partner_who_signed_the_current_version_is_not_asked_again(consent, partner, sign, as_user):
+    sign(partner, consent)
+
+    assert "please sign again" not in as_user(partner).get("/me/").content.decode()
