@@ -48,6 +48,7 @@ ERRORS: dict[str, tuple[str, dict[str, Any]]] = {
         DETAIL,
     ),
     "404": ("No such object within what the caller may see (the same answer as for a missing id).", DETAIL),
+    "409": ("The object's state does not allow this now; detail says why.", DETAIL),
     "429": ("Too many attempts: wait the number of seconds in Retry-After.", DETAIL),
 }
 

@@ -222,9 +222,11 @@ class AppointmentViewSet(
             lambda: services.appointment_cancel(actor=request_user(request), appointment=appointment, reason=reason)
         )
 
-    @extend_schema(request=None, responses=StaffAppointmentSerializer)
+    @extend_schema(request=None, responses={200: StaffAppointmentSerializer, 409: error_response("409")})
     @action(detail=True, methods=["post"])
     def confirm(self, request: Request, pk: str) -> Response:
+        """Confirm a requested appointment. 409 while it is held (a couple's
+        first session waiting for their intake paperwork)."""
         appointment = self.get_object()
         return self._change(lambda: services.appointment_confirm(actor=request_user(request), appointment=appointment))
 

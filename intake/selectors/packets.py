@@ -38,6 +38,7 @@ class ItemProgress:
     available: bool  # a document with no published version yet is not (yet) asked for
     resign: bool  # a document signed before, to be signed again in its new version
     url: str  # where the partner does it ("" when done or not available)
+    occurrence_id: int | None = None  # a questionnaire's: where its counselor reads the answers
 
 
 @dataclass
@@ -235,6 +236,17 @@ def first_appointment_of(couple_id: int) -> Appointment | None:
     if first is None or first.status in (AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW):
         return None
     return first
+
+
+def has_had_a_session(couple_id: int) -> bool:
+    """Has the couple's first session taken place (the hold no longer matters)?"""
+    return (
+        Appointment.objects.filter(
+            couple_id=couple_id, status__in=(AppointmentStatus.COMPLETED, AppointmentStatus.NO_SHOW)
+        )
+        .order_by()
+        .exists()
+    )
 
 
 def first_appointment_hold(appointment: Appointment) -> str | None:

@@ -73,7 +73,10 @@ def _render_detail(
         "progress": progress,
         "flagged": selectors.flagged_partner_ids(request.user, [packet]),
         "first": selectors.first_appointment_of(couple.pk),
+        "had_session": selectors.has_had_a_session(couple.pk),
         "can_adjust": can_adjust,
+        # The counselors read the answers on the exercise's page (audited there); nobody else.
+        "reads_answers": policy.can_manage_assignments(request.user, couple),
         "add_form": add_form,
         "can_override": can_override,
         "override_form": override_form or (HoldOverrideForm() if can_override else None),

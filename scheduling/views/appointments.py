@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from portal import paging, policy
+from portal.errors import ServiceConflict
 from portal.http import AuthenticatedHttpRequest
 from scheduling import ical, selectors, services
 from scheduling.forms import ReasonForm, RescheduleForm
@@ -141,7 +142,7 @@ def appointment_action(request: AuthenticatedHttpRequest, appointment_id: int, a
         raise Http404 from None
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    except services.AppointmentConflict as exc:
+    except ServiceConflict as exc:  # the time is taken, or the first session waits for its paperwork
         messages.error(request, exc.message)
     return redirect("appointment_detail", appointment_id=appointment.pk)
 

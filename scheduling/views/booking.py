@@ -17,7 +17,7 @@ from portal.errors import add_errors_to_form
 from portal.http import AuthenticatedHttpRequest
 from scheduling import selectors, services, slots
 from scheduling.forms import BookingForm, RequestSlotForm, SeriesForm, SlotSearchForm
-from scheduling.models import Location, PracticeSettings
+from scheduling.models import AppointmentStatus, Location, PracticeSettings
 from scheduling.views.common import folded_slot_days, parse_day, slot_days, staff_only
 
 
@@ -70,7 +70,14 @@ def appointment_book(request: AuthenticatedHttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
                 status = 409
             else:
-                messages.success(request, "The appointment is booked.")
+                if appointment.status == AppointmentStatus.REQUESTED:
+                    messages.warning(
+                        request,
+                        "The time is held for the couple, as requested: it is their first session and "
+                        "their intake paperwork is not complete. Confirm it here once they have signed.",
+                    )
+                else:
+                    messages.success(request, "The appointment is booked.")
                 return redirect("appointment_detail", appointment_id=appointment.pk)
     chosen = search.cleaned_data if search.is_valid() else getattr(form, "cleaned_data", {})
     context = {

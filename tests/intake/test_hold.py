@@ -92,3 +92,31 @@ def test_a_later_appointment_is_not_held(packet, book, tuesday, practice_admin):
 
 def test_a_couple_without_a_packet_books_as_before(book, tuesday, consent):
     assert book(tuesday, "10:00").status == AppointmentStatus.CONFIRMED
+
+
+def test_confirming_a_held_first_appointment_on_its_page_says_why(packet, book, tuesday, practice_admin, as_user):
+    appointment = book(tuesday, "10:00")
+
+    response = as_user(practice_admin).post(f"/appointments/{appointment.pk}/confirm/", follow=True)
+
+    assert response.status_code == 200
+    assert "their paperwork is not complete" in response.content.decode()
+    appointment.refresh_from_db()
+    assert appointment.status == AppointmentStatus.REQUESTED
+
+
+def test_a_held_booking_is_reported_as_held_on_the_appointments_api(
+    packet, practice_admin, couple, edmonds, dana, tuesday, as_user
+):
+    from tests.scheduling.helpers import at
+
+    body = {
+        "counselor": dana.pk,
+        "location": edmonds.pk,
+        "start": at(tuesday, "10:00").isoformat(),
+        "couple": couple.pk,
+    }
+    response = as_user(practice_admin).post("/api/v1/appointments/", body, content_type="application/json")
+
+    assert response.status_code == 201, response.content
+    assert response.json()["status"] == "requested"

@@ -144,9 +144,10 @@ def test_the_intake_list_costs_the_same_for_one_packet_and_ten(who, request, gro
 PACKET_QUERIES = {
     # session, user, 2FA; the packet (couple, partners, counselor joined) and its items; the
     # progress (5, as on the list); the add form's documents and questionnaires; the couple's
-    # first appointment; the bell's count; for the counselor, the partners' safety flags
-    ("counselor", "packet_detail"): 15,
-    ("practice_admin", "packet_detail"): 14,
+    # first appointment and whether a session has taken place; the bell's count; for the
+    # counselor, the partners' safety flags
+    ("counselor", "packet_detail"): 16,
+    ("practice_admin", "packet_detail"): 15,
     # session, user; the partner's packet and its items; their progress (5); the first
     # appointment; whether they are in safety mode (base.html); the bell's count
     ("partner", "/me/intake/"): 12,
