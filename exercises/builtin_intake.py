@@ -151,3 +151,15 @@ Hotline answers day and night at 1-800-799-7233 (or text START to 88788).
         ],
     },
 ]
+
+# What e-mails, in-app notices and calendar feeds call the safety check-in:
+# they may be read over a partner's shoulder, on a shared device or calendar.
+DISCREET_TITLE = "A private questionnaire"
+
+
+def title_outside_the_portal(template: Any) -> str:
+    """An exercise's title as shown outside the portal's pages: the safety
+    check-in's stays private (DISCREET_TITLE), any other is its title."""
+    if getattr(template, "is_builtin", False) and getattr(template, "slug", "") == SAFETY_SCREEN_SLUG:
+        return DISCREET_TITLE
+    return str(template.title)

@@ -23,6 +23,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
 
 from accounts.services import SAFETY_NOTICE_SUBJECT, safety_notice_message
+from exercises.builtin_intake import title_outside_the_portal
 from notifications import selectors
 from notifications.models import APPOINTMENT_KINDS, Reminder, ReminderKind
 from notifications.paperwork import first_start_of
@@ -149,16 +150,16 @@ def _wording(reminder: Reminder) -> Wording:
     tz = ZoneInfo(reminder.recipient.time_zone)
     practice = settings.PRACTICE_NAME
     if reminder.kind == ReminderKind.EXERCISE_DUE_SOON:
-        title = reminder.occurrence.assignment.template.title  # type: ignore[union-attr]
+        title = title_outside_the_portal(reminder.occurrence.assignment.template)  # type: ignore[union-attr]
         return Wording(f"{practice}: “{title}” is due soon", f"“{title}” is due {_when(reminder, tz)}.")
     if reminder.kind == ReminderKind.EXERCISE_OVERDUE:
-        title = reminder.occurrence.assignment.template.title  # type: ignore[union-attr]
+        title = title_outside_the_portal(reminder.occurrence.assignment.template)  # type: ignore[union-attr]
         return Wording(
             f"{practice}: “{title}” is waiting for you",
             f"“{title}” was due {_when(reminder, tz)}. There is still time to do it.",
         )
     if reminder.kind == ReminderKind.PARTNER_FINISHED:
-        title = reminder.occurrence.assignment.template.title  # type: ignore[union-attr]
+        title = title_outside_the_portal(reminder.occurrence.assignment.template)  # type: ignore[union-attr]
         return Wording(
             f"{practice}: your partner has finished “{title}”",
             f"Your partner has finished “{title}”. Once you submit yours, you can read each other's.",

@@ -59,6 +59,8 @@ DELIVERY_FIELDS = (
     "occurrence__due_at",
     "occurrence__assignment__status",
     "occurrence__assignment__template__title",
+    "occurrence__assignment__template__slug",  # with is_builtin: the safety check-in is named discreetly
+    "occurrence__assignment__template__is_builtin",
     "occurrence__assignment__couple__status",
     "occurrence__assignment__visibility",
     "occurrence__assignment__couple__exercise_settings__high_conflict",

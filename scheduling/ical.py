@@ -29,6 +29,7 @@ from django.urls import reverse
 from icalendar import Calendar, Event
 
 from accounts.models import User
+from exercises.builtin_intake import title_outside_the_portal
 from portal import policy
 from scheduling.models import Appointment, AppointmentStatus
 
@@ -96,7 +97,7 @@ def _exercise_event(occurrence: Occurrence) -> Event:
     event.add("dtstart", occurrence.due_at.astimezone(UTC))
     event.add("sequence", 0)
     event.add("status", "CONFIRMED")
-    event.add("summary", f"Exercise due: {occurrence.assignment.template.title}")
+    event.add("summary", f"Exercise due: {title_outside_the_portal(occurrence.assignment.template)}")
     event.add("description", settings.PORTAL_BASE_URL + reverse("occurrence_detail", args=[occurrence.pk]))
     event.add("transp", "TRANSPARENT")
     return event
