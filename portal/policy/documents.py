@@ -36,8 +36,9 @@ def can_sign_documents(user: User) -> bool:
     return _active(user) and user.role == Role.CLIENT
 
 
-def signature_scope(user: User) -> Q | None:
-    """Which signatures a user may see, as a filter; None for no one."""
+def _practice_caseload_or_own(user: User, own: Q) -> Q | None:
+    """A filter on rows with a ``couple``: practice admins all, counselors
+    their caseload's, a client ``own`` (their part); None for no one."""
     if not _active(user):
         return None
     if user.role == Role.PRACTICE_ADMIN:
@@ -45,8 +46,13 @@ def signature_scope(user: User) -> Q | None:
     if user.role == Role.COUNSELOR:
         return Q(couple__in=caseload_couple_ids(user))
     if user.role == Role.CLIENT:
-        return Q(signer=user)
+        return own
     return None
+
+
+def signature_scope(user: User) -> Q | None:
+    """Which signatures a user may see, as a filter; None for no one."""
+    return _practice_caseload_or_own(user, Q(signer=user))
 
 
 def can_view_signature(user: User, signature: Signature) -> bool:
@@ -90,15 +96,7 @@ def can_see_intake_packet(user: User, couple: Couple) -> bool:
 
 def intake_packet_scope(user: User) -> Q | None:
     """Which couples' packets a user may see, as a filter on IntakePacket; None for none."""
-    if not _active(user):
-        return None
-    if user.role == Role.PRACTICE_ADMIN:
-        return Q()
-    if user.role == Role.COUNSELOR:
-        return Q(couple__in=caseload_couple_ids(user))
-    if user.role == Role.CLIENT:
-        return Q(couple__partner_one=user) | Q(couple__partner_two=user)
-    return None
+    return _practice_caseload_or_own(user, Q(couple__partner_one=user) | Q(couple__partner_two=user))
 
 
 def sees_whole_intake_packet(user: User) -> bool:

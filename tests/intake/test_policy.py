@@ -38,3 +38,30 @@ def test_an_inactive_signer_sees_nothing(consent, partner, sign):
     partner.is_active = False
     partner.save()
     assert not sees(partner, signature)
+
+
+def sees_packet(user, packet) -> bool:
+    from intake.selectors import packets_visible_to
+    from portal.policy import can_see_intake_packet
+
+    by_policy = can_see_intake_packet(user, packet.couple)
+    by_query = packets_visible_to(user).filter(pk=packet.pk).exists()
+    assert by_policy == by_query, f"policy says {by_policy}, selector says {by_query}"
+    return by_policy
+
+
+def test_policy_and_selector_agree_on_intake_packets_for_every_persona(default_packet, personas):
+    from intake import services
+
+    sams = services.packet_create(actor=personas.counselor, couple=personas.couple)
+    jos = services.packet_create(actor=personas.other_counselor, couple=personas.other_couple)
+    expected = {
+        "counselor": (True, False),
+        "other_counselor": (False, True),
+        "admin": (True, True),
+        "partner": (True, False),
+        "other_partner": (True, False),
+    }
+    for name, (sees_sams, sees_jos) in expected.items():
+        user = getattr(personas, name)
+        assert (sees_packet(user, sams), sees_packet(user, jos)) == (sees_sams, sees_jos), name
