@@ -13,7 +13,7 @@ from accounts.models import AuditAction, Couple, User
 from accounts.services import audit_record
 from portal import policy
 from portal.errors import require
-from scheduling import recurrence
+from scheduling import recurrence, signals
 from scheduling.models import (
     Appointment,
     AppointmentKind,
@@ -121,6 +121,9 @@ def appointment_book_series(
             override_hours_reason=override_hours_reason,
             series=series,
         )
+        if start == starts[0] and signals.confirmation_holds(appointment=appointment):
+            # The couple's first session waits for its paperwork, as a single booking does.
+            appointment.status = AppointmentStatus.REQUESTED
         _save_checked(appointment, participant_ids=participant_ids, exclude_ids=[])
         _record_change(appointment, actor=actor, action=ChangeAction.BOOKED)
     audit_record(

@@ -120,3 +120,14 @@ def test_a_held_booking_is_reported_as_held_on_the_appointments_api(
 
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "requested"
+
+
+def test_a_weekly_series_holds_only_the_couples_first_session(packet, practice_admin, couple, edmonds, dana, tuesday):
+    from tests.scheduling.helpers import at
+
+    series = scheduling.appointment_book_series(
+        actor=practice_admin, counselor=dana, location=edmonds, first_start=at(tuesday, "10:00"), count=3, couple=couple
+    )
+
+    statuses = list(series.appointments.order_by("start").values_list("status", flat=True))
+    assert statuses == [AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED, AppointmentStatus.CONFIRMED]
