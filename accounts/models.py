@@ -368,6 +368,13 @@ class AuditAction(models.TextChoices):
     SAFETY_MODE_CHANGED = "safety_mode.changed", "Safety mode changed"
     RISK_FLAG_RAISED = "risk_flag.raised", "Safety screen flag raised"
     RISK_FLAG_REVIEWED = "risk_flag.reviewed", "Safety screen flag reviewed"
+    # Secure messaging (ids only in the details, never a message's text or a file's name)
+    THREAD_STARTED = "thread.started", "Conversation started"
+    MESSAGE_POSTED = "message.posted", "Message sent"
+    MESSAGE_EDITED = "message.edited", "Message edited"
+    MESSAGE_DELETED = "message.deleted", "Message deleted"
+    THREAD_VIEWED = "thread.viewed", "Thread read by staff"
+    ATTACHMENT_DOWNLOADED = "attachment.downloaded", "Attachment downloaded"
     # Reminders
     REMINDER_RESENT = "reminder.resent", "Reminder resent"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification settings changed"

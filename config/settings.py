@@ -104,6 +104,8 @@ INSTALLED_APPS = [
     "progress",
     # Documents and consent (issue 15): after progress; imports accounts, exercises, scheduling.
     "intake",
+    # Secure messaging (issue 16): last; reads intake's published confidentiality policy.
+    "messaging",
 ]
 
 MIDDLEWARE = [

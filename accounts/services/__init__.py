@@ -7,7 +7,7 @@ One module per subject, re-exported so callers keep writing
 emails, safety.
 """
 
-from accounts.services.audit import audit_record
+from accounts.services.audit import audit_record, audit_record_many
 from accounts.services.couples import (
     EMAIL_TAKEN_CONSTRAINTS,
     INVITE_ACCEPTED_TEXT,
@@ -47,6 +47,7 @@ __all__ = [
     "InvitationInvalid",
     "PartnerDetails",
     "audit_record",
+    "audit_record_many",
     "couple_invite",
     "couple_invite_or_hold",
     "couple_set_status",

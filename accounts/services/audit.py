@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from django.db import models
+from django.utils import timezone
 
 from accounts.models import AuditAction, AuditEvent, User
 
@@ -15,3 +19,26 @@ def audit_record(*, actor: User | None, action: AuditAction, target: Any, **deta
         target_id=str(target.pk),
         details=details,
     )
+
+
+def audit_record_many(
+    *, actor: User | None, action: AuditAction, targets: Iterable[tuple[models.Model, dict[str, Any]]]
+) -> int:
+    """Many rows of one action in one insert (staff reading a list: each
+    signature, each thread), each with its target and details (ids only);
+    how many were written."""
+    now = timezone.now()
+    events = [
+        AuditEvent(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            details=details,
+            created_at=now,
+        )
+        for target, details in targets
+    ]
+    if events:
+        AuditEvent.objects.bulk_create(events)
+    return len(events)

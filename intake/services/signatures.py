@@ -17,8 +17,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, AuditEvent, Couple, User
-from accounts.services import audit_record
+from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, Couple, User
+from accounts.services import audit_record, audit_record_many
 from intake.models import DocumentVersion, Signature, SignatureRevocation, VersionStatus
 from intake.services.packets import paperwork_reminders_refresh
 from portal import policy
@@ -159,18 +159,12 @@ def signature_revoke(*, actor: User, signature: Signature, reason: str) -> Signa
 def signatures_record_access(*, viewer: User, signatures: Iterable[Signature], view: str) -> None:
     """Audit that staff saw these signatures (one insert for all, ids only).
     A signer looking at their own is not recorded."""
-    now = timezone.now()
-    events = [
-        AuditEvent(
-            actor=viewer,
-            action=AuditAction.SIGNATURE_VIEWED,
-            target_type=Signature._meta.label_lower,
-            target_id=str(signature.pk),
-            details={"signer": signature.signer_id, "couple": signature.couple_id, "view": view},
-            created_at=now,
-        )
-        for signature in signatures
-        if policy.signature_read_is_audited(viewer, signature)
-    ]
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    audit_record_many(
+        actor=viewer,
+        action=AuditAction.SIGNATURE_VIEWED,
+        targets=(
+            (signature, {"signer": signature.signer_id, "couple": signature.couple_id, "view": view})
+            for signature in signatures
+            if policy.signature_read_is_audited(viewer, signature)
+        ),
+    )

@@ -91,6 +91,18 @@ from portal.policy.exercises import (
     partners_share_answers_q,
     uses_template_library,
 )
+from portal.policy.messaging import (
+    EDIT_WINDOW,
+    can_download_attachment,
+    can_edit_message,
+    can_post,
+    can_see_read_states,
+    can_start_thread,
+    can_view_thread,
+    thread_metadata_scope,
+    thread_read_is_audited,
+    thread_scope,
+)
 from portal.policy.progress import (
     can_use_measure,
     can_write_measures,
@@ -123,6 +135,7 @@ from portal.policy.scheduling import (
 )
 
 __all__ = [
+    "EDIT_WINDOW",
     "STAFF_ROLES",
     "TwoFactorSatisfied",
     "appointment_scope",
@@ -132,6 +145,8 @@ __all__ = [
     "can_book_appointments",
     "can_cancel_appointment",
     "can_copy_template",
+    "can_download_attachment",
+    "can_edit_message",
     "can_edit_template",
     "can_invite_couples",
     "can_join_couple",
@@ -147,6 +162,7 @@ __all__ = [
     "can_manage_schedule_of",
     "can_override_hours",
     "can_override_intake_hold",
+    "can_post",
     "can_read_audit_log",
     "can_read_published_documents",
     "can_resolve_held_invitations",
@@ -154,14 +170,17 @@ __all__ = [
     "can_revoke_signature",
     "can_see_exercise_content",
     "can_see_intake_packet",
+    "can_see_read_states",
     "can_see_risk_flag",
     "can_see_staff_note",
     "can_sign_documents",
+    "can_start_thread",
     "can_use_measure",
     "can_use_template",
     "can_view_comment",
     "can_view_response",
     "can_view_signature",
+    "can_view_thread",
     "can_write_measures",
     "carries_a_measure",
     "caseload_couple_ids",
@@ -195,6 +214,9 @@ __all__ = [
     "sees_whole_intake_packet",
     "signature_read_is_audited",
     "signature_scope",
+    "thread_metadata_scope",
+    "thread_read_is_audited",
+    "thread_scope",
     "uses_template_library",
     "weekly_digest_recipients",
 ]

@@ -1,0 +1,158 @@
+"""Named queries of messaging, scoped to the viewer. Each costs a fixed
+number of queries, however many threads or messages there are."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, DateTimeField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import User
+from intake.models import DocumentVersion, VersionStatus
+from messaging import texts
+from messaging.models import Attachment, Message, Thread, ThreadReadState
+from portal import policy
+
+CONFIDENTIALITY_DOCUMENT_SLUG = "couples-confidentiality"
+DEFAULT_PAGE = 50
+MAX_PAGE = 100
+# Before any message: what "never read" compares with.
+NEVER_READ = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def threads_visible_to(user: User) -> QuerySet[Thread]:
+    """The threads ``user`` may read, newest conversation first, each with
+    ``my_last_read_at`` (None: never opened) and ``unread_count`` (messages
+    of others after it, deleted ones left out) computed in the same
+    statement. Practice admins get none (thread_metadata_scope is for counts)."""
+    scope = policy.thread_scope(user)
+    if scope is None:
+        return Thread.objects.none()
+    my_read = ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1]
+    unread = (
+        Message.objects.filter(
+            thread=OuterRef("pk"),
+            deleted_at__isnull=True,
+            created_at__gt=Coalesce(OuterRef("my_last_read_at"), Value(NEVER_READ), output_field=DateTimeField()),
+        )
+        .exclude(author=user)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return (
+        Thread.objects.filter(scope)
+        .select_related("couple__partner_one", "couple__partner_two", "partner", "started_by")
+        .annotate(my_last_read_at=Subquery(my_read, output_field=DateTimeField()))
+        .annotate(unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), Value(0)))
+    )
+
+
+def thread_metadata_visible_to(user: User) -> QuerySet[Thread]:
+    """Threads as metadata only (kind, couple, times; for counts and support
+    pages): practice admins see every thread's, others what they read. Never
+    the messages' text: callers read no Message through it."""
+    scope = policy.thread_metadata_scope(user)
+    if scope is None:
+        return Thread.objects.none()
+    return Thread.objects.filter(scope).only("pk", "couple_id", "kind", "created_at", "last_message_at")
+
+
+def thread_for(user: User, thread_id: object) -> Thread:
+    """The thread with this id if ``user`` may read it, else 404 (the same
+    for another partner's private thread as for a missing id)."""
+    try:
+        return threads_visible_to(user).get(pk=int(str(thread_id)))
+    except (Thread.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such conversation.") from None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A position in a thread, newest first: the messages strictly older than
+    (created_at, id). ``encode()`` is opaque to clients."""
+
+    created_at: datetime
+    id: int
+
+    def encode(self) -> str:
+        raw = f"{self.created_at.isoformat()}|{self.id}".encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, value: str) -> Cursor:
+        """The cursor a client sent back; ValidationError on ``before`` if it is not one of ours."""
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+            stamp, _, pk = raw.rpartition("|")
+            created_at = parse_datetime(stamp)
+            if created_at is None or created_at.tzinfo is None:
+                raise ValueError(stamp)
+            return cls(created_at=created_at, id=int(pk))
+        except (ValueError, UnicodeDecodeError, binascii.Error):
+            raise ValidationError({"before": "This is not a position in the conversation."}) from None
+
+
+@dataclass(frozen=True)
+class MessagesPage:
+    messages: list[Message]  # newest first
+    next_cursor: Cursor | None  # older messages remain: ask with before=next_cursor
+
+
+def messages_page(thread: Thread, *, before: Cursor | None = None, limit: int = DEFAULT_PAGE) -> MessagesPage:
+    """One page of ``thread``'s messages, newest first, older than ``before``
+    (keyset paging on (created_at, id): the index message_thread_created_id),
+    with authors joined and attachments prefetched: two queries whatever the
+    thread's length. The thread must come from thread_for (the caller's scope)."""
+    limit = max(1, min(int(limit), MAX_PAGE))
+    messages = (
+        Message.objects.filter(thread=thread)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("-created_at", "-id")
+    )
+    if before is not None:
+        messages = messages.filter(
+            Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.id)
+        )
+    rows = list(messages[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    last = rows[-1] if rows else None
+    cursor = Cursor(created_at=last.created_at, id=last.pk) if more and last is not None else None
+    return MessagesPage(messages=rows, next_cursor=cursor)
+
+
+def read_states(thread: Thread) -> list[ThreadReadState]:
+    """Who has read the thread up to when, by name (for its counselors:
+    policy.can_see_read_states). One query."""
+    return list(
+        ThreadReadState.objects.filter(thread=thread).select_related("user").order_by("user__full_name", "user_id")
+    )
+
+
+def confidentiality_text() -> tuple[str, str]:
+    """(title, Markdown) of the confidentiality policy for couples work shown
+    before a partner first writes privately: the practice's published version
+    of intake's "couples-confidentiality" document if there is one, else
+    messaging's built-in text."""
+    version = (
+        DocumentVersion.objects.select_related("document")
+        .filter(
+            document__slug=CONFIDENTIALITY_DOCUMENT_SLUG,
+            document__archived=False,
+            status=VersionStatus.PUBLISHED,
+        )
+        .first()
+    )
+    if version is None:
+        return texts.CONFIDENTIALITY_TITLE, texts.CONFIDENTIALITY_TEXT
+    return version.document.title, version.text

@@ -1,0 +1,25 @@
+"""What messaging tells the rest of the portal.
+
+- message_posted(message_id, thread_id, author_id): a message was posted (the
+  first message of a new thread too). Sent inside the posting service's
+  transaction, so what a receiver plans (the recipients' notices) commits or
+  rolls back with the message.
+- message_read(thread_id, user_id): a person marked a thread read. Sent
+  inside thread_mark_read's transaction, after the read state is written
+  (a pending e-mail about what they have now read can be cancelled with it).
+
+Only ids travel: never a message's text or a file's name.
+
+No receiver is connected yet. The recipients' notices (in-app at once,
+e-mail after a delay) are to be wired next; notifications comes before
+messaging in the app order and cannot import it, so that receiver lives in
+messaging/receivers.py (calling notifications' services) and is connected
+in messaging/apps.py.
+"""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+message_posted = Signal()
+message_read = Signal()
