@@ -58,6 +58,7 @@ urlpatterns = [
     path("", include("scheduling.urls")),
     path("", include("progress.urls")),
     path("", include("intake.urls")),  # documents and consent
+    path("messages/", include("messaging.urls")),  # secure messaging
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

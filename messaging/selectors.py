@@ -156,3 +156,36 @@ def confidentiality_text() -> tuple[str, str]:
     if version is None:
         return texts.CONFIDENTIALITY_TITLE, texts.CONFIDENTIALITY_TEXT
     return version.document.title, version.text
+
+
+def messages_after(thread: Thread, *, after_id: int, limit: int = DEFAULT_PAGE) -> list[Message]:
+    """The thread's messages newer than the message ``after_id`` (the last one
+    a page shows), newest first, at most ``limit``: what a live page appends.
+    Two queries. The thread must come from thread_for."""
+    after = Message.objects.filter(thread=thread, pk=after_id).values("created_at", "id").first()
+    messages = (
+        Message.objects.filter(thread=thread)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("-created_at", "-id")
+    )
+    if after is not None:
+        messages = messages.filter(
+            Q(created_at__gt=after["created_at"]) | Q(created_at=after["created_at"], id__gt=after["id"])
+        )
+    return list(messages[:limit])
+
+
+def message_for(user: User, message_id: object) -> Message:
+    """A message of a thread ``user`` may read, else 404."""
+    scope = policy.thread_scope(user)
+    try:
+        if scope is None:
+            raise Message.DoesNotExist
+        return (
+            Message.objects.select_related("thread__couple", "author")
+            .filter(thread__in=Thread.objects.filter(scope))
+            .get(pk=int(str(message_id)))
+        )
+    except (Message.DoesNotExist, TypeError, ValueError):
+        raise Http404("No such message.") from None

@@ -123,3 +123,18 @@ def can_download_attachment(user: User, attachment: Attachment) -> bool:
 def thread_read_is_audited(user: User, thread: Thread) -> bool:
     """A partner reading their couple's thread is not recorded; staff reads are."""
     return not (user.role == Role.CLIENT and is_partner_in(user, thread.couple))
+
+
+def can_use_messages(user: User) -> bool:
+    """Has a messages page: counselors and clients (practice admins never read messages)."""
+    return _active(user) and user.role in (Role.COUNSELOR, Role.CLIENT)
+
+
+def may_start_threads(user: User) -> bool:
+    """Offered "New conversation": counselors always; clients when the practice
+    lets them (which couple and kind: can_start_thread)."""
+    if not _active(user):
+        return False
+    if user.role == Role.COUNSELOR:
+        return True
+    return user.role == Role.CLIENT and MessagingSettings.load().clients_may_start_threads
