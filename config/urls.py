@@ -27,6 +27,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("scheduling.api_urls")),
     path("", include("progress.api_urls")),
     path("", include("intake.api_urls")),  # documents and signatures
+    path("", include("messaging.api_urls")),  # threads, messages and their files
 ]
 
 urlpatterns = [

@@ -176,7 +176,8 @@ def test_an_out_of_scope_id_in_a_body_answers_exactly_like_a_missing_one(case, s
 
 
 # Writes whose ids in the body name what is acted on (a version to sign, a
-# document or questionnaire to add): out of scope and missing alike are 404.
+# document or questionnaire to add, the couple or partner a conversation is
+# with): out of scope and missing alike are 404.
 # (name: builder(p) -> (poster, url, body_for(id), out_of_scope_id))
 NOT_FOUND_CASES = {
     "signature of an unpublished version": lambda p: (
@@ -196,6 +197,18 @@ NOT_FOUND_CASES = {
         f"/api/v1/intake-packets/{p.packet.pk}/items/",
         lambda i: {"document": i},
         p.archived_document.pk,
+    ),
+    "thread of another counselor's couple": lambda p: (
+        p.counselor,
+        "/api/v1/threads/",
+        lambda i: {"couple": i, "kind": "joint", "body": "Hello both."},
+        p.other_couple.pk,
+    ),
+    "private thread with another couple's partner": lambda p: (
+        p.counselor,
+        "/api/v1/threads/",
+        lambda i: {"couple": p.couple.pk, "kind": "private", "partner": i, "body": "Hello."},
+        p.other_couple.partner_one.pk,
     ),
 }
 
