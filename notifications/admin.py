@@ -87,7 +87,7 @@ class InAppNotificationAdmin(admin.ModelAdmin):
 
 @admin.register(ReminderSettings)
 class ReminderSettingsAdmin(admin.ModelAdmin):
-    """The practice's appointment-reminder lead times and change-notice delay (one row)."""
+    """The practice's appointment-reminder lead times, change-notice and message e-mail delays (one row)."""
 
     list_display = [
         "__str__",
@@ -95,6 +95,7 @@ class ReminderSettingsAdmin(admin.ModelAdmin):
         "appointment_second_lead_hours",
         "intake_paperwork_lead_hours",
         "change_notice_delay_minutes",
+        "message_email_delay_minutes",
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

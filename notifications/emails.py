@@ -113,12 +113,23 @@ def _find_portal_path(reminder: Reminder) -> str:
         return reverse("intake_detail", args=[int(reminder.object_key.split(":")[1])])
     if reminder.kind == ReminderKind.INTAKE_PAPERWORK:
         return reverse("partner_intake")
+    if reminder.kind == ReminderKind.MESSAGE_RECEIVED and reminder.thread_id is not None:
+        return thread_path(reminder.thread_id)
     if reminder.occurrence_id is not None:
         try:
             return reverse("occurrence_detail", args=[reminder.occurrence_id])
         except NoReverseMatch:  # the exercises pages are not wired in yet
             pass
     return reverse("home")
+
+
+def thread_path(thread_id: int) -> str:
+    """A conversation's page (messaging's), or the home page if messaging's
+    pages are not wired in."""
+    try:
+        return reverse("messaging:thread", args=[thread_id])
+    except NoReverseMatch:
+        return reverse("home")
 
 
 @dataclass(frozen=True)
@@ -176,6 +187,9 @@ def _wording(reminder: Reminder) -> Wording:
             f"{practice}: forms to finish before your first session",
             f"Please finish your forms before your first session on {dateformat.format(local, WHEN_FORMAT)}.",
         )
+    if reminder.kind == ReminderKind.MESSAGE_RECEIVED:
+        # No name: an e-mail may be read by someone other than its recipient.
+        return Wording(f"{practice}: you have a new message", "You have a new message in the portal.")
     return Wording(f"{practice}: your weekly summary", "Your weekly summary of your couples' exercises is ready.")
 
 

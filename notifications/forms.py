@@ -26,6 +26,7 @@ class PreferencesForm(forms.ModelForm):
             "email_appointment_requested",
             "email_intake_requested",
             "email_intake_paperwork",
+            "email_message_received",
             "quiet_start",
             "quiet_end",
         ]
@@ -53,5 +54,7 @@ class PreferencesForm(forms.ModelForm):
             ]
             if not policy.gets_weekly_digest(user):
                 unused.append("email_weekly_digest")
+            if not policy.has_caseload(user):  # practice admins read no messages
+                unused.append("email_message_received")
         for name in unused:
             del self.fields[name]

@@ -21,6 +21,21 @@ reminders, and a check constraint ties the key to the foreign key, so the two
 never disagree. We chose this over a generic (content type, object id) pair
 because a generic relation has no foreign key in the database: no cascade,
 no join, and no way for a constraint to check it.
+
+Messages: a plain id, no foreign key
+------------------------------------
+A ``message_received`` notice is about a conversation of messaging, which
+comes after notifications in the app order: a foreign key to its Thread
+would make this app's models and migrations depend on a later app. Such a
+reminder carries the thread's id in ``thread_id``, a plain integer column,
+and its key is ``thread:<thread id>:<id of the burst's first message>``
+(a check constraint keeps the two in step). The column is what lets the
+database hold the rule that a burst of messages sends one e-mail: at most
+one *pending* notice per person and thread (a partial unique constraint, as
+for ``appointment_changed``); the next burst, after that one went or was
+cancelled, gets a key of its own. Threads are never deleted on their own
+(only with their couple, whose partners are protected), so a notice cannot
+outlive its thread in practice; if one did, its link would answer 404.
 """
 
 from __future__ import annotations
@@ -43,6 +58,7 @@ class ReminderKind(models.TextChoices):
     APPOINTMENT_REQUESTED = "appointment_requested", "Appointment requested"
     INTAKE_REQUESTED = "intake_requested", "New-client request"
     INTAKE_PAPERWORK = "intake_paperwork", "Forms to complete before the first session"
+    MESSAGE_RECEIVED = "message_received", "New message"
 
 
 # Kinds about one exercise occurrence (they carry its foreign key).
@@ -75,6 +91,11 @@ def appointment_key(appointment_id: int, suffix: str) -> str:
     return f"appointment:{appointment_id}:{suffix}"
 
 
+def message_key(thread_id: int, first_message_id: int) -> str:
+    """``thread:<id>:<first message of the burst>``: one e-mail per burst."""
+    return f"thread:{thread_id}:{first_message_id}"
+
+
 class Reminder(models.Model):
     kind = models.CharField(max_length=32, choices=ReminderKind.choices)
     # No index of its own: the unique (recipient, kind, object_key) leads with
@@ -89,6 +110,9 @@ class Reminder(models.Model):
     appointment = models.ForeignKey(
         "scheduling.Appointment", on_delete=models.CASCADE, null=True, blank=True, related_name="reminders"
     )
+    # A message_received notice's conversation (messaging's Thread): no
+    # foreign key, see the module's docstring.
+    thread_id = models.PositiveBigIntegerField(null=True, blank=True)
     due_at = models.DateTimeField(help_text="When to send (UTC), already moved out of the recipient's quiet hours.")
     # After this the reminder is pointless (a due-soon reminder after the due
     # time): the sweep cancels it instead of sending it late.
@@ -147,6 +171,30 @@ class Reminder(models.Model):
                 condition=Q(kind="appointment_changed", state="pending"),
                 name="reminder_one_pending_change_notice",
             ),
+            # A message notice names its thread in its key, and only it has one.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="message_received")
+                    & Q(thread_id__isnull=False)
+                    & Q(
+                        object_key__startswith=Concat(
+                            models.Value("thread:"),
+                            Cast("thread_id", models.TextField()),
+                            models.Value(":"),
+                            output_field=models.TextField(),
+                        )
+                    )
+                )
+                | (~Q(kind="message_received") & Q(thread_id__isnull=True)),
+                name="reminder_thread_matches_key",
+            ),
+            # Messages in a thread within a few minutes make one e-mail: at
+            # most one pending message notice per person and thread.
+            models.UniqueConstraint(
+                fields=["recipient", "thread_id"],
+                condition=Q(kind="message_received", state="pending"),
+                name="reminder_one_pending_message_notice",
+            ),
             models.CheckConstraint(
                 condition=Q(state=ReminderState.SENT, sent_at__isnull=False)
                 | (~Q(state=ReminderState.SENT) & Q(sent_at__isnull=True)),
@@ -202,6 +250,7 @@ class NotificationPreference(models.Model):
     email_intake_paperwork = models.BooleanField(
         "e-mail a reminder of forms to complete before my first session", default=True
     )
+    email_message_received = models.BooleanField("e-mail when I have a new message", default=True)
     # Opt-in (default on) to be told at all, in the portal or by e-mail.
     partner_finished = models.BooleanField("tell me when my partner has finished an exercise", default=True)
     quiet_start = models.TimeField("quiet hours start", default=default_quiet_start)
@@ -269,6 +318,11 @@ class ReminderSettings(models.Model):
         "wait this long for more changes before telling about one",
         default=3,
         help_text="Changes to one appointment within this time make one notice.",
+    )
+    message_email_delay_minutes = models.PositiveSmallIntegerField(
+        "e-mail about a new message after this many minutes",
+        default=10,
+        help_text="Messages in a conversation within this time make one e-mail; none if read in the portal first.",
     )
 
     class Meta:

@@ -65,6 +65,7 @@ DELIVERY_FIELDS = (
     "occurrence__assignment__visibility",
     "occurrence__assignment__couple__exercise_settings__high_conflict",
     "appointment",
+    "thread_id",  # a message notice's link
 )
 
 

@@ -28,6 +28,7 @@ PREFERENCE_FIELDS = (
     "email_appointment_requested",
     "email_intake_requested",
     "email_intake_paperwork",
+    "email_message_received",
     "partner_finished",
     "quiet_start",
     "quiet_end",
