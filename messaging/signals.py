@@ -10,11 +10,11 @@
 
 Only ids travel: never a message's text or a file's name.
 
-No receiver is connected yet. The recipients' notices (in-app at once,
-e-mail after a delay) are to be wired next; notifications comes before
-messaging in the app order and cannot import it, so that receiver lives in
-messaging/receivers.py (calling notifications' services) and is connected
-in messaging/apps.py.
+Their receivers are messaging's own (messaging/receivers.py, connected in
+messaging/apps.py): notifications comes before messaging in the app order
+and cannot import it, so they work out the recipients and call
+notifications.messages (in-app notices at once, one e-mail per burst after
+a delay, cancelled when the thread is read in time).
 """
 
 from __future__ import annotations

@@ -1,0 +1,73 @@
+"""How messaging reacts to its own signals; connected in MessagingConfig.ready().
+
+notifications comes before messaging in the app order and cannot know a
+thread: these receivers work out who is told (everyone who may read the
+thread, through portal.policy, but its author) and hand notifications ids
+and the author's name only, never what was written.
+
+- message_posted (inside the post's transaction): each recipient gets an
+  in-app notice at once and, after a delay, one e-mail for the burst
+  (notifications.messages.message_notices_plan); the author's own pending
+  e-mail about the thread is cancelled (they are in the conversation).
+  A partner in safety mode is a recipient like anyone else (with a neutral
+  notice), but their own messages tell the other partner nothing: their
+  partner is not told of their activity.
+- message_read (inside thread_mark_read's transaction): the reader's
+  pending e-mail about the thread is cancelled, their notices marked read.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import User
+from messaging.models import Thread, ThreadKind
+from notifications import messages as message_notices
+from portal import policy
+
+
+def _thread(thread_id: int) -> Thread:
+    return (
+        Thread.objects.select_related("couple__partner_one", "couple__partner_two", "couple__primary_counselor")
+        .prefetch_related("couple__other_counselors")
+        .get(pk=thread_id)
+    )
+
+
+def readers(thread: Thread) -> tuple[list[User], list[User]]:
+    """(counselors, partners) who may read ``thread``, by portal.policy.
+    A practice admin is never one (thread_scope is None for them)."""
+    couple = thread.couple
+    counselors = [couple.primary_counselor, *couple.other_counselors.all()]
+    if thread.kind == ThreadKind.JOINT:
+        partners = [couple.partner_one, couple.partner_two]
+    else:
+        partners = [p for p in (couple.partner_one, couple.partner_two) if p.pk == thread.partner_id]
+    return (
+        [u for u in dict.fromkeys(counselors) if policy.can_view_thread(u, thread)],
+        [u for u in partners if policy.can_view_thread(u, thread)],
+    )
+
+
+def message_posted(sender: type, message_id: int, thread_id: int, author_id: int, **kwargs: Any) -> None:
+    thread = _thread(thread_id)
+    counselors, partners = readers(thread)
+    author = next((u for u in (*counselors, *partners) if u.pk == author_id), None)
+    if author is None:
+        author = User.objects.get(pk=author_id)
+    author_is_counselor = author in counselors
+    if not author_is_counselor and policy.in_safety_mode(author):
+        partners = []  # the other partner is not told of their activity
+    message_notices.message_notices_cancel(thread_id=thread_id, user_id=author_id, reason="wrote in the thread")
+    message_notices.message_notices_plan(
+        thread_id=thread_id,
+        message_id=message_id,
+        counselor_ids=[u.pk for u in counselors if u.pk != author_id],
+        partner_ids=[u.pk for u in partners if u.pk != author_id],
+        author_name=author.full_name,
+        author_is_counselor=author_is_counselor,
+    )
+
+
+def message_read(sender: type, thread_id: int, user_id: int, **kwargs: Any) -> None:
+    message_notices.message_notices_cancel(thread_id=thread_id, user_id=user_id)
