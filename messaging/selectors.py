@@ -110,8 +110,9 @@ class MessagesPage:
 def messages_page(thread: Thread, *, before: Cursor | None = None, limit: int = DEFAULT_PAGE) -> MessagesPage:
     """One page of ``thread``'s messages, newest first, older than ``before``
     (keyset paging on (created_at, id): the index message_thread_created_id),
-    with authors joined and attachments prefetched: two queries whatever the
-    thread's length. The thread must come from thread_for (the caller's scope)."""
+    with authors joined, attachments prefetched and each message's thread set
+    to ``thread``: two queries whatever the thread's length. The thread must
+    come from thread_for (the caller's scope)."""
     limit = max(1, min(int(limit), MAX_PAGE))
     messages = (
         Message.objects.filter(thread=thread)
@@ -123,7 +124,7 @@ def messages_page(thread: Thread, *, before: Cursor | None = None, limit: int = 
         messages = messages.filter(
             Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.id)
         )
-    rows = list(messages[: limit + 1])
+    rows = _in_thread(thread, list(messages[: limit + 1]))
     more = len(rows) > limit
     rows = rows[:limit]
     last = rows[-1] if rows else None
@@ -173,7 +174,16 @@ def messages_after(thread: Thread, *, after_id: int, limit: int = DEFAULT_PAGE) 
         messages = messages.filter(
             Q(created_at__gt=after["created_at"]) | Q(created_at=after["created_at"], id__gt=after["id"])
         )
-    return list(messages[:limit])
+    return _in_thread(thread, list(messages[:limit]))
+
+
+def _in_thread(thread: Thread, rows: list[Message]) -> list[Message]:
+    """Each message's ``thread`` set to the caller's (with its couple loaded),
+    so that policy checks per message (can_edit_message reads message.thread
+    and its couple) cost no query each."""
+    for message in rows:
+        message.thread = thread
+    return rows
 
 
 def message_for(user: User, message_id: object) -> Message:
