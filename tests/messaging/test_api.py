@@ -392,6 +392,7 @@ def test_a_photo_posted_as_multipart_downloads_byte_identical(
     (listed,) = response.json()["attachments"]
     assert (listed["content_type"], listed["size"]) == ("image/png", len(png_bytes))
     attachment = Attachment.objects.get(pk=listed["id"])
+    assert listed["url"] == f"/messages/attachments/{attachment.pk}/"  # the page's download, which checks the policy
     download = as_user(other_partner).get(_attachment_url(attachment))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == png_bytes
