@@ -8,6 +8,10 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         from messaging import receivers, signals
+        from progress import signals as progress_signals
 
         signals.message_posted.connect(receivers.message_posted, dispatch_uid="messaging.message_notices_plan")
         signals.message_read.connect(receivers.message_read, dispatch_uid="messaging.message_notices_cancel")
+        progress_signals.caseload_attention.connect(
+            receivers.caseload_attention, dispatch_uid="messaging.unread_on_the_caseload"
+        )

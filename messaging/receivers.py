@@ -21,9 +21,11 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import User
+from messaging import selectors
 from messaging.models import Thread, ThreadKind
 from notifications import messages as message_notices
 from portal import policy
+from progress.signals import AttentionCount
 
 
 def _thread(thread_id: int) -> Thread:
@@ -71,3 +73,13 @@ def message_posted(sender: type, message_id: int, thread_id: int, author_id: int
 
 def message_read(sender: type, thread_id: int, user_id: int, **kwargs: Any) -> None:
     message_notices.message_notices_cancel(thread_id=thread_id, user_id=user_id)
+
+
+def caseload_attention(sender: type, counselor: User, **kwargs: Any) -> dict[str, AttentionCount]:
+    """progress.signals.caseload_attention: a couple whose partners wrote
+    messages the counselor has not read needs attention on the dashboard."""
+    return {
+        "unread_messages": AttentionCount(
+            count=selectors.unread_client_messages(counselor), one="unread message", many="unread messages"
+        )
+    }

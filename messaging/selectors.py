@@ -7,9 +7,21 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, DateTimeField, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
@@ -199,3 +211,22 @@ def message_for(user: User, message_id: object) -> Message:
         )
     except (Message.DoesNotExist, TypeError, ValueError):
         raise Http404("No such message.") from None
+
+
+def unread_client_messages(counselor: User) -> Any:
+    """For the caseload dashboard: per couple (an expression on the Couple
+    row), the messages its partners wrote that ``counselor`` has not read
+    (after their last read of the thread; deleted ones left out)."""
+    read_since = ThreadReadState.objects.filter(
+        thread=OuterRef("thread"), user=counselor, last_read_at__gte=OuterRef("created_at")
+    )
+    unread = (
+        Message.objects.filter(thread__couple=OuterRef("pk"), deleted_at__isnull=True)
+        .filter(Q(author=OuterRef("partner_one")) | Q(author=OuterRef("partner_two")))
+        .exclude(Exists(read_since))
+        .order_by()
+        .values("thread__couple")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(unread, output_field=IntegerField())

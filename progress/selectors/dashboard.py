@@ -10,12 +10,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from accounts.models import UNREVIEWED_RISK_FLAG, Couple, CoupleStatus, PartnerSafety, User
 from exercises.models import AssignmentStatus, ResponseState, TemplateKind
 from portal import policy
 from progress import db
 from progress.models import MeasureScore
+from progress.signals import AttentionCount, attention_counts
 from scheduling.models import Appointment, AppointmentStatus
 
 DASHBOARD_DAYS = 28
@@ -106,6 +108,7 @@ def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, An
     next_appointment = Appointment.objects.filter(
         couple=OuterRef("pk"), start__gte=now, status=AppointmentStatus.CONFIRMED
     ).order_by("start")
+    extras = attention_counts(counselor=counselor)
     return (
         Couple.objects.filter(_on_caseload(counselor))
         .alias(**_EXERCISE_COLUMNS)
@@ -128,6 +131,8 @@ def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, An
             next_appointment=Subquery(next_appointment.values("start")[:1]),
             next_appointment_client_confirmed_at=Subquery(next_appointment.values("client_confirmed_at")[:1]),
             **_PER_COUPLE,
+            # What other apps count as needing the counselor (progress.signals.caseload_attention).
+            **{name: Coalesce(extra.count, 0) for name, extra in extras.items()},
         )
         .order_by()
         .values_list(
@@ -151,6 +156,7 @@ def dashboard_queryset(counselor: User, *, now: datetime) -> QuerySet[Couple, An
             "p2_score",
             "p2_previous",
             "risk_flag",
+            *extras,
             named=True,
         )
     )
@@ -237,7 +243,7 @@ def _partner(person: Person, done: int, due: int, score: Decimal | None, previou
     return PartnerFigures(partner=person, done_4w=done, rate_4w=_rate(done, due), score=score, change=change)
 
 
-def _row(figures: Any, now: datetime) -> DashboardRow:
+def _row(figures: Any, now: datetime, extras: dict[str, AttentionCount]) -> DashboardRow:
     """A dashboard row from one named tuple of dashboard_queryset."""
     couple = CaseloadCouple(
         pk=figures.pk,
@@ -255,6 +261,9 @@ def _row(figures: Any, now: datetime) -> DashboardRow:
     reasons: list[tuple[int, str]] = []
     if waiting:
         reasons.append((Reason.WAITING, _plural(waiting, "submission") + " waiting for review"))
+    for name, extra in extras.items():
+        if getattr(figures, name):
+            reasons.append((Reason.WAITING, extra.text(getattr(figures, name))))
     if overdue:
         reasons.append((Reason.OVERDUE, _plural(overdue, "exercise") + " overdue"))
     for partner in partners:
@@ -303,7 +312,8 @@ def dashboard(
         couples = couples.filter(
             Q(partner_one__full_name__icontains=query) | Q(partner_two__full_name__icontains=query)
         )
-    rows = [_row(figures, now) for figures in couples]
+    extras = attention_counts(counselor=counselor)
+    rows = [_row(figures, now, extras) for figures in couples]
     if attention_only:
         rows = [row for row in rows if row.needs_attention]
     rows.sort(key=lambda r: (r.rank, -r.waiting, -r.overdue, r.couple.partner_one.full_name, r.couple.pk))
@@ -315,4 +325,4 @@ def dashboard_row(counselor: User, couple: Couple, *, now: datetime) -> Dashboar
     if not policy.has_caseload(counselor):
         return None
     figures = dashboard_queryset(counselor, now=now).filter(pk=couple.pk).first()
-    return _row(figures, now) if figures is not None else None
+    return _row(figures, now, attention_counts(counselor=counselor)) if figures is not None else None
