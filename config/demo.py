@@ -199,4 +199,7 @@ def demo_practice_load() -> dict[str, list[User]]:
     demo_documents_load(admin=admin)
     newest = min(zip(COUPLES, couples, strict=True), key=lambda pair: pair[0][3])[1]
     demo_packet_load(admin=admin, couple=newest)
+    from messaging.demo import demo_messages_load
+
+    demo_messages_load(couple=couples[0])
     return {"Practice admin": [admin], "Counselors": counselors, "Clients": clients}
