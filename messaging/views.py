@@ -86,7 +86,7 @@ def thread_detail(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResp
         services.thread_mark_read(user=user, thread=thread)
     context: dict[str, Any] = {
         "thread": thread,
-        "messages": _shown(user, thread, page.messages),
+        "thread_messages": _shown(user, thread, page.messages),  # not "messages": base.html shows the flash messages
         "older": page.next_cursor.encode() if page.next_cursor else "",
         "form": form,
         "can_post": policy.can_post(user, thread),
@@ -113,7 +113,7 @@ def thread_since(request: AuthenticatedHttpRequest, thread_id: int) -> HttpRespo
         services.threads_record_access(viewer=user, threads=[thread], view="live")
         services.thread_mark_read(user=user, thread=thread)
     shown = _shown(user, thread, list(reversed(rows)))
-    return render(request, "messaging/_messages.html", {"messages": shown, "thread": thread, "editable": set()})
+    return render(request, "messaging/_messages.html", {"thread_messages": shown, "thread": thread, "editable": set()})
 
 
 def _own_message(request: AuthenticatedHttpRequest, message_id: int) -> Message:
