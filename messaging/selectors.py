@@ -47,7 +47,8 @@ def threads_visible_to(user: User) -> QuerySet[Thread]:
     scope = policy.thread_scope(user)
     if scope is None:
         return Thread.objects.none()
-    my_read = ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).values("last_read_at")[:1]
+    # No ordering: the model's default would join and sort for one row.
+    my_read = ThreadReadState.objects.filter(thread=OuterRef("pk"), user=user).order_by().values("last_read_at")[:1]
     unread = (
         Message.objects.filter(
             thread=OuterRef("pk"),
