@@ -231,7 +231,7 @@ class MessageViewSet(viewsets.GenericViewSet):
 def _limit(value: str | None) -> int:
     if value is None:
         return selectors.DEFAULT_PAGE
-    if not value.isdigit() or not 1 <= int(value) <= selectors.MAX_PAGE:
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= selectors.MAX_PAGE:
         raise ValidationError({"limit": [f"Give a whole number from 1 to {selectors.MAX_PAGE}."]})
     return int(value)
 

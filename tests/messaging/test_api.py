@@ -15,6 +15,7 @@ from django.utils import timezone
 from accounts.models import AuditAction, AuditEvent
 from messaging import services
 from messaging.models import Attachment, Message, Thread
+from messaging.selectors import Cursor
 
 MISSING = 987654321
 
@@ -348,12 +349,20 @@ def test_the_cursor_walks_the_thread_newest_first(counselor, joint, as_user):
 
 
 @pytest.mark.parametrize(
-    ("query", "field"), [("before=not-a-cursor", "before"), ("limit=0", "limit"), ("limit=x", "limit")]
+    ("query", "field"),
+    [("before=not-a-cursor", "before"), ("limit=0", "limit"), ("limit=101", "limit"), ("limit=%C2%B2", "limit")],
 )
 def test_a_bad_cursor_or_limit_is_a_400_naming_it(counselor, joint, as_user, query, field):
     response = as_user(counselor).get(f"{_messages_url(joint)}?{query}")
     assert response.status_code == 400
     assert list(response.json()) == [field]
+
+
+def test_a_cursor_past_any_id_answers_the_older_messages_not_an_error(counselor, joint, as_user):
+    cursor = Cursor(created_at=timezone.now() + timedelta(days=1), id=10**20).encode()
+    response = as_user(counselor).get(f"{_messages_url(joint)}?before={cursor}")
+    assert response.status_code == 200
+    assert [m["id"] for m in response.json()["results"]] == [joint.messages.get().pk]
 
 
 @pytest.mark.parametrize("viewer", ["counselor", "partner"])
