@@ -92,10 +92,16 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
         ip_address="203.0.113.7",
         user_agent="pytest",
     )
+    from messaging import services as messaging_services
+
+    thread = messaging_services.thread_start(actor=dana, couple=couple, kind="joint", body="How was the week?")
     packet = intake_services.packet_create(actor=dana, couple=couple)
     packet_item = intake_services.packet_item_add(actor=dana, packet=packet, document_id=consent.document_id)
     return {
         "item_id": packet_item.pk,
+        "thread_id": thread.pk,
+        "message_id": thread.messages.get().pk,
+        "attachment_id": 1,
         "document_id": consent.document_id,
         "version_id": consent.pk,
         "signature_id": signature.pk,
