@@ -127,12 +127,7 @@ def messages_page(thread: Thread, *, before: Cursor | None = None, limit: int = 
     to ``thread``: two queries whatever the thread's length. The thread must
     come from thread_for (the caller's scope)."""
     limit = max(1, min(int(limit), MAX_PAGE))
-    messages = (
-        Message.objects.filter(thread=thread)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .order_by("-created_at", "-id")
-    )
+    messages = _newest_first(thread)
     if before is not None:
         messages = messages.filter(
             Q(created_at__lt=before.created_at) | Q(created_at=before.created_at, id__lt=before.id)
@@ -177,17 +172,22 @@ def messages_after(thread: Thread, *, after_id: int, limit: int = DEFAULT_PAGE) 
     a page shows), newest first, at most ``limit``: what a live page appends.
     Two queries. The thread must come from thread_for."""
     after = Message.objects.filter(thread=thread, pk=after_id).values("created_at", "id").first()
-    messages = (
-        Message.objects.filter(thread=thread)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
-        .order_by("-created_at", "-id")
-    )
+    messages = _newest_first(thread)
     if after is not None:
         messages = messages.filter(
             Q(created_at__gt=after["created_at"]) | Q(created_at=after["created_at"], id__gt=after["id"])
         )
     return _in_thread(thread, list(messages[:limit]))
+
+
+def _newest_first(thread: Thread) -> QuerySet[Message]:
+    """The thread's messages, newest first, with what a page shows of them joined or prefetched."""
+    return (
+        Message.objects.filter(thread=thread)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("-created_at", "-id")
+    )
 
 
 def _in_thread(thread: Thread, rows: list[Message]) -> list[Message]:

@@ -90,20 +90,9 @@ def message_edit(*, actor: User, message: Message, body: str, now: datetime | No
     text = clean_body(body, required=not locked.attachments.exists())
     if text == locked.body:
         return locked
-    revision = MessageRevision.objects.create(
-        message=locked, body=locked.body, replaced_at=now, reason=RevisionReason.EDITED
+    return _replace_body(
+        actor=actor, message=locked, body=text, now=now, reason=RevisionReason.EDITED, action=AuditAction.MESSAGE_EDITED
     )
-    locked.body = text
-    locked.edited_at = now
-    locked.save(update_fields=["body", "edited_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.MESSAGE_EDITED,
-        target=locked,
-        thread=locked.thread_id,
-        revision=revision.pk,
-    )
-    return locked
 
 
 @transaction.atomic
@@ -114,17 +103,22 @@ def message_delete(*, actor: User, message: Message, now: datetime | None = None
     now = now or timezone.now()
     locked = _locked_message(actor, message)
     require(policy.can_edit_message(actor, locked, now), _window_refusal())
-    revision = MessageRevision.objects.create(
-        message=locked, body=locked.body, replaced_at=now, reason=RevisionReason.DELETED
+    return _replace_body(
+        actor=actor, message=locked, body="", now=now, reason=RevisionReason.DELETED, action=AuditAction.MESSAGE_DELETED
     )
-    locked.body = ""
-    locked.deleted_at = now
-    locked.save(update_fields=["body", "deleted_at"])
-    audit_record(
-        actor=actor,
-        action=AuditAction.MESSAGE_DELETED,
-        target=locked,
-        thread=locked.thread_id,
-        revision=revision.pk,
-    )
-    return locked
+
+
+def _replace_body(
+    *, actor: User, message: Message, body: str, now: datetime, reason: RevisionReason, action: AuditAction
+) -> Message:
+    """Keep the text as it was (a MessageRevision with ``reason``), put
+    ``body`` in its place and stamp the time (edited_at, or deleted_at for a
+    deletion); audited, ids only. ``message`` is locked, and its author may
+    change it now."""
+    revision = MessageRevision.objects.create(message=message, body=message.body, replaced_at=now, reason=reason)
+    stamped = "deleted_at" if reason == RevisionReason.DELETED else "edited_at"
+    message.body = body
+    setattr(message, stamped, now)
+    message.save(update_fields=["body", stamped])
+    audit_record(actor=actor, action=action, target=message, thread=message.thread_id, revision=revision.pk)
+    return message
