@@ -39,9 +39,12 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._database import recreate_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_dashboard"
 TARGET = 2
 COUPLES = 200
@@ -106,25 +109,6 @@ LEFT JOIN previous v1 ON v1.couple_id = c.id AND v1.partner_id = c.p1
 LEFT JOIN latest l2 ON l2.couple_id = c.id AND l2.partner_id = c.p2
 LEFT JOIN previous v2 ON v2.couple_id = c.id AND v2.partner_id = c.p2
 """
-
-
-def _admin_url(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"Give the bench database a plain name, not {name!r}.")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = _admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if not drop_only:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django(url: str) -> None:

@@ -63,9 +63,12 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._database import recreate_database  # noqa: E402
+
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_msg"
 POST_TARGET = 3
 PAGE_TARGET = 30
@@ -77,26 +80,6 @@ BODY = (
     "once on Sunday.\n\n- It went better when we set a timer\n- We both wrote one thing down\n\n"
     "Could we talk on Thursday about what happens when one of us gets home late? "
 )
-
-
-def _admin_url(url: str) -> tuple[str, str]:
-    """The maintenance database's URL and the bench database's name."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name or not name.replace("_", "").isalnum():
-        raise SystemExit(f"Give the bench database a plain name, not {name!r}.")
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def recreate_database(url: str, *, drop_only: bool = False) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin, name = _admin_url(url)
-    with psycopg.connect(admin, autocommit=True) as connection:
-        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        if not drop_only:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def setup_django(url: str, media_root: str) -> None:
