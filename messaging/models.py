@@ -19,11 +19,15 @@ that checks the policy. Their type is what their bytes say
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from exercises.markdown import render_markdown
 
 # The limits every path shares (services and attachments read them from here).
 MAX_SUBJECT = 120
@@ -83,6 +87,10 @@ class Message(models.Model):
     # Markdown, at most MAX_BODY characters (checked by the services); blank
     # once deleted (the text is then in a MessageRevision).
     body = models.TextField(blank=True)
+    # The text rendered from Markdown and cleaned (exercises.markdown), kept
+    # with it by save(): a page of 50 messages rendered them on every view
+    # (most of its time, bench/messaging.py).
+    body_html = models.TextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -111,6 +119,18 @@ class Message(models.Model):
     def __str__(self) -> str:
         state = " (deleted)" if self.deleted_at else " (edited)" if self.edited_at else ""
         return f"Message {self.pk} in thread {self.thread_id} by user {self.author_id}{state}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.body_html = str(render_markdown(self.body)) if self.body else ""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+    @property
+    def shown_html(self) -> SafeString:
+        """The rendered text to show: nothing of a deleted message. Cleaned when it was saved."""
+        return mark_safe("" if self.deleted_at else self.body_html)  # noqa: S308 - nh3-cleaned at save
 
     @property
     def is_deleted(self) -> bool:

@@ -79,9 +79,21 @@ def thread_metadata_visible_to(user: User) -> QuerySet[Thread]:
     return Thread.objects.filter(scope).only("pk", "couple_id", "kind", "created_at", "last_message_at")
 
 
-def thread_for(user: User, thread_id: object) -> Thread:
+def thread_for(user: User, thread_id: object, *, with_counts: bool = True) -> Thread:
     """The thread with this id if ``user`` may read it, else 404 (the same
-    for another partner's private thread as for a missing id)."""
+    for another partner's private thread as for a missing id). Without
+    ``with_counts`` (a page that shows the messages themselves) the viewer's
+    unread count and last read are not worked out: they cost a scan of the
+    thread's messages."""
+    if not with_counts:
+        scope = policy.thread_scope(user)
+        threads = Thread.objects.none() if scope is None else Thread.objects.filter(scope)
+        try:
+            return threads.select_related("couple__partner_one", "couple__partner_two", "partner", "started_by").get(
+                pk=int(str(thread_id))
+            )
+        except (Thread.DoesNotExist, TypeError, ValueError):
+            raise Http404("No such conversation.") from None
     try:
         return threads_visible_to(user).get(pk=int(str(thread_id)))
     except (Thread.DoesNotExist, TypeError, ValueError):

@@ -29,11 +29,10 @@ from portal.http import AuthenticatedHttpRequest
 
 
 def _shown(viewer: User, thread: Thread, rows: list[Message]) -> list[Message]:
-    """Messages oldest first, each with its rendered text and, for the
-    counselors, who of the partners has read it."""
+    """Messages oldest first, each with, for the counselors, who of the
+    partners has read it (their text was rendered when it was saved)."""
     states = selectors.read_states(thread) if policy.can_see_read_states(viewer, thread) else []
     for message in rows:
-        message.body_html = render_markdown(message.shown_body)  # type: ignore[attr-defined]
         message.read_by = [  # type: ignore[attr-defined]
             state.user.full_name
             for state in states
@@ -69,7 +68,7 @@ def _first_private_word(user: User, thread: Thread) -> bool:
 
 def thread_detail(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     user = request.user
-    thread = selectors.thread_for(user, thread_id)
+    thread = selectors.thread_for(user, thread_id, with_counts=False)
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,7 +105,7 @@ def thread_url(thread: Thread) -> str:
 def thread_since(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     """The messages after ``after`` (a message id), as HTML for thread-live.js; empty when none."""
     user = request.user
-    thread = selectors.thread_for(user, thread_id)
+    thread = selectors.thread_for(user, thread_id, with_counts=False)
     after = request.GET.get("after", "0")
     rows = selectors.messages_after(thread, after_id=int(after) if after.isdigit() else 0)
     if rows:

@@ -148,3 +148,23 @@ def test_someone_else_cannot_edit_a_message(joint, partner, as_user):
     message = joint.messages.get()
 
     assert as_user(partner).get(f"/messages/m/{message.pk}/edit/").status_code == 404
+
+
+def test_a_message_is_shown_as_cleaned_markdown(joint, partner, counselor, as_user):
+    from messaging import services
+
+    services.message_post(actor=partner, thread=joint, body="**Thursday** works. <script>alert(1)</script>")
+
+    page = as_user(counselor).get(f"/messages/{joint.pk}/").content.decode()
+
+    assert "<strong>Thursday</strong> works." in page
+    assert "<script>alert(1)</script>" not in page
+
+
+def test_an_edited_message_shows_its_new_text(joint, counselor, as_user):
+    message = joint.messages.get()
+
+    as_user(counselor).post(f"/messages/m/{message.pk}/edit/", {"body": "How did *this* week go?"})
+
+    page = as_user(counselor).get(f"/messages/{joint.pk}/").content.decode()
+    assert "How did <em>this</em> week go?" in page
