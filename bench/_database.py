@@ -3,6 +3,8 @@ dropped after it (the benches share these two steps)."""
 
 from __future__ import annotations
 
+import traceback
+from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 
@@ -25,3 +27,28 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         if not drop_only:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def measured_in_own_database(url: str, run: Callable[[], float], *, keep: bool = False) -> float:
+    """``run()``'s ratio, measured in an empty database made for it and
+    dropped after it (unless ``keep``). A failure is printed and the ratio
+    is NaN: a bench reports, it never fails a pipeline."""
+    ratio = float("nan")
+    try:
+        recreate_database(url)
+        ratio = run()
+    except Exception:
+        traceback.print_exc()
+    finally:
+        if not keep:
+            try:
+                from django.db import connections
+
+                connections.close_all()
+            except Exception:  # Django may not have loaded
+                pass
+            try:
+                recreate_database(url, drop_only=True)
+            except Exception:
+                traceback.print_exc()
+    return ratio

@@ -25,7 +25,6 @@ import os
 import statistics
 import sys
 import time as clock
-import traceback
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -34,7 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._database import recreate_database  # noqa: E402
+from bench._database import measured_in_own_database  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_slots"
 TARGET = 5
@@ -176,25 +175,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="leave the bench database in place")
     options = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    ratio = float("nan")
-    try:
-        recreate_database(url)
-        setup_django(url)
-        ratio = measure(max(1, options.runs))
-    except Exception:  # the bench reports, it never fails a pipeline
-        traceback.print_exc()
-    finally:
-        if not options.keep:
-            try:
-                from django.db import connections
 
-                connections.close_all()
-            except Exception:  # Django may not have loaded
-                pass
-            try:
-                recreate_database(url, drop_only=True)
-            except Exception:
-                traceback.print_exc()
+    def run() -> float:
+        setup_django(url)
+        return measure(max(1, options.runs))
+
+    ratio = measured_in_own_database(url, run, keep=options.keep)
     print(f"ratio={ratio:.2f} target={TARGET}")
     sys.exit(0)
 
