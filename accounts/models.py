@@ -375,6 +375,8 @@ class AuditAction(models.TextChoices):
     MESSAGE_DELETED = "message.deleted", "Message deleted"
     THREAD_VIEWED = "thread.viewed", "Thread read by staff"
     ATTACHMENT_DOWNLOADED = "attachment.downloaded", "Attachment downloaded"
+    # A person's own record (right of access): downloaded by the client, or exported for them by staff
+    RECORD_EXPORTED = "record.exported", "Personal record exported"
     # Reminders
     REMINDER_RESENT = "reminder.resent", "Reminder resent"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification settings changed"
