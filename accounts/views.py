@@ -61,6 +61,8 @@ def couple_detail(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResp
         # The counselor's only: each partner's safety mode and screen flag.
         "safety_rows": [(partner, safety[partner.pk]) for partner in couple.partners] if safety else [],
         "can_manage_safety": policy.can_manage_safety(request.user, couple),
+        # A partner's record (right of access), exported on their request.
+        "can_export_records": policy.can_export_records_of(request.user, couple),
     }
     return render(request, "accounts/couple_detail.html", context)
 
@@ -220,7 +222,8 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
-    return render(request, "accounts/profile.html", {"form": form}, status=status)
+    context = {"form": form, "can_download_own_record": policy.can_download_own_record(user)}
+    return render(request, "accounts/profile.html", context, status=status)
 
 
 def security(request: AuthenticatedHttpRequest) -> HttpResponse:

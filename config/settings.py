@@ -105,8 +105,10 @@ INSTALLED_APPS = [
     "progress",
     # Documents and consent (issue 15): after progress; imports accounts, exercises, scheduling.
     "intake",
-    # Secure messaging (issue 16): last; reads intake's published confidentiality policy.
+    # Secure messaging (issue 16): after intake; reads intake's published confidentiality policy.
     "messaging",
+    # A person's own record (right of access): after every app, since it reads them all.
+    "records",
 ]
 
 MIDDLEWARE = [

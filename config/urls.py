@@ -28,6 +28,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("progress.api_urls")),
     path("", include("intake.api_urls")),  # documents and signatures
     path("", include("messaging.api_urls")),  # threads, messages and their files
+    path("", include("records.api_urls")),  # a client's own record
 ]
 
 urlpatterns = [
@@ -60,6 +61,7 @@ urlpatterns = [
     path("", include("progress.urls")),
     path("", include("intake.urls")),  # documents and consent
     path("messages/", include("messaging.urls")),  # secure messaging
+    path("", include("records.urls")),  # a person's own record: the client's download, staff exports
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

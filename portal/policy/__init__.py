@@ -112,6 +112,12 @@ from portal.policy.progress import (
     has_caseload,
     sees_progress_as_partner,
 )
+from portal.policy.records import (
+    can_download_own_record,
+    can_export_record,
+    can_export_records_of,
+    record_couples,
+)
 from portal.policy.reminders import (
     can_manage_reminders,
     front_desk,
@@ -148,8 +154,11 @@ __all__ = [
     "can_cancel_appointment",
     "can_copy_template",
     "can_download_attachment",
+    "can_download_own_record",
     "can_edit_message",
     "can_edit_template",
+    "can_export_record",
+    "can_export_records_of",
     "can_invite_couples",
     "can_join_couple",
     "can_list_couples",
@@ -213,6 +222,7 @@ __all__ = [
     "partner_may_see",
     "partners_share_answers",
     "partners_share_answers_q",
+    "record_couples",
     "sees_progress_as_partner",
     "sees_staff_side",
     "sees_whole_intake_packet",
