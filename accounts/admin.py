@@ -59,10 +59,13 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action", "target_type"]
     search_fields = ["action", "target_id", "actor__email"]
     list_select_related = ["actor"]
-    readonly_fields = ["created_at", "actor", "action", "target_type", "target_id", "details"]
+    readonly_fields = ["created_at", "actor", "action", "target_type", "target_id", "details", "sequence", "row_hash"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False  # audit rows are never deleted (accounts.audit_chain)

@@ -13,11 +13,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from knox.models import AbstractAuthToken
+
+from accounts.audit_chain import AuditEventImmutable, AuditEventQuerySet, chain
 
 
 def validate_time_zone(value: str) -> None:
@@ -384,14 +386,27 @@ class AuditAction(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """Who changed what sensitive data, when. Written by the service functions."""
+    """Who changed or read what sensitive data, when. Written by the service
+    functions through accounts.services.audit_record(_many), only ever added
+    to: each row is chained to the one before it (``sequence`` 1, 2, 3...,
+    ``row_hash`` the SHA-256 of its content and of the previous row's hash,
+    given in the inserting transaction by accounts.audit_chain) and
+    ``manage.py audit_verify`` finds the first row changed, deleted or slipped
+    in. Saving an existing row, update() and delete() raise
+    AuditEventImmutable; on PostgreSQL triggers refuse UPDATE and DELETE. A
+    user with audit rows cannot be deleted (the actor key is kept, nothing is
+    set to null): users are deactivated."""
 
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(User, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="+")
     action = models.CharField(max_length=64, choices=AuditAction.choices)
     target_type = models.CharField(max_length=64)
     target_id = models.CharField(max_length=64)
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sequence = models.BigIntegerField(unique=True, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -404,6 +419,17 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditEventImmutable()
+        using = kwargs.get("using") or router.db_for_write(AuditEvent, instance=self)
+        with transaction.atomic(using=using, savepoint=False):
+            chain([self], using=using)
+            super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditEventImmutable()
 
 
 class ApiToken(AbstractAuthToken):

@@ -1,4 +1,9 @@
-"""The audit trail's one writer: every service records its change here."""
+"""The audit trail's one writer: every service records its change here.
+
+Each row is chained to the one before it in the transaction that inserts it
+(accounts.audit_chain: on PostgreSQL the chain's lock is taken then, and
+held until the caller's transaction ends); rows are never changed or
+deleted."""
 
 from __future__ import annotations
 

@@ -8,10 +8,9 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
-from django.utils import timezone
 
-from accounts.models import AuditAction, AuditEvent, Couple, User
-from accounts.services import audit_record
+from accounts.models import AuditAction, Couple, User
+from accounts.services import audit_record, audit_record_many
 from exercises.models import Assignment, CoupleExerciseSettings, Response
 from portal import policy
 from portal.errors import require
@@ -54,41 +53,26 @@ def responses_record_access(*, viewer: User, responses: Iterable[Response], with
     reading their own (or their joint) answer is not recorded; anyone else,
     counselor or the other partner, is. ``with_versions``: the earlier
     versions (prefetch ``versions``) were shown as well, and are named."""
-    now = timezone.now()
-    events = [
-        AuditEvent(
-            actor=viewer,
-            action=AuditAction.RESPONSE_VIEWED,
-            target_type=Response._meta.label_lower,
-            target_id=str(response.pk),
-            details=_access_details(response, with_versions),
-            created_at=now,
-        )
-        for response in responses
-        if not _is_own(viewer, response)
-    ]
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    audit_record_many(
+        actor=viewer,
+        action=AuditAction.RESPONSE_VIEWED,
+        targets=[
+            (response, _access_details(response, with_versions))
+            for response in responses
+            if not _is_own(viewer, response)
+        ],
+    )
 
 
 def rituals_record_access(*, viewer: User, assignments: Iterable[Assignment]) -> None:
     """Audit that ``viewer`` saw the ritual summary of these practice
     assignments (which partner logged that it happened): one row per
     assignment, one insert for all. Ids only, never the logs."""
-    now = timezone.now()
-    events = [
-        AuditEvent(
-            actor=viewer,
-            action=AuditAction.RITUAL_SUMMARY_VIEWED,
-            target_type=Assignment._meta.label_lower,
-            target_id=str(assignment.pk),
-            details={"couple": assignment.couple_id},
-            created_at=now,
-        )
-        for assignment in assignments
-    ]
-    if events:
-        AuditEvent.objects.bulk_create(events)
+    audit_record_many(
+        actor=viewer,
+        action=AuditAction.RITUAL_SUMMARY_VIEWED,
+        targets=[(assignment, {"couple": assignment.couple_id}) for assignment in assignments],
+    )
 
 
 def response_open(*, viewer: User, response: Response) -> Response:
