@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-SEED_VERSION = 3
+SEED_VERSION = 4  # 4: audit rows chained (accounts.audit_chain)
 FOCUS_COUPLES = 40  # Dana's caseload: couples 1..40
 HISTORY_WEEKS = 52
 FUTURE_WEEKS = 8
@@ -370,8 +370,9 @@ def _statements(size: Size, measure: dict[str, Any], templates: dict[str, int]) 
         (
             "audit events",
             """
-            INSERT INTO accounts_auditevent (action, target_type, target_id, details, created_at, actor_id)
-            SELECT action, target_type, target_id, details, created_at, actor_id FROM (
+            CREATE TABLE bench_seed.audit AS
+            SELECT row_number() OVER (ORDER BY created_at, action, target_id) AS n,
+                   action, target_type, target_id, details, created_at, actor_id FROM (
               SELECT 'appointment.booked' AS action, 'scheduling.appointment' AS target_type, a.id::text AS target_id,
                      jsonb_build_object('couple', a.n) AS details, a.start - interval '4 weeks' AS created_at,
                      a.counselor_id AS actor_id
@@ -380,7 +381,8 @@ def _statements(size: Size, measure: dict[str, Any], templates: dict[str, int]) 
               SELECT 'response.viewed', 'exercises.response', r.id::text,
                      jsonb_build_object('occurrence', r.occurrence_id, 'version', 1), r.reviewed_at, r.reviewed_by_id
               FROM exercises_response r WHERE r.reviewed_at IS NOT NULL AND r.id %% 3 = 0
-            ) e ORDER BY created_at;
+            ) e;
+            ALTER TABLE bench_seed.audit ADD PRIMARY KEY (n);
             """,
         ),
         (
@@ -450,6 +452,10 @@ def seed(cursor: Any, size: Size, *, anchor: datetime, tz: str) -> dict[str, flo
         cursor.execute(sql, {"anchor": anchor, "tz": tz})
         timings[label] = clock.perf_counter() - started
         print(f"  {size.name}: {label} {timings[label]:.1f}s", flush=True)
+    started = clock.perf_counter()
+    _chain_audit_events(cursor)
+    timings["audit chain"] = clock.perf_counter() - started
+    print(f"  {size.name}: audit chain {timings['audit chain']:.1f}s", flush=True)
     cursor.execute("SET session_replication_role = DEFAULT")
     cursor.execute(f"DELETE FROM exercises_exercisetemplate WHERE id = {templates['measure']}")
     for table in SEQUENCED_TABLES:
@@ -458,6 +464,51 @@ def seed(cursor: Any, size: Size, *, anchor: datetime, tz: str) -> dict[str, flo
             f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
         )
     return timings
+
+
+def _chain_audit_events(cursor: Any, batch: int = 20_000) -> None:
+    """The audit rows of bench_seed.audit appended to the audit trail's hash
+    chain in their order (accounts.audit_chain: the hash of each row is
+    computed here, a batch at a time, and the batch inserted by one
+    statement), then the scratch table dropped."""
+    from accounts.audit_chain import chain_head, row_hash
+
+    sequence, prev_hash = chain_head("default")
+    after = 0
+    while True:
+        cursor.execute(
+            "SELECT n, actor_id, action, target_type, target_id, details, created_at FROM bench_seed.audit"
+            " WHERE n > %s ORDER BY n LIMIT %s",
+            [after, batch],
+        )
+        rows = cursor.fetchall()
+        if not rows:
+            break
+        numbers, hashes = [], []
+        for n, actor_id, action, target_type, target_id, details, created_at in rows:
+            sequence += 1
+            prev_hash = row_hash(
+                prev_hash=prev_hash,
+                sequence=sequence,
+                actor_id=actor_id,
+                action=action,
+                target_type=target_type,
+                target_id=target_id,
+                details=json.loads(details),  # jsonb comes as text through Django's cursor
+                created_at=created_at,
+            )
+            numbers.append(n)
+            hashes.append(prev_hash)
+        cursor.execute(
+            "INSERT INTO accounts_auditevent (action, target_type, target_id, details, created_at, actor_id,"
+            " sequence, row_hash)"
+            " SELECT a.action, a.target_type, a.target_id, a.details, a.created_at, a.actor_id,"
+            " a.n + %s, h.row_hash FROM bench_seed.audit a"
+            " JOIN unnest(%s::bigint[], %s::text[]) AS h(n, row_hash) USING (n) ORDER BY a.n",
+            [sequence - rows[-1][0], numbers, hashes],
+        )
+        after = rows[-1][0]
+    cursor.execute("DROP TABLE bench_seed.audit")
 
 
 def _measure_prototype(measure_id: int) -> int:
@@ -470,9 +521,10 @@ def _measure_prototype(measure_id: int) -> int:
     owner = User.objects.create(email="prototype@bench.test", full_name="Prototype", role=Role.COUNSELOR)
     template = services.measure_template(measure=Measure.objects.get(pk=measure_id), counselor=owner)
     MeasureTemplate.objects.filter(counselor=owner).delete()
-    template.owner = None  # so the owner can go first; the template row is deleted after the copy
+    template.owner = None  # the template row is deleted after the copy
     template.is_builtin = True
     template.slug = "bench-prototype"
     template.save(update_fields=["owner", "is_builtin", "slug"])
-    User.objects.filter(pk=owner.pk).delete()
+    # Its audit row keeps it (a user with audit rows is never deleted): deactivated.
+    User.objects.filter(pk=owner.pk).update(is_active=False)
     return template.pk
