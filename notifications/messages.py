@@ -15,9 +15,10 @@ read state.
   (or, with that kind turned off, nothing more: the notice is there).
   While a recipient has a pending notice for the thread, a new message
   plans nothing more: it marks that notice unread again and dates it anew.
-  The database holds "at most one pending per person and thread"
-  (``reminder_one_pending_message_notice``), so racing posts cannot send
-  two e-mails for one burst.
+  Posts in one thread are planned one after the other (under the
+  thread's lock), and the database holds "at most one pending per person
+  and thread" (``reminder_one_pending_message_notice``) besides, so a burst
+  never sends two e-mails.
 - The thread read (or written in) by a recipient: their pending e-mail is
   cancelled and their notices for the thread are marked read.
 
@@ -63,77 +64,72 @@ def message_notices_plan(
     *,
     thread_id: int,
     message_id: int,
-    counselor_ids: Collection[int],
-    partner_ids: Collection[int],
+    author_id: int,
+    counselors: Collection[User],
+    partners: Collection[User],
     author_name: str,
     author_is_counselor: bool,
     now: datetime | None = None,
 ) -> int:
     """Tell the recipients of message ``message_id`` in thread ``thread_id``:
-    ``counselor_ids`` (told ``author_name``) and ``partner_ids`` (told no
-    name), never including the author. Inactive users are skipped. Returns
-    how many new e-mail reminders were planned (recipients in a burst
-    already planned get none)."""
+    ``counselors`` (told ``author_name``) and ``partners`` (told no name),
+    never the author; inactive users are skipped. The author's own pending
+    e-mail about the thread is cancelled (they are in the conversation).
+    Returns how many new e-mail reminders were planned (recipients in a burst
+    already planned get none).
+
+    The caller holds the thread's lock (messaging's posting services do), so
+    no other plan for the thread runs meanwhile; the database's "at most one
+    pending per person and thread" (``reminder_one_pending_message_notice``)
+    guards it still. Partners' ``safety`` should be loaded with them
+    (select_related), or each costs a query."""
     now = now or timezone.now()
-    counselors = set(counselor_ids)
-    users = {
-        u.pk: u
-        for u in User.objects.filter(pk__in=counselors | set(partner_ids), is_active=True)
-        .select_related("safety")
-        .only("pk", "role", "is_active", "time_zone", "safety__safety_mode")
-    }
-    if not users:
-        return 0
-    planned = dict(_pending(thread_id).filter(recipient_id__in=list(users)).values_list("recipient_id", "pk"))
-    if planned:
+    users = {u.pk: u for u in (*counselors, *partners) if u.is_active and u.pk != author_id}
+    counselor_ids = {u.pk for u in counselors}
+    pending = dict(_pending(thread_id).filter(recipient_id__in=[*users, author_id]).values_list("recipient_id", "pk"))
+    if pending.pop(author_id, None) is not None:
+        message_notices_cancel(thread_id=thread_id, user_id=author_id, reason="wrote in the thread", now=now)
+    if pending:
         # A burst goes on: the one notice is unread again, dated by this message.
-        InAppNotification.objects.filter(reminder_id__in=list(planned.values())).update(read_at=None, created_at=now)
-    fresh = [user for pk, user in users.items() if pk not in planned]
+        InAppNotification.objects.filter(reminder_id__in=list(pending.values())).update(read_at=None, created_at=now)
+    fresh = [user for pk, user in users.items() if pk not in pending]
     if not fresh:
         return 0
     delay = timedelta(minutes=ReminderSettings.load().message_email_delay_minutes)
     prefs = selectors.preferences_for(u.pk for u in fresh)
     key = message_key(thread_id, message_id)
-    rows = []
+    planned = []
     for user in fresh:
         pref = prefs[user.pk]
         due = timing.fit_to_waking_hours(
             now + delay, now=now, deadline=None, time_zone=user.time_zone, start=pref.quiet_start, end=pref.quiet_end
         )
         assert due is not None  # no deadline: always a time
-        rows.append(
+        planned.append(
             Reminder(
                 kind=ReminderKind.MESSAGE_RECEIVED, recipient=user, thread_id=thread_id, object_key=key, due_at=due
             )
         )
-    # A racing post's pending notice (reminder_one_pending_message_notice) wins:
-    # this one is then not created, and the burst has one e-mail still.
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    made = dict(
-        Reminder.objects.filter(
-            kind=ReminderKind.MESSAGE_RECEIVED, object_key=key, recipient_id__in=[u.pk for u in fresh]
-        ).values_list("recipient_id", "pk")
-    )
+    Reminder.objects.bulk_create(planned)  # sets each row's pk (PostgreSQL and SQLite)
     url = emails.thread_path(thread_id)
     InAppNotification.objects.bulk_create(
         [
             InAppNotification(
-                user_id=recipient_id,
+                user_id=reminder.recipient_id,
                 kind=ReminderKind.MESSAGE_RECEIVED,
-                reminder_id=reminder_id,
+                reminder_id=reminder.pk,
                 text=notice_line(
-                    recipient=users[recipient_id],
-                    to_counselor=recipient_id in counselors,
+                    recipient=users[reminder.recipient_id],
+                    to_counselor=reminder.recipient_id in counselor_ids,
                     author_name=author_name,
                     author_is_counselor=author_is_counselor,
                 ),
                 url=url,
             )
-            for recipient_id, reminder_id in made.items()
-        ],
-        ignore_conflicts=True,
+            for reminder in planned
+        ]
     )
-    return len(made)
+    return len(planned)
 
 
 def message_notices_cancel(

@@ -58,7 +58,7 @@ def message_post(*, actor: User, thread: Thread, body: str, files: Sequence[Any]
                 attachments=[a.pk for a in stored],
             )
             signals.message_posted.send(
-                sender=Message, message_id=message.pk, thread_id=thread_row.pk, author_id=actor.pk
+                sender=Message, message_id=message.pk, thread_id=thread_row.pk, author_id=actor.pk, thread=thread_row
             )
     except BaseException:
         attachments.discard(written)

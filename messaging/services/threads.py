@@ -73,5 +73,7 @@ def thread_start(
         message=message.pk,
     )
     audit_record(actor=actor, action=AuditAction.MESSAGE_POSTED, target=message, thread=thread.pk, couple=couple.pk)
-    signals.message_posted.send(sender=Message, message_id=message.pk, thread_id=thread.pk, author_id=actor.pk)
+    signals.message_posted.send(
+        sender=Message, message_id=message.pk, thread_id=thread.pk, author_id=actor.pk, thread=thread
+    )
     return thread

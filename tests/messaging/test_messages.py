@@ -65,7 +65,7 @@ def test_a_message_at_the_limit_is_accepted(partner, joint):
     assert len(services.message_post(actor=partner, thread=joint, body="x" * MAX_BODY).body) == MAX_BODY
 
 
-def test_posting_sends_message_posted_with_ids(partner, joint):
+def test_posting_sends_message_posted_with_ids_and_the_thread(partner, joint):
     received = []
 
     def receiver(sender, **kwargs):
@@ -76,9 +76,14 @@ def test_posting_sends_message_posted_with_ids(partner, joint):
         message = services.message_post(actor=partner, thread=joint, body="Hello.")
     finally:
         signals.message_posted.disconnect(receiver)
-    assert received == [
-        {"signal": signals.message_posted, "message_id": message.pk, "thread_id": joint.pk, "author_id": partner.pk}
-    ]
+    (sent,) = received
+    assert sent["thread"] == joint
+    assert {k: v for k, v in sent.items() if k != "thread"} == {
+        "signal": signals.message_posted,
+        "message_id": message.pk,
+        "thread_id": joint.pk,
+        "author_id": partner.pk,
+    }
 
 
 def test_posting_is_audited_without_the_text(partner, joint):

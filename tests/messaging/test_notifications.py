@@ -260,8 +260,9 @@ def test_a_message_inside_quiet_hours_is_emailed_when_they_end(joint, partner, d
     message_notices_plan(
         thread_id=joint.pk,
         message_id=1,
-        counselor_ids=[],
-        partner_ids=[partner.pk],
+        author_id=joint.couple.primary_counselor_id,
+        counselors=[],
+        partners=[partner],
         author_name="Dana Reyes",
         author_is_counselor=True,
         now=night.astimezone(UTC),

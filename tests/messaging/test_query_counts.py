@@ -81,14 +81,16 @@ PAGE_QUERIES = {
     # + may clients start conversations (MessagingSettings), the safety-mode check
     ("partner", "list"): 6,
     # the thread, the page of messages and their attachments, the audited
-    # read (insert), marking it read (6), who has read it (the counselors')
-    ("counselor", "thread"): 15,
+    # read (the chain's head, the insert), marking it read (6), who has read
+    # it (the counselors')
+    ("counselor", "thread"): 16,
     # no audit, no read states; whether the couple is high-conflict (can the
     # partner write in the joint thread), the safety-mode check
     ("partner", "thread"): 14,
     # the fragment (no base.html): the thread, where "after" is, the newer
-    # messages and their attachments, the audit insert, marking read (6), the read states
-    ("counselor", "since"): 15,
+    # messages and their attachments, the audit (chain head, insert), marking
+    # read (6), the read states
+    ("counselor", "since"): 16,
     ("partner", "since"): 12,
 }
 FEW_THREADS, MANY_THREADS = 2, 20
