@@ -7,7 +7,8 @@ Roles:
 
 - practice admin: locations, counselors, appointments, couples' names and
   contact details, failed reminders; never the content of clients' answers
-  (minimum necessary);
+  (minimum necessary), except in a client's own record exported on the
+  client's request (records.py, audited);
 - counselor: the couples of their own caseload only;
 - client: their own couple only;
 - superuser: the Django admin.

@@ -84,7 +84,9 @@ def intake_packet(couple, counselor, practice_admin):
     document = Document.objects.get(slug="consent-to-treatment")
     draft = document.versions.filter(status="draft").first()
     consent = intake_services.document_version_publish(actor=practice_admin, version=draft)
-    templates = [ExerciseTemplate.objects.get(slug=s, owner=None) for s in (INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG)]
+    templates = [
+        ExerciseTemplate.objects.get(slug=s, owner=None) for s in (INTAKE_QUESTIONNAIRE_SLUG, SAFETY_SCREEN_SLUG)
+    ]
     intake_services.default_packet_set(
         actor=practice_admin, document_ids=[consent.document_id], template_ids=[t.pk for t in templates]
     )
@@ -150,7 +152,12 @@ def filled(couple, counselor, practice_admin, partner, other_partner, make_exerc
     submit(occurrence=_first_occurrence(measured), user=partner, answers={i["key"]: 4 for i in measure.items})
 
     signature = intake_services.signature_create(
-        signer=partner, version=intake_packet.consent, typed_name="Sam Lee", agreed=True, ip_address="203.0.113.7", user_agent="pytest"
+        signer=partner,
+        version=intake_packet.consent,
+        typed_name="Sam Lee",
+        agreed=True,
+        ip_address="203.0.113.7",
+        user_agent="pytest",
     )
     from scheduling import services as scheduling_services
     from tests.scheduling.helpers import at

@@ -16,9 +16,7 @@ def sams_record(filled, partner, as_user, download, as_json):
 
 
 def _answers(record):
-    return {
-        answer["id"]: (exercise, answer) for exercise in record["exercises"] for answer in exercise["answers"]
-    }
+    return {answer["id"]: (exercise, answer) for exercise in record["exercises"] for answer in exercise["answers"]}
 
 
 def test_the_profile_is_sams(sams_record, partner):
@@ -73,6 +71,12 @@ def test_the_joint_and_his_private_conversations_are_there(sams_record, filled):
 
 def test_the_pdf_prints_the_same_record(filled, partner, as_user, download, pdf_text):
     text = pdf_text(download(as_user(partner), "/me/record.pdf"))
-    for expected in ("Record of Sam Lee", "SAM-GRATEFUL", "DANA-ON-SAM", "Consent to counseling, version 1",
-                     "SAM-PRIVATE-REPLY", "Emotional intimacy check"):
+    for expected in (
+        "Record of Sam Lee",
+        "SAM-GRATEFUL",
+        "DANA-ON-SAM",
+        "Consent to counseling, version 1",
+        "SAM-PRIVATE-REPLY",
+        "Emotional intimacy check",
+    ):
         assert expected in text
