@@ -123,6 +123,7 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
         "action": {"assignment_action": "pause", "appointment_action": "reschedule"},
         "token": "not-a-token",
         "token_key": "not-a-token-key",
+        "export_format": "pdf",
         "key": "not-a-key",
         "uidb36": "1",
     }
