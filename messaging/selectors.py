@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,7 +14,9 @@ from django.db.models import (
     Count,
     DateTimeField,
     Exists,
+    F,
     IntegerField,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -23,14 +25,14 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.utils.dateparse import parse_datetime
 
-from accounts.models import User
+from accounts.models import Couple, User
 from intake.models import DocumentVersion, VersionStatus
 from messaging import texts
-from messaging.models import Attachment, Message, Thread, ThreadReadState
-from portal import policy
+from messaging.models import Attachment, Message, Thread, ThreadKind, ThreadReadState
+from portal import paging, policy
 
 CONFIDENTIALITY_DOCUMENT_SLUG = "couples-confidentiality"
 DEFAULT_PAGE = 50
@@ -77,6 +79,57 @@ def thread_metadata_visible_to(user: User) -> QuerySet[Thread]:
     if scope is None:
         return Thread.objects.none()
     return Thread.objects.filter(scope).only("pk", "couple_id", "kind", "created_at", "last_message_at")
+
+
+@dataclass(frozen=True)
+class CoupleActivity:
+    """How much one couple uses messaging: counts and times, nothing written."""
+
+    couple: Couple
+    threads: int
+    private_threads: int
+    messages: int
+    last_message_at: datetime | None
+
+
+def messaging_activity(user: User, query: QueryDict) -> paging.Page[CoupleActivity]:
+    """The page ``query`` asks for of couples with conversations, most
+    recently active first: how many conversations (of them private),
+    messages, and the last message's time. For support
+    (policy.can_see_messaging_activity): never a subject, a text or a file.
+    Two queries (the counts, then the page's couples)."""
+    scope = policy.thread_metadata_scope(user)
+    counts = (
+        Thread.objects.none()
+        if scope is None or not policy.can_see_messaging_activity(user)
+        else Thread.objects.filter(scope)
+    )
+    page = paging.page_of(
+        counts.order_by()
+        .values("couple_id")
+        .annotate(
+            threads=Count("pk", distinct=True),
+            private_threads=Count("pk", filter=Q(kind=ThreadKind.PRIVATE), distinct=True),
+            messages=Count("messages"),
+            last=Max("last_message_at"),
+        )
+        .order_by(F("last").desc(nulls_last=True), "couple_id"),
+        query,
+    )
+    couples = Couple.objects.select_related("partner_one", "partner_two").in_bulk([r["couple_id"] for r in page])
+    return replace(
+        page,
+        items=[
+            CoupleActivity(
+                couple=couples[row["couple_id"]],
+                threads=row["threads"],
+                private_threads=row["private_threads"],
+                messages=row["messages"],
+                last_message_at=row["last"],
+            )
+            for row in page
+        ],
+    )
 
 
 def thread_for(user: User, thread_id: object, *, with_counts: bool = True) -> Thread:

@@ -55,6 +55,14 @@ def thread_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def activity(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """For practice admins: how much each couple uses messaging, counts only."""
+    if not policy.can_see_messaging_activity(request.user):
+        raise Http404("No such page.")
+    page = selectors.messaging_activity(request.user, request.GET)
+    return render(request, "messaging/activity.html", {"page": page, "rows": list(page.items)})
+
+
 def _first_private_word(user: User, thread: Thread) -> bool:
     """A partner about to write privately for the first time sees the confidentiality policy first."""
     return (

@@ -130,6 +130,12 @@ def can_use_messages(user: User) -> bool:
     return _active(user) and user.role in (Role.COUNSELOR, Role.CLIENT)
 
 
+def can_see_messaging_activity(user: User) -> bool:
+    """How much each couple uses messaging (counts and times, never what was
+    written or a subject): practice admins, for support."""
+    return is_practice_admin(user)
+
+
 def may_start_threads(user: User) -> bool:
     """Offered "New conversation": counselors always; clients when the practice
     lets them (which couple and kind: can_start_thread)."""
