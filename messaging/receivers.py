@@ -88,6 +88,26 @@ def message_read(sender: type, thread_id: int, user_id: int, **kwargs: Any) -> N
     message_notices.message_notices_cancel(thread_id=thread_id, user_id=user_id)
 
 
+def message_notices_moot(sender: object, notices: list[tuple[int, int, int]], **kwargs: Any) -> set[int]:
+    """notifications.signals.message_notices_moot: of the (reminder, thread,
+    recipient) about to be e-mailed, those whose recipient may no longer read
+    the thread (policy.can_view_thread: e.g. a counselor taken off the
+    couple). Three queries for the whole batch."""
+    threads = (
+        Thread.objects.select_related("couple")
+        .prefetch_related("couple__other_counselors")
+        .in_bulk({thread_id for _, thread_id, _ in notices})
+    )
+    people = User.objects.in_bulk({user_id for _, _, user_id in notices})
+    return {
+        reminder_id
+        for reminder_id, thread_id, user_id in notices
+        if thread_id not in threads
+        or user_id not in people
+        or not policy.can_view_thread(people[user_id], threads[thread_id])
+    }
+
+
 def caseload_attention(sender: type, counselor: User, **kwargs: Any) -> dict[str, AttentionCount]:
     """progress.signals.caseload_attention: a couple whose partners wrote
     messages the counselor has not read needs attention on the dashboard."""

@@ -29,7 +29,7 @@ from django.utils import timezone
 from accounts.models import AuditAction, CoupleStatus, User
 from accounts.services import audit_record
 from exercises.models import AssignmentStatus
-from notifications import db, emails, selectors
+from notifications import db, emails, selectors, signals
 from notifications.conf import Conf, conf
 from notifications.models import InAppNotification, Reminder, ReminderKind, ReminderState
 from portal import policy
@@ -132,10 +132,14 @@ def _finish_many(
     return held
 
 
-def _still_wanted(reminder: Reminder, submitted: dict[int, set[int | None]], *, now: datetime) -> str:
+def _still_wanted(
+    reminder: Reminder, submitted: dict[int, set[int | None]], *, now: datetime, out_of_thread: set[int]
+) -> str:
     """Empty if the reminder should go; else why it is moot."""
     if not reminder.recipient.is_active:
         return "recipient inactive"
+    if reminder.pk in out_of_thread:
+        return "no longer in the conversation"
     if reminder.appointment is not None:
         return _appointment_moot(reminder, now=now)
     occurrence = reminder.occurrence
@@ -269,6 +273,9 @@ def _settle_unsendable(reminders: list[Reminder], *, owner: str, result: Deliver
     notification. Returns the reminders whose e-mail is to be sent."""
     now = timezone.now()
     submitted = selectors.submitted_authors(r.occurrence_id for r in reminders if r.occurrence_id)
+    out_of_thread = signals.moot_message_notices(
+        [(r.pk, r.thread_id, r.recipient_id) for r in reminders if r.thread_id is not None]
+    )
     prefs = selectors.preferences_for(r.recipient_id for r in reminders)
     gave_up: list[Reminder] = []
     moot: dict[str, list[Reminder]] = {}
@@ -277,7 +284,7 @@ def _settle_unsendable(reminders: list[Reminder], *, owner: str, result: Deliver
     for reminder in reminders:
         if reminder.attempts > c.max_attempts:
             gave_up.append(reminder)
-        elif why := _still_wanted(reminder, submitted, now=now):
+        elif why := _still_wanted(reminder, submitted, now=now, out_of_thread=out_of_thread):
             moot.setdefault(why, []).append(reminder)
         elif not prefs[reminder.recipient_id].email_enabled(reminder.kind):
             in_app_only.append(reminder)

@@ -216,6 +216,31 @@ def test_writing_in_the_thread_cancels_the_writers_own_pending_email(joint, part
 
 
 @pytest.mark.django_db
+def test_a_counselor_taken_off_the_couple_before_the_email_is_not_sent_it(
+    couple, joint, partner, other_counselor, deliver
+):
+    couple.other_counselors.add(other_counselor)
+    services.message_post(actor=partner, thread=joint, body="One more thing.")
+    couple.other_counselors.remove(other_counselor)
+
+    deliver()
+
+    (reminder,) = Reminder.objects.filter(recipient=other_counselor, kind=KIND)
+    assert (reminder.state, reminder.last_error) == (ReminderState.CANCELLED, "no longer in the conversation")
+    assert other_counselor.email not in [m.to[0] for m in mail.outbox]
+
+
+@pytest.mark.django_db
+def test_a_counselor_still_on_the_couple_is_sent_the_email(couple, joint, partner, other_counselor, deliver):
+    couple.other_counselors.add(other_counselor)
+    services.message_post(actor=partner, thread=joint, body="One more thing.")
+
+    deliver()
+
+    assert other_counselor.email in [m.to[0] for m in mail.outbox]
+
+
+@pytest.mark.django_db
 def test_a_message_after_the_email_went_plans_a_new_one(joint, counselor, partner, deliver):
     deliver()
 
