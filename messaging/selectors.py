@@ -110,7 +110,7 @@ def messaging_activity(user: User, query: QueryDict) -> paging.Page[CoupleActivi
         .annotate(
             threads=Count("pk", distinct=True),
             private_threads=Count("pk", filter=Q(kind=ThreadKind.PRIVATE), distinct=True),
-            messages=Count("messages"),
+            message_count=Count("messages"),
             last=Max("last_message_at"),
         )
         .order_by(F("last").desc(nulls_last=True), "couple_id"),
@@ -124,7 +124,7 @@ def messaging_activity(user: User, query: QueryDict) -> paging.Page[CoupleActivi
                 couple=couples[row["couple_id"]],
                 threads=row["threads"],
                 private_threads=row["private_threads"],
-                messages=row["messages"],
+                messages=row["message_count"],
                 last_message_at=row["last"],
             )
             for row in page

@@ -22,5 +22,7 @@ def moot_message_notices(notices: Sequence[tuple[int, int, int]]) -> set[int]:
     """The reminder ids among ``notices`` that the receivers say are moot."""
     if not notices:
         return set()
-    answers = message_notices_moot.send(sender=None, notices=list(notices))
-    return {reminder_id for _receiver, moot in answers for reminder_id in (moot or ())}
+    moot: set[int] = set()
+    for _receiver, answer in message_notices_moot.send(sender=None, notices=list(notices)):
+        moot.update(answer or ())
+    return moot
