@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
 from django.dispatch import Signal
 
@@ -24,5 +25,5 @@ def moot_message_notices(notices: Sequence[tuple[int, int, int]]) -> set[int]:
         return set()
     moot: set[int] = set()
     for _receiver, answer in message_notices_moot.send(sender=None, notices=list(notices)):
-        moot.update(answer or ())
+        moot.update(cast("set[int] | None", answer) or ())
     return moot
