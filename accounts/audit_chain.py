@@ -132,6 +132,8 @@ class AuditEventQuerySet(models.QuerySet):
     """Inserts are chained; update and delete are refused."""
 
     def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        if kwargs.get("ignore_conflicts") or kwargs.get("update_conflicts"):
+            raise AuditEventImmutable()  # a row skipped or updated would leave a gap or change a row
         events = list(objs)
         with transaction.atomic(using=self.db, savepoint=False):
             chain(events, using=self.db)

@@ -219,6 +219,15 @@ def test_bulk_updating_audit_rows_is_refused(trail):
         AuditEvent.objects.bulk_update([trail[0]], ["details"])
 
 
+def test_inserting_audit_rows_that_may_be_skipped_on_conflict_is_refused(counselor):
+    with pytest.raises(AuditEventImmutable):
+        AuditEvent.objects.bulk_create(
+            [AuditEvent(actor=counselor, action=AuditAction.USER_PROFILE_UPDATED, target_type="t", target_id="1")],
+            ignore_conflicts=True,
+        )
+    assert not AuditEvent.objects.exists()
+
+
 def test_deleting_audit_rows_through_the_orm_is_refused(trail):
     with pytest.raises(AuditEventImmutable):
         AuditEvent.objects.filter(pk=trail[0].pk).delete()

@@ -103,8 +103,9 @@ def test_the_couple_page_with_rituals_takes_the_same_queries_for_5_and_50(counse
     with_5 = queries_for(client, url, contains="Ritual log")
     add_rituals(45)
     assert queries_for(client, url) == with_5
-    # The plain couple page's count, plus the rituals' periods and logs, and one audit insert.
-    assert with_5 == QUERIES[("counselor", "couple_page")] + 3
+    # The plain couple page's count, plus the rituals' periods and logs, and one audit insert
+    # after the audit chain's head (accounts.audit_chain).
+    assert with_5 == QUERIES[("counselor", "couple_page")] + 4
 
 
 def test_a_practice_page_takes_the_same_queries_for_5_and_50_logged_periods(
@@ -137,7 +138,7 @@ def test_a_practice_page_takes_the_same_queries_for_5_and_50_logged_periods(
     log(days[5:50])
     assert queries_for(client, url) == with_5
     # The home page's count (session, user, couple, its other counselors, three lists, the bell,
-    # safety mode, the intake card's packet, the documents to sign again) + 3: occurrence and
-    # answers instead of the lists, high-conflict flag, the ritual's periods and logs, one audit
-    # insert, comments; - 2: this page has no intake card.
-    assert with_5 == QUERIES[("partner", "/me/")] + 3 - 2
+    # safety mode, the intake card's packet, the documents to sign again) + 4: occurrence and
+    # answers instead of the lists, high-conflict flag, the ritual's periods and logs, the audit
+    # chain's head and one audit insert, comments; - 2: this page has no intake card.
+    assert with_5 == QUERIES[("partner", "/me/")] + 4 - 2
