@@ -67,6 +67,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._database import measured_in_own_database  # noqa: E402
+from portal.keys import development_key_file  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_msg"
 POST_TARGET = 3
@@ -85,6 +86,10 @@ def setup_django(url: str, media_root: str) -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "false"  # no query log, cached templates: what production runs
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
+    # Clinical content is encrypted (docs/encryption.md): the development key, as the demo uses.
+    os.environ.setdefault(
+        "FIELD_ENCRYPTION_KEYS", ",".join(development_key_file(ROOT / "var" / "field-encryption-keys"))
+    )
     os.environ.setdefault("PORTAL_BASE_URL", "http://localhost")  # required when DEBUG is off
     os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")

@@ -46,6 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._seed_practice import LARGE, SEED_VERSION, SMALL, Size, seed  # noqa: E402
+from portal.keys import development_key_file  # noqa: E402
 
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 TARGET = 1.25
@@ -78,6 +79,8 @@ def setup_django() -> None:
         DJANGO_SETTINGS_MODULE="config.settings",
         DEBUG="false",  # no query log, cached templates: what production runs
         SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        # Clinical content is encrypted (docs/encryption.md): the development key, as the demo uses.
+        FIELD_ENCRYPTION_KEYS=",".join(development_key_file(ROOT / "var" / "field-encryption-keys")),
         PORTAL_BASE_URL="http://localhost",  # required when DEBUG is off
         SECURE_SSL_REDIRECT="false",
         CACHE_URL="locmemcache://bench",

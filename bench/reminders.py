@@ -36,6 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from portal.keys import development_key_file  # noqa: E402
+
 DB_NAME = "portal_bench"
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
 
@@ -108,6 +111,8 @@ def main() -> None:
         # As in production: cached templates, no query log.
         DEBUG="false",
         SECRET_KEY="bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        # Clinical content is encrypted (docs/encryption.md): the development key, as the demo uses.
+        FIELD_ENCRYPTION_KEYS=",".join(development_key_file(ROOT / "var" / "field-encryption-keys")),
         PORTAL_BASE_URL="http://localhost",  # required when DEBUG is off
         SECURE_SSL_REDIRECT="false",
         CACHE_URL="locmemcache://bench",

@@ -2,7 +2,8 @@
 
 With no variable set the portal runs on a SQLite file and an embedded
 (filesystem) Celery broker, so it starts on a machine that has only Python.
-Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, PORTAL_BASE_URL and DEBUG=false.
+Production sets DATABASE_URL, CELERY_BROKER_URL, SECRET_KEY, FIELD_ENCRYPTION_KEYS, PORTAL_BASE_URL
+and DEBUG=false.
 """
 
 import contextlib
@@ -17,6 +18,8 @@ from csp import constants as csp
 from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+
+from portal.keys import KeyConfigurationError, load_keys
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -72,6 +75,18 @@ SAFETY_EXIT_URL = env.str("SAFETY_EXIT_URL", default="https://www.weather.com/")
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://localhost:8000" if DEBUG else "").rstrip("/")
 if not PORTAL_BASE_URL:
     raise ImproperlyConfigured("Set PORTAL_BASE_URL, the portal's public address (https://portal.example.org).")
+# The keys that encrypt clinical content in the database and the file store
+# (portal/keys.py, portal/crypto.py, docs/encryption.md): Fernet keys, newest
+# first; never in the database. Only development on loopback runs without
+# them (a key is made once and kept in var/field-encryption-keys).
+try:
+    FIELD_ENCRYPTION_KEYS = load_keys(
+        from_env=env.str("FIELD_ENCRYPTION_KEYS", default=""),
+        key_file=env.str("FIELD_ENCRYPTION_KEYS_FILE", default=""),
+        development_file=BASE_DIR / "var" / "field-encryption-keys" if DEVELOPMENT_ON_LOOPBACK else None,
+    )
+except KeyConfigurationError as error:
+    raise ImproperlyConfigured(str(error)) from None
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
 INSTALLED_APPS = [

@@ -71,6 +71,15 @@ def on_starting(server: object) -> None:
         for name in os.listdir(folder):
             if name.endswith(".db"):
                 os.unlink(os.path.join(folder, name))
+    # gunicorn runs no system checks: refuse to start when the encryption keys
+    # open nothing stored (portal/checks.py; a wrong or missing key). The
+    # master's database connection is closed before the workers fork.
+    import django
+
+    django.setup()
+    from portal.checks import verify_at_start
+
+    verify_at_start()
 
 
 def child_exit(server: object, worker: Any) -> None:

@@ -7,6 +7,8 @@ class PortalConfig(AppConfig):
     name = "portal"
 
     def ready(self) -> None:
+        from portal import checks  # noqa: F401  (registers the encryption keys' start-up check)
+
         _refuse_numbers_as_text()
         _refuse_numbers_as_yes_or_no()
         _one_date_horizon()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import redis
 from aiosmtpd.controller import Controller
+from django.conf import settings
 from django.db import connection
 
 from config.celery import app as celery_app
@@ -311,6 +312,8 @@ def running_web(env: dict[str, str]) -> Iterator[str]:
     production = {
         "DEBUG": "false",
         "SECRET_KEY": "test-" + "k" * 60,
+        # The test database's content is encrypted with the test process's keys.
+        "FIELD_ENCRYPTION_KEYS": ",".join(settings.FIELD_ENCRYPTION_KEYS),
         "PORTAL_BASE_URL": f"http://127.0.0.1:{port}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",

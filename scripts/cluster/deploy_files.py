@@ -9,6 +9,8 @@ import re
 import secrets
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from cluster.hosts import ROOT, WORK, base_env
 
 DEPLOY = ROOT / "deploy"
@@ -21,6 +23,7 @@ class Secrets:
     def __init__(self) -> None:
         self.db_password = secrets.token_hex(16)
         self.secret_key = secrets.token_urlsafe(50)
+        self.field_encryption_key = Fernet.generate_key().decode()
 
 
 SECRETS = Secrets()
@@ -49,6 +52,7 @@ def role_env(role: str, **extra: str) -> dict[str, str]:
         **read_env_file(DEPLOY / "env" / f"{role}.env"),
     }
     env["SECRET_KEY"] = SECRETS.secret_key
+    env["FIELD_ENCRYPTION_KEYS"] = SECRETS.field_encryption_key
     env["DATABASE_URL"] = env["DATABASE_URL"].replace(f":{EXAMPLE_DB_PASSWORD}@", f":{SECRETS.db_password}@")
     env.update(extra)
     return env

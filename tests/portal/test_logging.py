@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.test import Client
 
 from portal.log_format import PortalJsonFormatter
@@ -123,6 +124,7 @@ def test_production_logs_json_lines_on_stderr(tmp_path):
         **os.environ,
         "DEBUG": "false",
         "SECRET_KEY": "k" * 50,
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "portal.example.org",
         "PORTAL_BASE_URL": "https://portal.example.org",
         "PORTAL_ENV_FILE": str(tmp_path / ".env"),
