@@ -66,6 +66,8 @@ def attachment_response(user: User, attachment: Attachment, *, view: str = "page
         as_attachment=not attachment.is_image,
         filename=attachment.original_name,
     )
+    # The file is decrypted as it streams (portal.crypto_storage): its plain size is the recorded one.
+    response["Content-Length"] = str(attachment.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response

@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from exercises.markdown import render_markdown
+from portal.crypto import EncryptedTextField
+from portal.crypto_storage import encrypted_storage
 
 # The limits every path shares (services and attachments read them from here).
 MAX_SUBJECT = 120
@@ -85,12 +87,13 @@ class Message(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     # Markdown, at most MAX_BODY characters (checked by the services); blank
-    # once deleted (the text is then in a MessageRevision).
-    body = models.TextField(blank=True)
+    # once deleted (the text is then in a MessageRevision). Encrypted in its
+    # column (portal.crypto, docs/encryption.md): never searched in SQL.
+    body = EncryptedTextField(blank=True)
     # The text rendered from Markdown and cleaned (exercises.markdown), kept
     # with it by save(): a page of 50 messages rendered them on every view
-    # (most of its time, bench/messaging.py).
-    body_html = models.TextField(blank=True, default="", editable=False)
+    # (most of its time, bench/messaging.py). Encrypted like the body.
+    body_html = EncryptedTextField(blank=True, default="", editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -156,7 +159,7 @@ class MessageRevision(models.Model):
     """The text a message had before an edit or a deletion: for the audit, never shown to clients."""
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="revisions")
-    body = models.TextField(blank=True)
+    body = EncryptedTextField(blank=True)
     replaced_at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=10, choices=RevisionReason.choices)
 
@@ -196,7 +199,8 @@ def attachment_path(instance: Attachment | None, filename: str) -> str:
 
 class Attachment(models.Model):
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to=attachment_path, max_length=200)
+    # Encrypted in storage (portal.crypto_storage): opening it reads the plain bytes.
+    file = models.FileField(upload_to=attachment_path, max_length=200, storage=encrypted_storage)
     original_name = models.CharField(max_length=MAX_ORIGINAL_NAME)
     # Detected from the bytes (messaging.attachments), not from the name.
     content_type = models.CharField(max_length=100)
