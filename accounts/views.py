@@ -222,7 +222,11 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Your profile is saved.")
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "can_download_own_record": policy.can_download_own_record(user)}
+    context = {
+        "form": form,
+        "can_download_own_record": policy.can_download_own_record(user),
+        "can_request_account_closure": policy.can_request_account_closure(user),
+    }
     return render(request, "accounts/profile.html", context, status=status)
 
 

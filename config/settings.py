@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "messaging",
     # A person's own record (right of access): after every app, since it reads them all.
     "records",
+    "retention",
 ]
 
 MIDDLEWARE = [
@@ -485,6 +486,9 @@ CELERY_BEAT_SCHEDULE: dict = {
     "notifications-sweep": {"task": "notifications.sweep", "schedule": 15},
     # Each counselor's weekly digest (Monday 07:00 their time), planned as a reminder row.
     "notifications-plan-weekly-digests": {"task": "notifications.plan_weekly_digests", "schedule": 60 * 60},
+    # Erase the clinical content of closed couples past the practice's retention
+    # period (retention/): once a day is enough, as the period counts in years.
+    "retention-erase-past-retention": {"task": "retention.erase_past_retention", "schedule": 24 * 60 * 60},
 }
 # A broker that is down must not hold up a web request or the sweep: publishing
 # fails within about a second and the reminders' leases bring them back later.

@@ -62,6 +62,7 @@ urlpatterns = [
     path("", include("intake.urls")),  # documents and consent
     path("messages/", include("messaging.urls")),  # secure messaging
     path("", include("records.urls")),  # a person's own record: the client's download, staff exports
+    path("", include("retention.urls")),  # the retention period, erasure, closing an account
     path("notifications/", include("notifications.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

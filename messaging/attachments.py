@@ -161,12 +161,13 @@ def attachment_store(*, message: Message, checked: CheckedUpload, written: list[
 
 
 def discard(names: Sequence[str]) -> None:
-    """Remove files written for a post that did not happen. A file that
-    cannot be removed is logged (its path only: a random name) and left."""
+    """Remove stored files: written for a post that did not happen, or of a
+    couple whose retention period has run out. A file that cannot be removed
+    is logged (its path only: a random name) and left."""
     storage = _storage()
     for name in names:
         try:
             if storage.exists(name):
                 storage.delete(name)
         except Exception:
-            logger.warning("Could not remove the unsaved attachment file %s", name, exc_info=True)
+            logger.warning("Could not remove the attachment file %s", name, exc_info=True)

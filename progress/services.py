@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from accounts.models import AuditAction, Couple, User
+from accounts.models import AuditAction, Couple, CoupleStatus, User
 from accounts.services import audit_record
 from exercises import services as exercise_services
 from exercises.models import Assignment, Category, CompletionMode, ExerciseTemplate, Occurrence, Response
@@ -186,3 +186,13 @@ def dashboard_record_access(*, viewer: User, rows: Iterable[DashboardRow]) -> No
         audit_record(
             actor=viewer, action=AuditAction.MEASURE_SCORES_VIEWED, target=viewer, view="dashboard", couples=couples
         )
+
+
+def couple_scores_erase(*, couple: Couple) -> int:
+    """A closed couple's measure scores, deleted once the practice's
+    retention period has run out (retention.services only, inside its
+    transaction). How many were deleted. Refuses a couple that is not closed."""
+    if couple.status != CoupleStatus.CLOSED:
+        raise ValueError(f"Couple {couple.pk} is not closed: its scores are not erased.")
+    deleted, _ = MeasureScore.objects.filter(couple=couple).delete()
+    return deleted

@@ -224,6 +224,6 @@ def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
             if clash.exists():
                 raise ValidationError({"status": f"{partner.full_name} already belongs to another active couple."})
     couple.status = status
-    couple.save(update_fields=["status"])
+    couple.save(update_fields=["status"])  # Couple.save() stamps or clears closed_at
     audit_record(actor=actor, action=AuditAction.COUPLE_STATUS_CHANGED, target=couple, previous=previous, status=status)
     return couple

@@ -30,6 +30,7 @@ from exercises.services.assignments import (
     assignment_resume,
     assignment_update_note,
 )
+from exercises.services.erasure import couple_exercise_content_erase
 from exercises.services.occurrences import OCCURRENCE_WINDOW, occurrences_generate, occurrences_generate_upcoming
 from exercises.services.responses import (
     _existing_response,
@@ -53,6 +54,7 @@ from exercises.services.templates import (
 )
 
 __all__ = [
+    "couple_exercise_content_erase",
     "OCCURRENCE_WINDOW",
     "TEMPLATE_EDITABLE",
     "_SCHEDULE_HORIZON",

@@ -4,11 +4,13 @@ it must and writes an audit row (ids only, never a message's text or a
 file's name). One module per subject, re-exported: threads, messages, reading.
 """
 
+from messaging.services.erasure import couple_messages_erase
 from messaging.services.messages import message_delete, message_edit, message_post
 from messaging.services.reading import thread_mark_read, threads_record_access
 from messaging.services.threads import thread_start
 
 __all__ = [
+    "couple_messages_erase",
     "message_delete",
     "message_edit",
     "message_post",

@@ -127,6 +127,7 @@ from portal.policy.reminders import (
     gets_weekly_digest,
     weekly_digest_recipients,
 )
+from portal.policy.retention import can_decide_account_closure, can_manage_retention, can_request_account_closure
 from portal.policy.safety import can_manage_safety, can_see_risk_flag, in_safety_mode
 from portal.policy.scheduling import (
     appointment_scope,
@@ -155,6 +156,7 @@ __all__ = [
     "can_book_appointments",
     "can_cancel_appointment",
     "can_copy_template",
+    "can_decide_account_closure",
     "can_download_attachment",
     "can_download_own_record",
     "can_edit_message",
@@ -171,6 +173,7 @@ __all__ = [
     "can_manage_documents",
     "can_manage_locations",
     "can_manage_reminders",
+    "can_manage_retention",
     "can_manage_safety",
     "can_manage_schedule_of",
     "can_override_hours",
@@ -178,6 +181,7 @@ __all__ = [
     "can_post",
     "can_read_audit_log",
     "can_read_published_documents",
+    "can_request_account_closure",
     "can_resolve_held_invitations",
     "can_respond",
     "can_revoke_signature",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import CoupleStatus
 from portal import paging
@@ -46,7 +47,9 @@ def test_the_page_links_keep_the_search_and_status(practice_admin, counselor, as
 
 def test_a_filter_still_narrows_the_pages(practice_admin, counselor, as_user):
     _couples(3, counselor)
-    CoupleFactory._meta.model.objects.filter(partner_one__full_name="Avery 001").update(status=CoupleStatus.CLOSED)
+    CoupleFactory._meta.model.objects.filter(partner_one__full_name="Avery 001").update(
+        status=CoupleStatus.CLOSED, closed_at=timezone.now()
+    )
     response = as_user(practice_admin).get("/couples/?status=closed")
     assert [c.partner_one.full_name for c in response.context["couples"]] == ["Avery 001"]
     assert 'rel="next"' not in response.content.decode()
