@@ -92,11 +92,16 @@ def _event_hash(event: Any, prev_hash: str) -> str:
     )
 
 
-_HEAD = "SELECT sequence, row_hash FROM accounts_auditevent ORDER BY sequence DESC LIMIT 1"
+_HEAD = "SELECT sequence, row_hash FROM accounts_auditevent WHERE sequence IS NOT NULL ORDER BY sequence DESC LIMIT 1"
 # Two statements, one round trip: the head is read once the lock is granted.
 # The lock's key is "auditcha" as a bigint (0x6175646974636861), used nowhere else.
 _LOCK_THEN_HEAD = "SELECT pg_advisory_xact_lock(7022629598041172065); " + _HEAD
 _UPDATE = "UPDATE accounts_auditevent SET sequence = %s, row_hash = %s WHERE id = %s"
+# A batch in one statement on PostgreSQL (1,000,000 rows: 187 s one by one).
+_UPDATE_BATCH = (
+    "UPDATE accounts_auditevent a SET sequence = v.sequence, row_hash = v.row_hash"
+    " FROM unnest(%s::bigint[], %s::text[], %s::bigint[]) AS v(sequence, row_hash, id) WHERE a.id = v.id"
+)
 
 
 def chain_head(using: str) -> tuple[int, str]:
@@ -214,11 +219,13 @@ def verify(queryset: models.QuerySet, *, batch_size: int = 5000, anchor: tuple[i
 
 
 def chain_existing(model: type[models.Model], *, using: str, batch_size: int = 5000) -> int:
-    """Chain the rows written before the chain existed (all of them, their
-    ``sequence`` null) in (created_at, id) order; how many. Run by migration
-    0010 (``model`` its historical AuditEvent), before the triggers exist."""
+    """Chain the rows written without a place in the chain (``sequence``
+    null) after its head, in (created_at, id) order; how many. Run by
+    migration 0011 for the rows written before the chain existed, and by
+    0012 for any that code not yet upgraded wrote in between (``model`` their
+    historical AuditEvent), before the triggers exist."""
     connection = connections[using]
-    sequence, prev_hash = 0, GENESIS_HASH
+    sequence, prev_hash = chain_head(using)
     pending = model._default_manager.using(using).filter(sequence__isnull=True)
     fields = ("id", "actor_id", "action", "target_type", "target_id", "details", "created_at")
     count = 0
@@ -226,7 +233,10 @@ def chain_existing(model: type[models.Model], *, using: str, batch_size: int = 5
     while True:
         page = pending.order_by("created_at", "id")
         if after is not None:
-            page = page.filter(models.Q(created_at__gt=after[0]) | models.Q(created_at=after[0], id__gt=after[1]))
+            # created_at >= ... lets the created_at index find the page (the OR alone does not).
+            page = page.filter(created_at__gte=after[0]).filter(
+                models.Q(created_at__gt=after[0]) | models.Q(created_at=after[0], id__gt=after[1])
+            )
         batch = list(page.values(*fields)[:batch_size])
         updates = []
         for row in batch:
@@ -236,7 +246,11 @@ def chain_existing(model: type[models.Model], *, using: str, batch_size: int = 5
             updates.append((sequence, prev_hash, row["id"]))
         if updates:
             with connection.cursor() as cursor:
-                cursor.executemany(_UPDATE, updates)
+                if connection.vendor == "postgresql":
+                    cursor.execute(_UPDATE_BATCH, [list(column) for column in zip(*updates, strict=True)])
+                else:
+                    cursor.executemany(_UPDATE, updates)
+            connection.queries_log.clear()  # with DEBUG on, each batch's SQL would be kept
         count += len(batch)
         if len(batch) < batch_size:
             return count

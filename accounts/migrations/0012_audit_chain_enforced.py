@@ -1,7 +1,12 @@
-"""The audit trail's hash chain, step 2: sequence and row_hash required,
-sequence unique; on PostgreSQL triggers that refuse UPDATE and DELETE of an
-audit row (whoever asks: the ORM, raw SQL, a cascade). TRUNCATE is not
-refused (test databases are emptied with it). Nothing to do on SQLite."""
+"""The audit trail's hash chain, step 2: the rows that code not yet
+upgraded wrote since step 1 chained after them (the table locked against
+writers first, until this migration commits); sequence and row_hash
+required, sequence unique; on PostgreSQL triggers that refuse UPDATE and
+DELETE of an audit row (whoever asks: the ORM, raw SQL, a cascade). TRUNCATE
+is not refused (test databases are emptied with it). No trigger on SQLite.
+
+From here on code that does not chain cannot write audit rows (sequence is
+required): see docs/production.md, "Upgrading"."""
 
 from django.db import migrations, models
 
@@ -25,6 +30,15 @@ DROP FUNCTION IF EXISTS {FUNCTION}();
 """
 
 
+def chain_stragglers(apps, schema_editor):
+    from accounts.audit_chain import chain_existing
+
+    if schema_editor.connection.vendor == "postgresql":
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE accounts_auditevent IN SHARE ROW EXCLUSIVE MODE")
+    chain_existing(apps.get_model("accounts", "AuditEvent"), using=schema_editor.connection.alias)
+
+
 def _on_postgresql(sql):
     def run(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
@@ -40,6 +54,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(chain_stragglers, migrations.RunPython.noop),
         migrations.AlterField(
             model_name="auditevent",
             name="sequence",

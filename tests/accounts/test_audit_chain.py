@@ -341,3 +341,26 @@ def test_the_migration_chains_rows_written_before_the_chain_in_order_of_time(cou
     assert verify().startswith("Audit chain whole: 3 rows")
     with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM accounts_auditevent")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rows_written_between_the_two_migrations_by_code_not_yet_upgraded_are_chained_after_the_others(counselor):
+    """A web host still on the old code writes rows without a sequence after
+    0011 chained the table; 0012 chains them after the head before
+    requiring a sequence."""
+    audit_record(actor=counselor, action=AuditAction.USER_PROFILE_UPDATED, target=counselor)
+    executor = MigrationExecutor(connection)
+    executor.migrate([("accounts", "0011_audit_chain_columns")])
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO accounts_auditevent (actor_id, action, target_type, target_id, details, created_at)"
+                " VALUES (%s, 'user.profile_updated', 'accounts.user', %s, '{}', '2020-01-01T00:00Z') RETURNING id",
+                [counselor.pk, str(counselor.pk)],
+            )
+            straggler = cursor.fetchone()[0]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    assert AuditEvent.objects.get(pk=straggler).sequence == 2
+    assert verify().startswith("Audit chain whole: 2 rows")
