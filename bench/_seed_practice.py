@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-SEED_VERSION = 4  # 4: audit rows chained (accounts.audit_chain)
+SEED_VERSION = 5  # 4: audit rows chained (accounts.audit_chain); 5: answers and comments encrypted
 FOCUS_COUPLES = 40  # Dana's caseload: couples 1..40
 HISTORY_WEEKS = 52
 FUTURE_WEEKS = 8
@@ -456,6 +456,10 @@ def seed(cursor: Any, size: Size, *, anchor: datetime, tz: str) -> dict[str, flo
     _chain_audit_events(cursor)
     timings["audit chain"] = clock.perf_counter() - started
     print(f"  {size.name}: audit chain {timings['audit chain']:.1f}s", flush=True)
+    started = clock.perf_counter()
+    _encrypt_content(cursor)
+    timings["encryption"] = clock.perf_counter() - started
+    print(f"  {size.name}: encryption {timings['encryption']:.1f}s", flush=True)
     cursor.execute("SET session_replication_role = DEFAULT")
     cursor.execute(f"DELETE FROM exercises_exercisetemplate WHERE id = {templates['measure']}")
     for table in SEQUENCED_TABLES:
@@ -509,6 +513,30 @@ def _chain_audit_events(cursor: Any, batch: int = 20_000) -> None:
         )
         after = rows[-1][0]
     cursor.execute("DROP TABLE bench_seed.audit")
+
+
+def _encrypt_content(cursor: Any, batch: int = 20_000) -> None:
+    """The answers and comments written above as text encrypted as the
+    portal stores them (portal.crypto, docs/encryption.md): a batch read,
+    encrypted here, and written back by one statement."""
+    from portal import crypto
+
+    for table, column in (("exercises_response", "answers"), ("exercises_comment", "body")):
+        after = 0
+        while True:
+            cursor.execute(
+                f"SELECT id, {column} FROM {table} WHERE id > %s ORDER BY id LIMIT %s",
+                [after, batch],
+            )
+            rows = cursor.fetchall()
+            if not rows:
+                break
+            cursor.execute(
+                f"UPDATE {table} t SET {column} = v.value"
+                " FROM unnest(%s::bigint[], %s::text[]) AS v(id, value) WHERE t.id = v.id",
+                [[row[0] for row in rows], [crypto.encrypt(row[1]) for row in rows]],
+            )
+            after = rows[-1][0]
 
 
 def _measure_prototype(measure_id: int) -> int:

@@ -22,6 +22,7 @@ from django.db.models import Q
 
 from exercises import recurrence
 from exercises.fields import clean_field_specs
+from portal.crypto import EncryptedJSONField, EncryptedTextField
 
 
 class Category(models.TextChoices):
@@ -238,7 +239,10 @@ class Response(models.Model):
     )
     last_edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=10, choices=ResponseState.choices, default=ResponseState.DRAFT)
-    answers = models.JSONField(default=dict)
+    # Encrypted in its column (portal.crypto, docs/encryption.md): never looked
+    # into in SQL (the rituals' "happened" is read in Python, progress keeps
+    # its scores in its own table, the safety flag is set when submitted).
+    answers = EncryptedJSONField(default=dict)
     version = models.PositiveIntegerField(default=1, help_text="Goes up each time a submitted answer is edited.")
     submitted_at = models.DateTimeField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -290,7 +294,7 @@ class ResponseVersion(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="versions")
     version = models.PositiveIntegerField()
-    answers = models.JSONField()
+    answers = EncryptedJSONField()
     submitted_at = models.DateTimeField()
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -309,7 +313,7 @@ class Comment(models.Model):
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="comments")
     response = models.ForeignKey(Response, on_delete=models.CASCADE, null=True, blank=True, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(max_length=4000)
+    body = EncryptedTextField(max_length=4000)  # encrypted (portal.crypto); the empty string stays empty
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,9 +9,20 @@ class PortalConfig(AppConfig):
     def ready(self) -> None:
         from portal import checks  # noqa: F401  (registers the encryption keys' start-up check)
 
+        _encrypted_json_as_json()
         _refuse_numbers_as_text()
         _refuse_numbers_as_yes_or_no()
         _one_date_horizon()
+
+
+def _encrypted_json_as_json() -> None:
+    """An encrypted JSON column (portal.crypto) is a text column to the
+    database; a model serializer gives it as JSON, as it did a JSONField."""
+    from rest_framework import serializers
+
+    from portal.crypto import EncryptedJSONField
+
+    serializers.ModelSerializer.serializer_field_mapping[EncryptedJSONField] = serializers.JSONField
 
 
 def _one_date_horizon() -> None:

@@ -141,6 +141,10 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
 class EncryptedJSONField(EncryptedMixin, models.TextField):
     """JSON encrypted in a text column. The value in Python is what JSONField would give."""
 
+    # For django-stubs: any JSON value, as a JSONField's.
+    _pyi_private_set_type: Any
+    _pyi_private_get_type: Any
+
     def get_prep_value(self, value: Any) -> Any:
         if value is None:
             return None

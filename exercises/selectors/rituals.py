@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from accounts.models import User
 from exercises.models import Assignment, Occurrence, Response, ResponseState, TemplateKind
@@ -115,7 +115,8 @@ def ritual_summaries(
     of confirmed periods, and when the ritual was last logged. A period still
     open does not break a streak.
 
-    It reads only the "happened" answer of submitted logs. ``viewer`` None is
+    It reads only the "happened" answer of submitted logs (decrypted here:
+    the answers are encrypted in their column, docs/encryption.md). ``viewer`` None is
     the counselor's view (every submitted log); a partner's view counts the
     other partner's log only where the reveal rules let them see it. Either
     way it shows answer content: record the access."""
@@ -127,11 +128,14 @@ def ritual_summaries(
     logs = (
         Response.objects.filter(occurrence__assignment_id__in=ids, state=ResponseState.SUBMITTED)
         .order_by("pk")
-        .values_list("occurrence_id", "author_id", f"answers__{HAPPENED_FIELD}", "submitted_at")
+        .values_list("occurrence_id", "author_id", "answers", "submitted_at")
     )
     by_occurrence: dict[int, list[tuple[int | None, Any, datetime]]] = {}
-    for occurrence_id, author_id, happened, submitted_at in logs:
-        by_occurrence.setdefault(occurrence_id, []).append((author_id, happened, submitted_at))
+    # The answers are encrypted (portal.crypto): "happened" is read here, not in SQL.
+    for occurrence_id, author_id, answers, submitted_at in logs:
+        happened = answers.get(HAPPENED_FIELD) if isinstance(answers, dict) else None
+        # A submitted log has its time (the constraint response_submitted_at_iff_submitted).
+        by_occurrence.setdefault(occurrence_id, []).append((author_id, happened, cast(datetime, submitted_at)))
     by_assignment = {a.pk: a for a in practice}
     periods: dict[int, list[tuple[Occurrence, str]]] = {pk: [] for pk in ids}
     logged: dict[int, list[datetime]] = {pk: [] for pk in ids}
