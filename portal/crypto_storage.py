@@ -81,6 +81,12 @@ def encrypting_file(content: File[Any], name: str) -> File[Any]:
     return File(io.BufferedReader(_EncryptingRaw(crypto.encrypt_chunks(chunks)), crypto.FILE_CHUNK), name=name)
 
 
+def rotated_file(stored: IO[bytes], name: str) -> File[Any]:
+    """An opened stored file as it is to be stored again: each chunk under the newest key."""
+    lines = crypto.rotate_lines(iter(stored.readline, b""))
+    return File(io.BufferedReader(_EncryptingRaw(lines), crypto.FILE_CHUNK), name=name)
+
+
 def decrypting_stream(stored: IO[bytes]) -> io.BufferedReader:
     """The plain bytes of an opened stored file (not seekable)."""
     return io.BufferedReader(_DecryptingRaw(stored), crypto.FILE_CHUNK)
