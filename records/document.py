@@ -14,6 +14,7 @@ from django.conf import settings
 
 from exercises.fields import FieldKind
 from exercises.models import Response
+from intake.models import Signature
 from messaging.models import Thread
 from records import fhir
 from records.selectors import Record
@@ -175,22 +176,20 @@ def record_document(record: Record, *, generated_at: datetime) -> dict[str, Any]
             }
             for score in record.scores
         ],
-        "signed_documents": [
-            {
-                "id": signature.pk,
-                "document": signature.version.document.title,
-                "version": signature.version.number,
-                "signed_at": _when(signature.signed_at),
-                "typed_name": signature.typed_name,
-                "text_sha256": signature.version_sha256,
-                "revoked_at": _when(revocation.revoked_at) if (revocation := _revocation(signature)) else None,
-            }
-            for signature in record.signatures
-        ],
+        "signed_documents": [_signed(signature) for signature in record.signatures],
         "conversations": [_conversation(thread, subject.pk) for thread in record.threads],
         "fhir": fhir.bundle(record.responses, subject_name=subject.full_name, timestamp=generated_at),
     }
 
 
-def _revocation(signature: Any) -> Any:
-    return getattr(signature, "revocation", None)
+def _signed(signature: Signature) -> dict[str, Any]:
+    revocation = getattr(signature, "revocation", None)  # loaded with the signature; absent if never revoked
+    return {
+        "id": signature.pk,
+        "document": signature.version.document.title,
+        "version": signature.version.number,
+        "signed_at": _when(signature.signed_at),
+        "typed_name": signature.typed_name,
+        "text_sha256": signature.version_sha256,
+        "revoked_at": _when(revocation.revoked_at) if revocation is not None else None,
+    }
