@@ -84,6 +84,7 @@ def encryption_keys_open_the_data(app_configs: Any = None, **kwargs: Any) -> lis
 def verify_at_start() -> None:
     """For a server that runs no system checks: ImproperlyConfigured if the keys open nothing stored."""
     failed = undecryptable_tables()
-    connection.close()
+    if not connection.in_atomic_block:
+        connection.close()  # gunicorn's master forks its workers next: none inherits this connection
     if failed:
         raise ImproperlyConfigured(_message(failed))
