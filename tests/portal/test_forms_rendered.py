@@ -97,7 +97,11 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
     thread = messaging_services.thread_start(actor=dana, couple=couple, kind="joint", body="How was the week?")
     packet = intake_services.packet_create(actor=dana, couple=couple)
     packet_item = intake_services.packet_item_add(actor=dana, packet=packet, document_id=consent.document_id)
+    from retention import services as retention_services
+
+    closure = retention_services.closure_request(user=couple.partner_two)
     return {
+        "request_id": closure.pk,
         "item_id": packet_item.pk,
         "thread_id": thread.pk,
         "message_id": thread.messages.get().pk,
