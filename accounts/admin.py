@@ -23,6 +23,9 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "role", "password1", "password2")}),
     )
 
+    def has_delete_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        return False  # users are deactivated (is_active), never deleted: their audit rows name them
+
 
 class InvitationInline(admin.TabularInline):
     model = Invitation

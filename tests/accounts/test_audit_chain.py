@@ -14,7 +14,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
 from accounts.audit_chain import GENESIS_HASH, AuditEventImmutable, row_hash
-from accounts.models import AuditAction, AuditEvent
+from accounts.models import AuditAction, AuditEvent, User
 from accounts.services import audit_record, audit_record_many
 from tests.factories import CounselorFactory
 
@@ -271,6 +271,17 @@ def test_deleting_a_user_with_audit_rows_is_refused_and_the_rows_keep_their_acto
         other_counselor.delete()
     assert list(AuditEvent.objects.values_list("actor_id", flat=True)) == [other_counselor.pk]
     assert verify().startswith("Audit chain whole")
+
+
+def test_the_django_admin_deletes_neither_a_user_nor_an_audit_row(trail, practice_admin, couple, as_user):
+    practice_admin.is_staff = practice_admin.is_superuser = True
+    practice_admin.save(update_fields=["is_staff", "is_superuser"])
+    client = as_user(practice_admin)
+    sam = couple.partner_one
+    assert client.post(f"/admin/accounts/user/{sam.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert client.post(f"/admin/accounts/auditevent/{trail[0].pk}/delete/", {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=sam.pk).exists()
+    assert AuditEvent.objects.count() == 4
 
 
 def test_recording_an_audit_row_costs_one_statement_besides_its_insert(counselor, couple):
