@@ -54,7 +54,6 @@ from exercises.services.templates import (
 )
 
 __all__ = [
-    "couple_exercise_content_erase",
     "OCCURRENCE_WINDOW",
     "TEMPLATE_EDITABLE",
     "_SCHEDULE_HORIZON",
@@ -78,6 +77,7 @@ __all__ = [
     "assignment_resume",
     "assignment_update_note",
     "comment_add",
+    "couple_exercise_content_erase",
     "couple_set_high_conflict",
     "occurrences_generate",
     "occurrences_generate_upcoming",
