@@ -3,7 +3,14 @@ import os
 from typing import Any
 
 from celery import Celery
-from celery.signals import before_task_publish, setup_logging, task_postrun, task_prerun, worker_process_init
+from celery.signals import (
+    before_task_publish,
+    setup_logging,
+    task_postrun,
+    task_prerun,
+    worker_init,
+    worker_process_init,
+)
 
 from portal import request_id
 
@@ -43,6 +50,24 @@ def _tidy_database_connections(task: Any = None, **kwargs: Any) -> None:
     from django.db import close_old_connections
 
     close_old_connections()
+
+
+@worker_init.connect
+def _refuse_keys_that_open_nothing(**kwargs: Any) -> None:
+    """A worker runs no system checks: like gunicorn (deploy/gunicorn.conf.py)
+    it refuses to start when the encryption keys open nothing stored
+    (portal/checks.py), before it takes a task that would read or write
+    clinical content under them."""
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    django.setup()
+    from portal.checks import verify_at_start
+
+    try:
+        verify_at_start()
+    except ImproperlyConfigured as error:
+        raise SystemExit(f"Refusing to start: {error}") from None
 
 
 @worker_process_init.connect

@@ -218,3 +218,32 @@ def test_manage_py_refuses_a_wrong_key_and_runs_with_the_right_one():
     keys = ",".join(settings.FIELD_ENCRYPTION_KEYS)
     right = _start([sys.executable, "manage.py", "check"], DATABASE_URL=url, FIELD_ENCRYPTION_KEYS=keys)
     assert right.returncode == 0, right.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_celery_worker_refuses_a_wrong_key_before_taking_tasks():
+    EncryptionCanary.objects.create(value=CANARY_TEXT)
+    name = connection.settings_dict["NAME"]
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
+    celery = str(Path(sys.executable).parent / "celery")
+    command = [celery, "-A", "config", "worker", "--pool", "solo", "--concurrency", "1", "--without-heartbeat"]
+    wrong = _start(command, DATABASE_URL=url, FIELD_ENCRYPTION_KEYS=NEW_KEY)
+    assert wrong.returncode != 0
+    assert "Refusing to start" in wrong.stderr + wrong.stdout
+    assert "portal_encryptioncanary" in wrong.stderr + wrong.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_gunicorn_refuses_a_wrong_key_before_serving():
+    EncryptionCanary.objects.create(value=CANARY_TEXT)
+    name = connection.settings_dict["NAME"]
+    url = os.environ["DATABASE_URL"].rsplit("/", 1)[0] + f"/{name}"
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    command = [gunicorn, "-c", "deploy/gunicorn.conf.py", "config.wsgi"]
+    wrong = _start(
+        command, DATABASE_URL=url, FIELD_ENCRYPTION_KEYS=NEW_KEY, GUNICORN_BIND="127.0.0.1:0", WEB_CONCURRENCY="1"
+    )
+    assert wrong.returncode != 0
+    assert "wrong or missing" in wrong.stderr
