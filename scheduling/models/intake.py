@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Couple, User
+from portal.crypto import EncryptedTextField
 from scheduling.models.counselors import Specialty
 from scheduling.models.locations import Location
 
@@ -36,7 +37,8 @@ class IntakeRequest(models.Model):
     names = models.CharField(max_length=200)
     email = models.EmailField()
     phone = models.CharField(max_length=32, blank=True)
-    note = models.TextField(blank=True, max_length=2000)
+    # In their words, possibly why they seek counseling: encrypted (portal.crypto, docs/encryption.md).
+    note = EncryptedTextField(blank=True, max_length=2000)
     status = models.CharField(max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.NEW)
     handled_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The couple the request became (scheduling.services.intake_request_invite_couple).
