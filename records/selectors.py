@@ -10,6 +10,7 @@ counselor's export covers the couples of their caseload only.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +94,19 @@ def _threads(subject: User, couple_ids: list[int]) -> list[Thread]:
     return [thread for thread in threads if policy.can_view_thread(subject, thread)]
 
 
+def _as_reader(subject: User) -> User:
+    """The subject as the reveal rules judge what they may read. A client
+    whose account the practice closed (inactive) keeps the right to their
+    record, which staff then export for them: the rules see them as the
+    client they were (an in-memory copy, never saved), so the export holds
+    what it held before the closing, no more and no less."""
+    if subject.is_active:
+        return subject
+    reader = copy.copy(subject)
+    reader.is_active = True
+    return reader
+
+
 def record_of(*, actor: User, subject: User) -> Record:
     """``subject``'s record, as far as ``actor`` may export it (404 if not at all)."""
     couples = list(policy.record_couples(actor, subject).order_by("started_on", "pk"))
@@ -118,8 +132,8 @@ def record_of(*, actor: User, subject: User) -> Record:
         subject=subject,
         couples=couples,
         participations=participations,
-        responses=_responses(subject, couple_ids),
+        responses=_responses(_as_reader(subject), couple_ids),
         scores=scores,
         signatures=signatures,
-        threads=_threads(subject, couple_ids),
+        threads=_threads(_as_reader(subject), couple_ids),
     )

@@ -109,3 +109,16 @@ def test_the_couples_page_offers_staff_each_partners_export(who, couple, as_user
 def test_the_couples_page_offers_a_partner_no_export(couple, partner, as_user):
     response = as_user(partner).get(f"/couples/{couple.pk}/")
     assert "/records/clients/" not in response.content.decode()
+
+
+def test_a_closed_accounts_record_exported_by_the_front_desk_still_holds_their_answers_and_messages(
+    filled, partner, practice_admin, as_user
+):
+    partner.is_active = False  # the practice closed Sam's account on his request
+    partner.save(update_fields=["is_active"])
+
+    record = as_user(practice_admin).get(f"/records/clients/{partner.pk}/record.json").content.decode()
+
+    assert "SAM-GRATEFUL" in record
+    assert "SAM-PRIVATE-REPLY" in record
+    assert "RILEY-PRIVATE" not in record
