@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.apps import apps
+from django.db.models import CharField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 
 from accounts.models import AuditEvent, Couple, User
 from exercises.models import (
@@ -304,12 +306,47 @@ def couple_progress(
 # --- The audit list ---------------------------------------------------------------------
 
 
-def audit_events(*, action: str = "", actor: str = "") -> QuerySet[AuditEvent]:
+def audit_events(
+    *,
+    action: str = "",
+    actor: str = "",
+    couple: Couple | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[AuditEvent]:
     """The audit rows, newest first, with their actor joined; ``details`` is
-    left unloaded since the list never shows it."""
+    left unloaded since the list never shows it. ``couple``: rows about the
+    couple or about their answers, assignments, comments or appointments
+    (subqueries, one statement); ``since``/``until``: created in [since, until)."""
     events = AuditEvent.objects.select_related("actor").defer("details").order_by("-created_at", "-pk")
     if action:
         events = events.filter(action=action)
     if actor:
         events = events.filter(Q(actor__email__icontains=actor) | Q(actor__full_name__icontains=actor))
+    if couple is not None:
+        events = events.filter(_about_couple(couple))
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    if until is not None:
+        events = events.filter(created_at__lt=until)
     return events
+
+
+def _about_couple(couple: Couple) -> Q:
+    def ids(queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset.annotate(key=Cast("pk", CharField())).values("key")
+
+    appointment = apps.get_model("scheduling", "Appointment")
+    return (
+        Q(target_type="accounts.couple", target_id=str(couple.pk))
+        | Q(
+            target_type="exercises.response",
+            target_id__in=ids(Response.objects.filter(occurrence__assignment__couple=couple)),
+        )
+        | Q(target_type="exercises.assignment", target_id__in=ids(Assignment.objects.filter(couple=couple)))
+        | Q(
+            target_type="exercises.comment",
+            target_id__in=ids(Comment.objects.filter(occurrence__assignment__couple=couple)),
+        )
+        | Q(target_type="scheduling.appointment", target_id__in=ids(appointment.objects.filter(couple=couple)))
+    )
