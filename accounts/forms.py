@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-import zoneinfo
-
 from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import password_validation
 
 from accounts.auth import login_attempts_serialized
 from accounts.models import CoupleStatus, User
-
-TIME_ZONE_CHOICES = [(tz, tz.replace("_", " ")) for tz in sorted(zoneinfo.available_timezones()) if "/" in tz]
+from portal.form_fields import PersonChoiceField, TimeZoneField
 
 
 class InviteCoupleForm(forms.Form):
@@ -17,8 +14,8 @@ class InviteCoupleForm(forms.Form):
     partner_one_email = forms.EmailField(label="First partner's e-mail")
     partner_two_name = forms.CharField(label="Second partner's full name", max_length=150)
     partner_two_email = forms.EmailField(label="Second partner's e-mail")
-    primary_counselor = forms.ModelChoiceField(queryset=User.objects.none(), label="Counselor")
-    time_zone = forms.ChoiceField(label="The couple's time zone", choices=TIME_ZONE_CHOICES)
+    primary_counselor = PersonChoiceField(queryset=User.objects.none(), label="Counselor")
+    time_zone = TimeZoneField(label="The couple's time zone")
 
     def __init__(self, *args: object, counselors: object, default_time_zone: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -60,7 +57,7 @@ class CoupleStatusForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(choices=TIME_ZONE_CHOICES)
+    time_zone = TimeZoneField()
 
     class Meta:
         model = User

@@ -272,7 +272,10 @@ class FieldRowForm(forms.Form):
 
     label = forms.CharField(label="Question", max_length=200, required=False)
     key = forms.CharField(
-        label="Key", max_length=40, required=False, help_text="Left blank, it is made from the question."
+        label="Short name (used in exports)",
+        max_length=40,
+        required=False,
+        help_text="Names this question's column in exports and the record. Left blank, it is made from the question.",
     )
     kind = forms.ChoiceField(label="Kind of answer", choices=FieldKind.choices, initial=FieldKind.SHORT_TEXT)
     help_text = forms.CharField(label="Help text", max_length=500, required=False)

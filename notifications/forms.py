@@ -4,14 +4,14 @@ from typing import Any
 
 from django import forms
 
-from accounts.forms import TIME_ZONE_CHOICES
 from accounts.models import User
 from notifications.models import NotificationPreference
 from portal import policy
+from portal.form_fields import TimeZoneField
 
 
 class PreferencesForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label="Your time zone", choices=TIME_ZONE_CHOICES)
+    time_zone = TimeZoneField(label="Your time zone")
 
     class Meta:
         model = NotificationPreference

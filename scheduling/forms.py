@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import Couple, User
+from portal.form_fields import PersonChoiceField, TimeZoneField, practice_time_zone
 from scheduling.models import (
     AppointmentKind,
     Location,
@@ -70,11 +71,19 @@ class WeeklyHoursField(forms.CharField):
 
 
 class LocationForm(forms.ModelForm):
+    time_zone = TimeZoneField(initial=practice_time_zone)
     opening_hours = WeeklyHoursField(required=False, help_text=HOURS_HELP)
 
     class Meta:
         model = Location
         fields = list(LOCATION_FIELDS)
+        labels = {
+            "slug": "Short name for links",
+            "kind": "Kind of location",
+            "address_line1": "Address line 1",
+            "address_line2": "Address line 2",
+            "postal_code": "ZIP code",
+        }
 
 
 class IntakeRequestForm(forms.Form):
@@ -139,8 +148,8 @@ class CounselorProfileForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    sees_online = forms.BooleanField(required=False)
-    is_accepting_new_clients = forms.BooleanField(required=False, initial=True)
+    sees_online = forms.BooleanField(required=False, label="Sees clients online")
+    is_accepting_new_clients = forms.BooleanField(required=False, initial=True, label="Accepting new clients")
     on_leave = forms.BooleanField(required=False, help_text="Hidden from the directory, search and booking.")
 
 
@@ -165,7 +174,7 @@ def _location_time(location: Location, day: date, clock: time) -> datetime:
 
 
 class SlotSearchForm(forms.Form):
-    counselor = forms.ModelChoiceField(queryset=User.objects.none())
+    counselor = PersonChoiceField(queryset=User.objects.none())
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
     week_of = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Week of", help_text="Blank: this week."
@@ -183,7 +192,7 @@ class SlotSearchForm(forms.Form):
 class BookingForm(forms.Form):
     """One appointment: a slot from the search, or a day and time in the location's time zone."""
 
-    counselor = forms.ModelChoiceField(queryset=User.objects.none())
+    counselor = PersonChoiceField(queryset=User.objects.none())
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
     slot = forms.DateTimeField(required=False, widget=forms.HiddenInput)
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
@@ -191,7 +200,7 @@ class BookingForm(forms.Form):
     duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
     kind = forms.ChoiceField(choices=AppointmentKind.choices, initial=AppointmentKind.COUPLE_SESSION)
     couple = forms.ModelChoiceField(queryset=Couple.objects.none(), required=False)
-    individual_client = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Which partner")
+    individual_client = PersonChoiceField(queryset=User.objects.none(), required=False, label="Which partner")
     intake_names = forms.CharField(max_length=200, required=False, label="Prospective clients (intake)")
     intake_email = forms.EmailField(required=False, label="Their e-mail (intake)")
     telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
@@ -230,7 +239,7 @@ class IntakeBookingForm(BookingForm):
 
 
 class SeriesForm(forms.Form):
-    counselor = forms.ModelChoiceField(queryset=User.objects.none())
+    counselor = PersonChoiceField(queryset=User.objects.none())
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
     couple = forms.ModelChoiceField(queryset=Couple.objects.none())
     first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="First session")

@@ -100,7 +100,8 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} <{self.email}>"
+        # A person reads as their name; a list that needs the e-mail prints it.
+        return self.full_name or self.email
 
     def clean(self) -> None:
         super().clean()

@@ -237,3 +237,10 @@ def test_partners_invited_in_chicago_get_the_couples_time_zone(counselor, as_use
     as_user(counselor).post("/couples/invite/", {**invite_data, "time_zone": "America/Chicago"})
     zones = set(User.objects.filter(email__in=["casey@example.test", "jordan@example.test"]).values_list("time_zone"))
     assert zones == {("America/Chicago",)}
+
+
+def test_the_invite_pages_counselor_select_reads_as_names(personas, as_user):
+    page = as_user(personas.admin).get("/couples/invite/").content.decode()
+
+    assert ">Dana Reyes</option>" in page
+    assert "dana@practice.test" not in page

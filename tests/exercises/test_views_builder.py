@@ -196,3 +196,10 @@ def test_the_builder_page_loads_its_script_from_this_site(counselor, as_user):
     html = as_user(counselor).get("/exercises/templates/new/").content.decode()
     assert '<script src="/static/js/field-builder.js" defer>' in html
     assert "fields-__prefix__-label" in html  # the pattern the script copies
+
+
+def test_the_edit_page_names_a_questions_key_for_what_it_is(counselor, make_template, as_user):
+    page = as_user(counselor).get(edit_url(make_template())).content.decode()
+
+    assert 'for="id_fields-0-key">Short name (used in exports)' in page
+    assert "Names this question's column in exports" in page
