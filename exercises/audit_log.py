@@ -54,6 +54,7 @@ VERBS: dict[str, str] = {
 }
 
 DELETED = "a deleted item"
+UNKNOWN = "a record"  # a target type that names no model (rows written before types were model labels)
 SYSTEM = "The portal"
 
 
@@ -194,7 +195,8 @@ def describe(events: Iterable[AuditEvent], viewer: User) -> list[AuditRow]:
     for event in events:
         actor = event.actor.full_name if event.actor is not None else SYSTEM
         label = labels.get(event.action, event.action)
-        target = found[event.target_type].get(event.target_id, Target(DELETED))
+        missing = Target(DELETED if _model(event.target_type) is not None else UNKNOWN)
+        target = found[event.target_type].get(event.target_id, missing)
         rows.append(AuditRow(event, actor, label, _sentence(actor, event.action, label, target.text), target))
     return rows
 

@@ -81,6 +81,14 @@ def test_a_target_that_is_gone_is_a_deleted_item(practice_admin, counselor, as_u
     assert row.sentence == "Dana Reyes read a deleted item"
 
 
+def test_a_target_type_that_names_no_model_is_a_record(practice_admin, counselor, as_user):
+    AuditEvent.objects.create(
+        actor=counselor, action=AuditAction.RESPONSE_VIEWED, target_type="Response", target_id="7"
+    )
+    [row] = _rows(as_user(practice_admin))
+    assert row.sentence == "Dana Reyes read a record"
+
+
 def test_no_sentence_holds_answer_or_comment_text(practice_admin, counselor, answered, as_user):
     audit_record(actor=counselor, action=AuditAction.RESPONSE_VIEWED, target=answered)
     services.comment_add(counselor=counselor, occurrence=answered.occurrence, body=f"About {SECRET}.")
