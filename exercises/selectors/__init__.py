@@ -9,6 +9,7 @@ written as SQL.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -276,22 +277,22 @@ def _progress(response: Response | None, partner: User | None, due_at: datetime,
     )
 
 
-def couple_progress(
-    couple: Couple, *, now: datetime, since: datetime | None = None, until: datetime | None = None
-) -> list[OccurrenceProgress]:
-    """Each occurrence of the couple's assignments with each partner's state
-    (not started, draft, submitted, late), in three queries. Answers are not
-    loaded: reading one is a separate, audited step."""
-    occurrences = (
+def couple_occurrences(couple: Couple) -> QuerySet[Occurrence]:
+    """The couple's occurrences, newest first (id breaks ties, so pages are
+    stable), each with its template and its responses (answers not loaded)."""
+    return (
         Occurrence.objects.filter(assignment__couple=couple)
         .select_related("assignment__template")
         .prefetch_related(Prefetch("responses", queryset=Response.objects.defer("answers")))
-        .order_by("-due_at")
+        .order_by("-due_at", "-pk")
     )
-    if since is not None:
-        occurrences = occurrences.filter(due_at__gte=since)
-    if until is not None:
-        occurrences = occurrences.filter(due_at__lte=until)
+
+
+def occurrence_progress(
+    occurrences: Iterable[Occurrence], couple: Couple, *, now: datetime
+) -> list[OccurrenceProgress]:
+    """Each occurrence (loaded by ``couple_occurrences``) with each partner's
+    state (not started, draft, submitted, late)."""
     result = []
     for occurrence in occurrences:
         by_author = {response.author_id: response for response in occurrence.responses.all()}
@@ -301,6 +302,20 @@ def couple_progress(
             partners = [_progress(by_author.get(p.pk), p, occurrence.due_at, now) for p in couple.partners]
         result.append(OccurrenceProgress(occurrence=occurrence, partners=partners))
     return result
+
+
+def couple_progress(
+    couple: Couple, *, now: datetime, since: datetime | None = None, until: datetime | None = None
+) -> list[OccurrenceProgress]:
+    """Each occurrence of the couple's assignments with each partner's state
+    (not started, draft, submitted, late), in three queries. Answers are not
+    loaded: reading one is a separate, audited step."""
+    occurrences = couple_occurrences(couple)
+    if since is not None:
+        occurrences = occurrences.filter(due_at__gte=since)
+    if until is not None:
+        occurrences = occurrences.filter(due_at__lte=until)
+    return occurrence_progress(occurrences, couple, now=now)
 
 
 # --- The audit list ---------------------------------------------------------------------

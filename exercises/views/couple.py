@@ -5,12 +5,13 @@ and turn high-conflict on or off."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,11 +20,18 @@ from django.views.decorators.http import require_POST
 from accounts.models import Couple, User
 from exercises import selectors, services
 from exercises.forms import AssignForm, NoteForm
-from exercises.models import Assignment
+from exercises.models import Assignment, AssignmentStatus
 from exercises.views.scope import get_or_404
 from portal import policy
 from portal.errors import add_errors_to_form, error_dict
 from portal.http import AuthenticatedHttpRequest
+from portal.paging import page_of
+
+# The page shows current assignments with their occurrences of the last
+# RECENT_DAYS and those to come; older ones and ended assignments are paged.
+RECENT_DAYS = 28
+ENDED_PAGE_SIZE = 10
+HISTORY_PAGE_SIZE = 20
 
 
 def _local_today(couple: Couple, now: datetime) -> date:
@@ -77,10 +85,32 @@ def couple_exercises(request: AuthenticatedHttpRequest, couple_id: int) -> HttpR
                 messages.success(request, f"“{data['template'].title}” is assigned to {couple.display_name}.")
                 return redirect("couple_exercises", couple_id=couple.pk)
 
+    # Current assignments show their occurrences of the last RECENT_DAYS and
+    # the ones to come; the rest (older, or of ended assignments) is the paged
+    # history, as are the ended assignments themselves.
+    recent_since = now - timedelta(days=RECENT_DAYS)
+    occurrences = selectors.couple_occurrences(couple)
     progress_by_assignment: dict[int, list[selectors.OccurrenceProgress]] = {}
-    for item in selectors.couple_progress(couple, now=now):
+    current_occurrences = occurrences.filter(due_at__gte=recent_since).exclude(
+        assignment__status=AssignmentStatus.ENDED
+    )
+    for item in selectors.occurrence_progress(current_occurrences, couple, now=now):
         progress_by_assignment.setdefault(item.occurrence.assignment_id, []).append(item)
-    assignments = list(selectors.couple_assignments(user, couple))
+    visible = selectors.couple_assignments(user, couple)
+    current = list(visible.exclude(status=AssignmentStatus.ENDED))
+    ended = page_of(
+        visible.filter(status=AssignmentStatus.ENDED).order_by("-ended_at", "-pk"),
+        request.GET,
+        size=ENDED_PAGE_SIZE,
+        param="ended",
+    )
+    history = page_of(
+        occurrences.filter(Q(due_at__lt=recent_since) | Q(assignment__status=AssignmentStatus.ENDED)),
+        request.GET,
+        size=HISTORY_PAGE_SIZE,
+        param="history",
+    )
+    assignments = [*current, *ended.items]
     rituals = selectors.ritual_summaries(assignments, now=now)
     services.rituals_record_access(viewer=user, assignments=[a for a in assignments if a.pk in rituals])
     rows = [
@@ -90,11 +120,20 @@ def couple_exercises(request: AuthenticatedHttpRequest, couple_id: int) -> HttpR
             NoteForm(initial={"note": a.note}, prefix=f"a{a.pk}"),
             rituals.get(a.pk),
         )
-        for a in assignments
+        for a in current
+    ]
+    ended_rows = [
+        AssignmentRow(a, [], NoteForm(initial={"note": a.note}, prefix=f"a{a.pk}"), rituals.get(a.pk))
+        for a in ended.items
     ]
     context = {
         "couple": couple,
         "rows": rows,
+        "ended": ended,
+        "ended_rows": ended_rows,
+        "history": history,
+        "history_rows": selectors.occurrence_progress(history.items, couple, now=now),
+        "recent_days": RECENT_DAYS,
         "form": form,
         "high_conflict": policy.is_high_conflict(couple),
     }

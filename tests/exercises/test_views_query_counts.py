@@ -17,9 +17,10 @@ QUERIES = {
     # partner is in safety mode (base.html), their intake packet (the home's card; none here), and
     # with none, the documents to sign again (the published versions; none here, so no signatures)
     ("partner", "/me/"): 11,
-    # counselor: couple, its other counselors, high-conflict flag, progress (occurrences, answers),
-    # assignments, the form's templates, the bell
-    ("counselor", "couple_page"): 11,
+    # counselor: couple, its other counselors, high-conflict flag, current progress (occurrences,
+    # answers), current assignments, a page of ended ones, a page of history (occurrences; their
+    # answers only when there are some, see test_views_couple_paging), the form's templates, the bell
+    ("counselor", "couple_page"): 13,
     ("counselor", "/api/v1/exercises/"): 5,
     ("counselor", "/api/v1/assignments/"): 5,
     ("partner", "/api/v1/assignments/"): 4,
