@@ -429,3 +429,32 @@ def test_an_unsubscribed_recipient_gets_no_email_through_the_worker(
     assert Counter(sink.message_ids) == _expected(_ids_of(other_partner))
     assert Reminder.objects.get(recipient=partner, kind=KIND, thread_id=joint.pk).state == ReminderState.SENT
     assert len(notices(partner)) == 1
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_a_message_inside_quiet_hours_waits_for_their_end_through_the_worker(
+    redis_broker, smtp, start_worker, counselor, couple, start, partner, other_partner
+):
+    sink, _ = smtp
+    tz = ZoneInfo(partner.time_zone)
+    local_now = timezone.now().astimezone(tz)
+    quiet_end = (local_now + timedelta(hours=2)).replace(second=0, microsecond=0)
+    NotificationPreference.objects.update_or_create(
+        user=partner,
+        defaults={"quiet_start": (local_now - timedelta(hours=1)).time(), "quiet_end": quiet_end.time()},
+    )
+    start("joint", couple=couple)  # Dana writes while Sam's quiet hours run
+    start_worker()
+    (sams,) = _ids_of(partner)
+    assert Reminder.objects.get(pk=sams).due_at == quiet_end  # planned for when they end
+
+    rileys = _ids_of(other_partner)
+    Reminder.objects.filter(pk__in=rileys).update(due_at=timezone.now() - timedelta(seconds=1))
+    sweep_until_done(rileys, timeout=30)  # Riley's delay is over; Sam's quiet hours are not
+    assert Counter(sink.message_ids) == _expected(rileys)
+    assert Reminder.objects.get(pk=sams).state == ReminderState.PENDING
+
+    Reminder.objects.filter(pk=sams).update(due_at=timezone.now() - timedelta(seconds=1))  # the quiet hours end
+    sweep_until_done([sams], timeout=30)
+    assert Counter(sink.message_ids) == _expected([*rileys, sams])
