@@ -173,6 +173,7 @@ TEMPLATES = [
                 "portal.context_processors.practice",
                 "portal.context_processors.safety",
                 "notifications.context_processors.bell",
+                "scheduling.context_processors.next_appointment",
                 "intake.context_processors.before_first_session",
             ],
         },

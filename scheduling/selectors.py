@@ -362,3 +362,17 @@ def appointments_for_own_feed(owner: User) -> QuerySet[Appointment]:
         # The front desk subscribes per location (location_feed); their own feed has what they booked.
         appointments = appointments.filter(created_by=owner)
     return appointments
+
+
+def next_appointment_of(user: User, *, now: datetime) -> Appointment | None:
+    """The participant's next appointment that holds their time (requested or
+    confirmed, starting from now on), with its counselor and office: one query."""
+    return (
+        Appointment.objects.filter(
+            participants__user=user, status__in=[AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED]
+        )
+        .filter(start__gte=now)
+        .select_related("counselor", "location")
+        .order_by("start", "pk")
+        .first()
+    )

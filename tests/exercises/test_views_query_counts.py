@@ -15,8 +15,9 @@ ANSWERS = {"feeling": "calm"}
 QUERIES = {
     # partner: couple, its other counselors, due this week, overdue, done, the bell, whether the
     # partner is in safety mode (base.html), their intake packet (the home's card; none here), and
-    # with none, the documents to sign again (the published versions; none here, so no signatures)
-    ("partner", "/me/"): 11,
+    # with none, the documents to sign again (the published versions; none here, so no signatures),
+    # their next appointment (scheduling.context_processors)
+    ("partner", "/me/"): 12,
     # counselor: couple, its other counselors, high-conflict flag, current progress (occurrences,
     # answers), current assignments, a page of ended ones, a page of history (occurrences; their
     # answers only when there are some, see test_views_couple_paging), the form's templates, the bell
@@ -141,5 +142,6 @@ def test_a_practice_page_takes_the_same_queries_for_5_and_50_logged_periods(
     # The home page's count (session, user, couple, its other counselors, three lists, the bell,
     # safety mode, the intake card's packet, the documents to sign again) + 4: occurrence and
     # answers instead of the lists, high-conflict flag, the ritual's periods and logs, the audit
-    # chain's head and one audit insert, comments; - 2: this page has no intake card.
-    assert with_5 == QUERIES[("partner", "/me/")] + 4 - 2
+    # chain's head and one audit insert, comments; - 3: this page has no intake card and no
+    # next appointment card.
+    assert with_5 == QUERIES[("partner", "/me/")] + 4 - 3

@@ -153,8 +153,9 @@ PACKET_QUERIES = {
     # appointment; whether they are in safety mode (base.html); the bell's count
     ("partner", "/me/intake/"): 12,
     # the home's own 10 (tests/exercises/test_views_query_counts.py, whose packet lookup
-    # finds nothing) and, the packet found, its items and the partner's progress (5)
-    ("partner", "/me/"): 16,
+    # finds nothing), the next appointment card's (scheduling.context_processors) and, the
+    # packet found, its items and the partner's progress (5)
+    ("partner", "/me/"): 17,
 }
 
 
