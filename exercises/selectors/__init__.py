@@ -196,6 +196,7 @@ class PartnerHome:
     due_this_week: list[Occurrence]
     overdue: list[Occurrence]
     done: list[Occurrence]
+    more_done: bool = False  # done ones beyond the list: the home links to the paged list
 
 
 def _answered_by(user: User, state: str) -> Exists:
@@ -221,20 +222,30 @@ def occurrences_for_partner(user: User) -> QuerySet[Occurrence]:
     )
 
 
-def partner_home(user: User, *, now: datetime, done_limit: int = 20) -> PartnerHome:
-    """What is due in the next 7 days, what is overdue, and what is done, for
-    one partner: three queries whatever the number of assignments."""
+def partner_done(user: User) -> QuerySet[Occurrence]:
+    """The partner's occurrences they (or the couple, for a joint one) submitted,
+    latest due first (id breaks ties, so pages are stable), with ``submitted_at``."""
+    return (
+        occurrences_for_partner(user)
+        .filter(Q(has_submitted=True))
+        .annotate(submitted_at=_submitted_at_by(user))
+        .order_by("-due_at", "-pk")
+    )
+
+
+def partner_home(user: User, *, now: datetime, done_limit: int = 5) -> PartnerHome:
+    """What is due in the next 7 days, what is overdue, and the latest
+    ``done_limit`` done, for one partner: three queries whatever the number
+    of assignments."""
     occurrences = occurrences_for_partner(user).order_by("due_at")
     # Q(...) because mypy's Django plugin cannot see annotations across functions.
     open_ = occurrences.filter(Q(has_submitted=False), assignment__status=AssignmentStatus.ACTIVE)
+    done = list(partner_done(user)[: done_limit + 1])
     return PartnerHome(
         due_this_week=list(open_.filter(due_at__gte=now, due_at__lt=now + timedelta(days=7))),
         overdue=list(open_.filter(due_at__lt=now)),
-        done=list(
-            occurrences.filter(Q(has_submitted=True))
-            .annotate(submitted_at=_submitted_at_by(user))
-            .order_by("-due_at")[:done_limit]
-        ),
+        done=done[:done_limit],
+        more_done=len(done) > done_limit,
     )
 
 

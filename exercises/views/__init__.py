@@ -17,7 +17,7 @@ from exercises.views.couple import (
     couple_exercises,
     couple_high_conflict,
 )
-from exercises.views.home import client_home
+from exercises.views.home import client_done, client_home
 from exercises.views.live_hints import HINT_TEXT_LIMIT, hints
 from exercises.views.occurrences import occurrence_comment, occurrence_detail, response_review
 from exercises.views.templates import template_copy, template_detail, template_edit, template_list, template_new
@@ -32,6 +32,7 @@ __all__ = [
     "answer_rows",
     "assignment_action",
     "assignment_note",
+    "client_done",
     "client_home",
     "couple_exercises",
     "couple_high_conflict",
