@@ -17,6 +17,7 @@ from accounts.models import Couple, CoupleStatus, User
 from portal import policy
 from portal.errors import add_errors_to_form, error_dict, submit_form
 from portal.http import AuthenticatedHttpRequest
+from portal.paging import Page, page_number
 from progress import charts, selectors, services
 from progress.figures import progress_figures
 from progress.forms import AssignMeasureForm, MeasureForm
@@ -92,11 +93,38 @@ def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
     return result
 
 
+# The timeline's events a page at a time, newest first: the selector reads at
+# most TIMELINE_LIMIT of them (one set of queries), the page shows a slice.
+TIMELINE_PAGE_SIZE = 10
+
+
+def _timeline_page(events: list[Any], request: AuthenticatedHttpRequest) -> Page[Any]:
+    number = page_number(request.GET, "timeline")
+    offset = (number - 1) * TIMELINE_PAGE_SIZE
+
+    def query_for(n: int) -> str:
+        kept = request.GET.copy()
+        kept.pop("timeline", None)
+        if n > 1:
+            kept["timeline"] = str(n)
+        return kept.urlencode()
+
+    has_next = len(events) > offset + TIMELINE_PAGE_SIZE
+    return Page(
+        items=events[offset : offset + TIMELINE_PAGE_SIZE],
+        number=number,
+        has_next=has_next,
+        previous_query=query_for(number - 1) if number > 1 else "",
+        next_query=query_for(number + 1) if has_next else "",
+    )
+
+
 def couple_progress(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
     couple, figures = _load_progress(request, couple_id)
     context = {
         "couple": couple,
         "figures": figures,
+        "timeline": _timeline_page(figures["timeline"], request),
         "charts": _charts(figures),
         "is_counselor": policy.follows_both_partners(request.user),
     }
