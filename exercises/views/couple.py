@@ -29,9 +29,9 @@ from portal.paging import page_of
 
 # The page shows current assignments with their occurrences of the last
 # RECENT_DAYS and those to come; older ones and ended assignments are paged.
-RECENT_DAYS = 28
+RECENT_DAYS = 14
 ENDED_PAGE_SIZE = 10
-HISTORY_PAGE_SIZE = 20
+HISTORY_PAGE_SIZE = 10
 
 
 def _local_today(couple: Couple, now: datetime) -> date:
