@@ -28,10 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
-import time as clock
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -39,38 +36,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._database import measured_in_own_database  # noqa: E402
-from portal.keys import development_key_file  # noqa: E402
+from bench._pages import setup_django, timed  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_encryption"
 TARGET = 1.1
 COUPLES = 40
-WARM_UP = 3
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
-    os.environ.setdefault(
-        "FIELD_ENCRYPTION_KEYS", ",".join(development_key_file(ROOT / "var" / "field-encryption-keys"))
-    )
-    os.environ.setdefault("PORTAL_BASE_URL", "http://localhost")
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("CACHE_URL", "locmemcache://bench")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def fill() -> tuple[Any, Any, Any]:
@@ -100,17 +70,6 @@ def fill() -> tuple[Any, Any, Any]:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return dana, couples[0].partner_one, occurrence
-
-
-def timed(functions: list[Callable[[], object]], runs: int) -> list[float]:
-    samples: list[list[float]] = [[] for _ in functions]
-    for round_ in range(WARM_UP + runs):
-        for function, times in zip(functions, samples, strict=True):
-            started = clock.perf_counter()
-            function()
-            if round_ >= WARM_UP:
-                times.append((clock.perf_counter() - started) * 1000)
-    return [statistics.median(times) for times in samples]
 
 
 def measure(runs: int) -> float:

@@ -52,10 +52,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
-import time as clock
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -65,50 +63,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._database import measured_in_own_database  # noqa: E402
-from portal.keys import development_key_file  # noqa: E402
+from bench._pages import setup_django, timed  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/portal_bench_msg"
 POST_TARGET = 3
 PAGE_TARGET = 3
 MESSAGES = 1000
 PAGE = 50
-WARM_UP = 3
 BODY = (
     "Thank you for writing. **This week** we tried the listening exercise twice: once after dinner, "
     "once on Sunday.\n\n- It went better when we set a timer\n- We both wrote one thing down\n\n"
     "Could we talk on Thursday about what happens when one of us gets home late? "
 )
-
-
-def setup_django(url: str, media_root: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"  # no query log, cached templates: what production runs
-    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz")
-    # Clinical content is encrypted (docs/encryption.md): the development key, as the demo uses.
-    os.environ.setdefault(
-        "FIELD_ENCRYPTION_KEYS", ",".join(development_key_file(ROOT / "var" / "field-encryption-keys"))
-    )
-    os.environ.setdefault("PORTAL_BASE_URL", "http://localhost")  # required when DEBUG is off
-    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("CACHE_URL", "locmemcache://bench")
-    os.environ.setdefault("CONN_MAX_AGE", "3600")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    settings.ALLOWED_HOSTS = ["*"]  # the test Client says "testserver"
-    settings.MEDIA_ROOT = media_root
-    # No collectstatic here: static URLs without the manifest's hashed names.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-    call_command("migrate", verbosity=0, interactive=False)
 
 
 def fill() -> tuple[Any, Any, Any, Any]:
@@ -167,19 +133,6 @@ def fill() -> tuple[Any, Any, Any, Any]:
         cursor.execute("ANALYZE")
     long.refresh_from_db()
     return dana, sam, long, posted_to
-
-
-def timed(functions: list[Callable[[], object]], runs: int) -> list[float]:
-    """The median milliseconds of each function over ``runs``, taken in turns
-    (one run of each, then again) after WARM_UP untimed rounds."""
-    samples: list[list[float]] = [[] for _ in functions]
-    for round_ in range(WARM_UP + runs):
-        for function, times in zip(functions, samples, strict=True):
-            started = clock.perf_counter()
-            function()
-            if round_ >= WARM_UP:
-                times.append((clock.perf_counter() - started) * 1000)
-    return [statistics.median(times) for times in samples]
 
 
 def queries(function: Callable[[], object]) -> int:
@@ -311,7 +264,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-media-") as media_root:
 
         def run() -> float:
-            setup_django(url, media_root)
+            setup_django(url, media_root=media_root)
             post, page_ratio[0] = measure(max(1, options.runs))
             return post
 
