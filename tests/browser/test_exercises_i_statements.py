@@ -53,13 +53,14 @@ def test_couple_completes_i_statements_and_reads_the_counselors_comment(
     # The counselor assigns "I" statements through the couple's exercises page.
     desk = log_in(open_page(1280, 900), counselor, live_server)
     desk.goto(f"{live_server.url}/couples/{couple.pk}/exercises/")
+    desk.locator("summary", has_text="Assign an exercise").click()  # the form opens from the top of the page
     desk.get_by_label("Exercise", exact=True).select_option(label="“I” statements (built-in)")
     desk.get_by_label("Note for the couple", exact=True).fill("Pick one small moment from this week.")
     desk.get_by_label("Once, due on a date", exact=True).check()
     desk.get_by_label("Due date (once)", exact=True).fill((timezone.localdate() + timedelta(days=2)).isoformat())
     desk.get_by_label("Due at (the couple's local time)", exact=True).fill("19:00")
     with desk.expect_navigation():
-        desk.get_by_role("button", name="Assign").click()
+        desk.get_by_role("button", name="Assign", exact=True).click()
     assert "is assigned to" in desk.locator(".messages").inner_text()
     shot(desk, "1-counselor-assigned")
 
