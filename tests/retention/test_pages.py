@@ -110,3 +110,22 @@ def test_a_counselor_cannot_decide_through_the_page(partner, counselor, as_user)
     assert response.status_code == 404
     asked.refresh_from_db()
     assert asked.state == ClosureState.OPEN
+
+
+def test_the_close_account_page_costs_the_same_with_one_or_many_past_requests(partner, practice_admin, as_user):
+    client = as_user(partner)
+
+    def cost() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/me/close-account/").status_code == 200
+        return len(captured.captured_queries)
+
+    services.closure_decide(
+        actor=practice_admin, request=services.closure_request(user=partner), close=False, reply="Not yet."
+    )
+    few = cost()
+    for _ in range(9):
+        services.closure_decide(
+            actor=practice_admin, request=services.closure_request(user=partner), close=False, reply="Not yet."
+        )
+    assert cost() == few
