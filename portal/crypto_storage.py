@@ -26,8 +26,8 @@ from django.core.files.storage import Storage, default_storage
 from portal import crypto
 
 
-class _EncryptingRaw(io.RawIOBase):
-    """The stored form of a file, read from the generator that encrypts it."""
+class _PiecesRaw(io.RawIOBase):
+    """A readable stream over the byte pieces a generator gives."""
 
     def __init__(self, pieces: Iterator[bytes]) -> None:
         self._pieces = pieces
@@ -48,27 +48,16 @@ class _EncryptingRaw(io.RawIOBase):
         return size
 
 
-class _DecryptingRaw(io.RawIOBase):
+class _EncryptingRaw(_PiecesRaw):
+    """The stored form of a file, read from the generator that encrypts it."""
+
+
+class _DecryptingRaw(_PiecesRaw):
     """A stored file's bytes, decrypted a line (a chunk) at a time."""
 
     def __init__(self, stored: IO[bytes]) -> None:
+        super().__init__(crypto.decrypt_lines(iter(stored.readline, b"")))
         self._stored = stored
-        self._pieces = crypto.decrypt_lines(iter(stored.readline, b""))
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        while not self._pending:
-            piece = next(self._pieces, None)
-            if piece is None:
-                return 0
-            self._pending = piece
-        size = min(len(buffer), len(self._pending))
-        buffer[:size] = self._pending[:size]
-        self._pending = self._pending[size:]
-        return size
 
     def close(self) -> None:
         self._stored.close()
