@@ -40,6 +40,9 @@ class CounselorProfile(models.Model):
     locations = models.ManyToManyField(Location, blank=True, related_name="counselor_profiles")
     sees_online = models.BooleanField(default=False)
     is_accepting_new_clients = models.BooleanField(default=True)
+    # Public (the directory shows it): a small JPEG made from the upload, kept
+    # through Django's storage API and served by the portal itself.
+    photo = models.ImageField(upload_to="counselor-photos/", blank=True)
     # On leave: out of the directory, free-slot search and booking entirely.
     on_leave = models.BooleanField(default=False)
 

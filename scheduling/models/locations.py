@@ -31,10 +31,28 @@ class Location(models.Model):
     phone = models.CharField(max_length=32, blank=True)
     time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
     is_active = models.BooleanField(default=True)
+    # Where the office is, for the offices map the portal draws itself (SVG, no tiles).
+    latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
+    directions = models.TextField(blank=True, help_text="How to get there: parking, transit, the entrance.")
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=LocationKind.values), name="location_kind_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LocationKind.values), name="location_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="location_coordinates_valid",
+            ),
+        ]
         indexes = [models.Index(fields=["is_active", "name"])]
 
     def __str__(self) -> str:
