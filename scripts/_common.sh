@@ -51,6 +51,22 @@ ensure_chromium() {
     fi
 }
 
+# ensure_lighthouse: the Lighthouse test (tests/browser/test_lighthouse.py)
+# and bench/lighthouse.py run the Lighthouse pinned in tools/lighthouse/
+# (package.json + package-lock.json) from tools/lighthouse/node_modules
+# (gitignored). npm ci runs once; a stamp (hash of the lock file) skips it
+# until the lock changes. About 20 s with npm's cache warm.
+ensure_lighthouse() {
+    local dir=tools/lighthouse stamp want
+    stamp="$dir/node_modules/.installed-package-lock.sha256"
+    want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
+    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+    command -v npm >/dev/null 2>&1 || die "The Lighthouse test needs Node.js 18.16 or later with npm (on Debian: apt-get install nodejs npm)."
+    log "Installing Lighthouse into $dir/node_modules (npm ci)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci could not install Lighthouse in $dir."
+    echo "$want" >"$stamp"
+}
+
 # ensure_debian_packages PACKAGE...: installs with apt-get those of the
 # Debian packages not installed yet (as root on Debian/Ubuntu); otherwise
 # stops, saying what to install. The cluster test (scripts/cluster_test.sh)

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 ensure_venv requirements-dev.txt
 ensure_chromium
+ensure_lighthouse
 
 export DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}"
 export CELERY_BROKER_URL="${CELERY_BROKER_URL:-redis://127.0.0.1:6379/0}"
