@@ -107,6 +107,24 @@ def counselor_profile_public(slug: str) -> CounselorProfile:
         raise Http404("No such counselor.") from None
 
 
+def counselors_taking_new_clients() -> QuerySet[CounselorProfile]:
+    """Listed counselors who take new clients, by name, for a request form's menu (names only loaded)."""
+    return counselors_directory().filter(is_accepting_new_clients=True).prefetch_related(None)
+
+
+def counselor_photo_public(slug: str) -> str:
+    """The stored name of a listed counselor's photo (the directory's rule: active,
+    not on leave), else 404: no photo, or a counselor the public does not see."""
+    name = (
+        CounselorProfile.objects.filter(slug=slug, user__is_active=True, user__role=Role.COUNSELOR, on_leave=False)
+        .values_list("photo", flat=True)
+        .first()
+    )
+    if not name:
+        raise Http404("No photo.")
+    return str(name)
+
+
 def exercises_due_for_feed(user: User, *, since: datetime) -> QuerySet[Occurrence]:
     """A client's open exercise occurrences (not submitted by them) of active assignments, due since `since`.
 

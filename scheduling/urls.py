@@ -8,6 +8,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("offices/<slug:slug>/", public.office_detail, name="office_detail"),
     path("counselors/", public.counselor_directory, name="counselor_directory"),
     path("counselors/<slug:slug>/", public.counselor_profile, name="counselor_profile"),
+    path("counselors/<slug:slug>/photo.jpg", public.counselor_photo, name="counselor_photo"),
+    path("request-an-appointment/", public.request_appointment, name="request_appointment"),
+    path("request-an-appointment/sent/", public.request_appointment_sent, name="request_appointment_sent"),
     path("calendar/feed/<str:token>.ics", feeds.calendar_feed, name="calendar_feed"),
     path("calendar/feed/<str:token>/locations/<slug:slug>.ics", feeds.location_feed, name="location_feed"),
     # Staff.

@@ -49,6 +49,10 @@ PUBLIC_NAMES = {
     "office_detail": "an office's public page with its counselors",
     "counselor_directory": "the public counselor directory",
     "counselor_profile": "a counselor's public profile and the new-client request form",
+    "home": "the practice's front door for visitors (logged-in users are sent to their own home)",
+    "counselor_photo": "a listed counselor's photo, shown in the public directory",
+    "request_appointment": "a new client's request for an appointment, with or without a counselor in mind",
+    "request_appointment_sent": "the confirmation after that request (nothing of what was written)",
     "calendar_feed": "a private iCalendar feed: calendar apps cannot log in, the secret token is the key",
     "location_feed": "a location's iCalendar feed for an admin's calendar app, behind the admin's secret token",
 }

@@ -16,16 +16,18 @@ def visitor() -> Client:
     return Client()
 
 
-def test_the_office_list_shows_address_phone_and_hours_of_each_active_office(visitor, edmonds, online_office):
+def test_the_office_list_shows_address_phone_and_today_of_each_active_office(visitor, edmonds, online_office):
     page = visitor.get("/offices/").content.decode()
     assert "316 Main Street" in page
     assert "(206) 555-0100" in page
-    assert "8:00 AM–8:00 PM" in page
     assert "Online (WA only)" in page
+    # The online office is open every day from 7 to 9: whatever today is, its hours are shown.
+    assert "7:00 AM–9:00 PM" in page
 
 
-def test_the_office_list_shows_a_closed_day_as_closed(visitor, edmonds):
-    page = visitor.get("/offices/").content.decode()
+def test_an_office_page_shows_the_week_with_a_closed_day_as_closed(visitor, edmonds):
+    page = visitor.get("/offices/edmonds/").content.decode()
+    assert "8:00 AM–8:00 PM" in page
     assert 'Sunday</th><td><span class="muted">Closed' in page
 
 
