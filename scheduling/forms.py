@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from accounts.models import Couple, User
 from portal.form_fields import PersonChoiceField, TimeZoneField, practice_time_zone
@@ -173,20 +172,35 @@ def _location_time(location: Location, day: date, clock: time) -> datetime:
     return datetime.combine(day, clock, tzinfo=zoneinfo.ZoneInfo(location.time_zone))
 
 
-class SlotSearchForm(forms.Form):
-    counselor = PersonChoiceField(queryset=User.objects.none())
-    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
-    week_of = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Week of", help_text="Blank: this week."
-    )
-    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
+class BookingWhenForm(forms.Form):
+    """Step 2 of booking (a GET): counselor, office, week and length. The view
+    looks the ids up in the viewer's scope (out of scope is a 404); this form
+    only draws the menus."""
 
-    def __init__(self, *args: Any, counselors: Any, **kwargs: Any) -> None:
+    counselor = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose a counselor")
+    location = forms.ModelChoiceField(queryset=Location.objects.none(), empty_label="Choose an office", label="Office")
+    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Week starting")
+    duration_minutes = forms.IntegerField(min_value=10, max_value=240, label="Length (minutes)")
+
+    def __init__(self, *args: Any, counselors: Any, locations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselors  # type: ignore[attr-defined]
+        self.fields["location"].queryset = locations  # type: ignore[attr-defined]
 
-    def clean_week_of(self) -> date:
-        return self.cleaned_data.get("week_of") or timezone.localdate()
+
+class BookingConfirmForm(forms.Form):
+    """Step 3 of booking: what is added to the chosen who and when."""
+
+    telehealth_url = forms.URLField(required=False, label="Video link", assume_scheme="https")
+    staff_note = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text="Staff only."
+    )
+    override_hours_reason = forms.CharField(
+        max_length=300,
+        required=False,
+        label="Reason to book outside the hours",
+        help_text="Only needed when the time is outside the counselor's working hours or the office's opening hours.",
+    )
 
 
 class BookingForm(forms.Form):

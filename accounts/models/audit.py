@@ -26,6 +26,11 @@ class AuditAction(models.TextChoices):
     INVITATION_HELD = "invitation.held", "Invitation held for the front desk"
     INVITATION_HOLD_RESOLVED = "invitation.hold_resolved", "Held invitation sorted out"
     USER_PROFILE_UPDATED = "user.profile_updated", "Profile updated"
+    # Staff management (practice admins)
+    STAFF_INVITED = "staff.invited", "Counselor invited"
+    STAFF_DETAILS_CHANGED = "staff.details_changed", "Counselor's name or time zone changed"
+    STAFF_DEACTIVATED = "staff.deactivated", "Counselor deactivated"
+    COUPLE_REASSIGNED = "couple.reassigned", "Couple moved to another counselor"
     # Exercises
     EXERCISE_TEMPLATE_CREATED = "exercise_template.created", "Exercise template created"
     EXERCISE_TEMPLATE_UPDATED = "exercise_template.updated", "Exercise template updated"
@@ -52,6 +57,7 @@ class AuditAction(models.TextChoices):
     LOCATION_DEACTIVATED = "location.deactivated", "Location deactivated"
     LOCATION_ACTIVATED = "location.activated", "Location activated"
     COUNSELOR_PROFILE_SAVED = "counselor_profile.saved", "Counselor profile saved"
+    COUNSELOR_PHOTO_CHANGED = "counselor_photo.changed", "Counselor photo changed"
     WORKING_HOURS_SET = "working_hours.set", "Working hours set"
     TIME_OFF_ADDED = "time_off.added", "Time off added"
     TIME_OFF_REMOVED = "time_off.removed", "Time off removed"
@@ -67,6 +73,7 @@ class AuditAction(models.TextChoices):
     APPOINTMENT_TELEHEALTH_REMOVED = "appointment.telehealth_removed", "Video link removed"
     APPOINTMENT_CLIENT_CONFIRMED = "appointment.client_confirmed", "Attendance confirmed by the client"
     APPOINTMENT_SERIES_BOOKED = "appointment_series.booked", "Appointment series booked"
+    APPOINTMENT_COUNSELOR_CHANGED = "appointment.counselor_changed", "Appointment moved to another counselor"
     INTAKE_REQUEST_CREATED = "intake_request.created", "Request from a new client"
     INTAKE_REQUEST_COUPLE_INVITED = "intake_request.couple_invited", "New clients invited"
     CALENDAR_FEED_ENABLED = "calendar_feed.enabled", "Calendar feed turned on"

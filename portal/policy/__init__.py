@@ -144,6 +144,14 @@ from portal.policy.scheduling import (
     may_request_appointments,
     sees_staff_side,
 )
+from portal.policy.staff import (
+    can_deactivate_staff,
+    can_manage_staff,
+    can_reassign_couple,
+    new_staff_role,
+    staff_managed_by,
+    staff_member_for,
+)
 
 __all__ = [
     "EDIT_WINDOW",
@@ -156,6 +164,7 @@ __all__ = [
     "can_book_appointments",
     "can_cancel_appointment",
     "can_copy_template",
+    "can_deactivate_staff",
     "can_decide_account_closure",
     "can_download_attachment",
     "can_download_own_record",
@@ -176,11 +185,13 @@ __all__ = [
     "can_manage_retention",
     "can_manage_safety",
     "can_manage_schedule_of",
+    "can_manage_staff",
     "can_override_hours",
     "can_override_intake_hold",
     "can_post",
     "can_read_audit_log",
     "can_read_published_documents",
+    "can_reassign_couple",
     "can_request_account_closure",
     "can_resolve_held_invitations",
     "can_respond",
@@ -226,6 +237,7 @@ __all__ = [
     "may_request_appointments",
     "may_start_threads",
     "needs_two_factor",
+    "new_staff_role",
     "partner_may_see",
     "partners_share_answers",
     "partners_share_answers_q",
@@ -235,6 +247,8 @@ __all__ = [
     "sees_whole_intake_packet",
     "signature_read_is_audited",
     "signature_scope",
+    "staff_managed_by",
+    "staff_member_for",
     "thread_metadata_scope",
     "thread_read_is_audited",
     "thread_scope",
