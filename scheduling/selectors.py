@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -394,3 +394,32 @@ def next_appointment_of(user: User, *, now: datetime) -> Appointment | None:
         .order_by("start", "pk")
         .first()
     )
+
+
+# ---------------------------------------------------------------- the staff calendar's grid
+
+
+def calendar_working_hours(counselor_ids: Iterable[int], *, location: Location | None) -> list[WorkingHours]:
+    """The counselors' weekly hours at active offices (one office's if given), the office loaded: one query."""
+    hours = WorkingHours.objects.filter(counselor_id__in=list(counselor_ids), location__is_active=True)
+    if location is not None:
+        hours = hours.filter(location=location)
+    return list(hours.select_related("location"))
+
+
+def calendar_opening_hours(location_ids: Iterable[int]) -> list[OpeningHours]:
+    return list(OpeningHours.objects.filter(location_id__in=set(location_ids)))
+
+
+def calendar_time_off(counselor_ids: Iterable[int], first: date, last: date) -> list[TimeOff]:
+    """The counselors' time off touching [first, last]: one query (the (counselor, ends_on) index)."""
+    return list(TimeOff.objects.filter(counselor_id__in=list(counselor_ids), ends_on__gte=first, starts_on__lte=last))
+
+
+def first_appointment_start_from(
+    user: User, since: datetime, *, counselor: User | None, location: Location | None
+) -> datetime | None:
+    """When the viewer's first appointment (not cancelled) from `since` on starts, of
+    one counselor and/or at one office: one query, off a (…, start) index."""
+    upcoming = appointments_visible_to(user).filter(start__gte=since).exclude(status=AppointmentStatus.CANCELLED)
+    return _of(upcoming, counselor=counselor, location=location).values_list("start", flat=True).first()
