@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.forms import LoginForm
 from django import forms
 from django.contrib.auth import password_validation
+from django.db.models import QuerySet
 
 from accounts.auth import login_attempts_serialized
 from accounts.models import CoupleStatus, User
@@ -54,6 +57,19 @@ class SetPasswordForm(forms.Form):
 
 class CoupleStatusForm(forms.Form):
     status = forms.ChoiceField(choices=CoupleStatus.choices)
+
+
+class CoupleReassignForm(forms.Form):
+    counselor = PersonChoiceField(queryset=User.objects.none(), label="New counselor")
+    move_future_appointments = forms.BooleanField(
+        required=False,
+        label="Move their sessions still to come to the new counselor",
+        help_text="Left unticked, booked sessions stay with the present counselor until you move them.",
+    )
+
+    def __init__(self, *args: Any, counselors: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["counselor"].queryset = counselors  # type: ignore[attr-defined]
 
 
 class ProfileForm(forms.ModelForm):

@@ -12,10 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from accounts import auth, selectors, services
-from accounts.forms import CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
+from accounts.forms import CoupleReassignForm, CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
 from accounts.models import Couple, CoupleStatus, HeldInvitation, Invitation, User
 from portal import paging, policy
 from portal.errors import submit_form
@@ -57,6 +58,7 @@ def couple_detail(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResp
         "couple": couple,
         "invitations": invitations if policy.can_manage_couple(request.user, couple) else [],
         "can_manage": policy.can_manage_couple(request.user, couple),
+        "can_reassign": policy.can_reassign_couple(request.user, couple),
         "status_form": CoupleStatusForm(initial={"status": couple.status}),
         # The counselor's only: each partner's safety mode and screen flag.
         "safety_rows": [(partner, safety[partner.pk]) for partner in couple.partners] if safety else [],
@@ -180,6 +182,38 @@ def couple_status(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResp
     return redirect("couple_detail", couple_id=couple.pk)
 
 
+def couple_reassign(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResponse:
+    """Give the couple another primary counselor (practice admins), from the
+    couple's page or from a counselor's deactivation page (``next``)."""
+    couple = policy.couple_for(request.user, couple_id)
+    if not policy.can_reassign_couple(request.user, couple):
+        raise Http404
+    counselors = policy.counselors_assignable_by(request.user).exclude(pk=couple.primary_counselor_id)
+    # Where to go back to (the deactivation page): a path on this site only.
+    back = request.POST.get("next") or request.GET.get("next") or ""
+    if not (back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()})):
+        back = ""
+    form = CoupleReassignForm(request.POST or None, counselors=counselors)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        moved = submit_form(
+            form,
+            lambda: services.couple_reassign(
+                actor=request.user,
+                couple=couple,
+                counselor=data["counselor"],
+                move_future_appointments=data["move_future_appointments"],
+            ),
+        )
+        if moved is not None:
+            sessions = " with their sessions to come" if data["move_future_appointments"] else ""
+            messages.success(request, f"{couple.display_name} now see {data['counselor'].full_name}{sessions}.")
+            return redirect(back) if back else redirect("couple_detail", couple_id=couple.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"couple": couple, "form": form, "next": back}
+    return render(request, "accounts/couple_reassign.html", context, status=status)
+
+
 INVALID_INVITATION_TEXT = {
     "expired": ("This invitation has expired", 410),
     "used": ("This invitation has already been used", 410),
@@ -226,6 +260,7 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "can_download_own_record": policy.can_download_own_record(user),
         "can_request_account_closure": policy.can_request_account_closure(user),
+        "has_public_profile": policy.has_own_schedule(user),
     }
     return render(request, "accounts/profile.html", context, status=status)
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("couples/held/<int:held_id>/resolve/", accounts_views.held_invitation_resolve, name="held_invitation_resolve"),
     path("couples/<int:couple_id>/", accounts_views.couple_detail, name="couple_detail"),
     path("couples/<int:couple_id>/status/", accounts_views.couple_status, name="couple_status"),
+    path("couples/<int:couple_id>/reassign/", accounts_views.couple_reassign, name="couple_reassign"),
     path(
         "couples/<int:couple_id>/partners/<int:user_id>/safety-mode/",
         accounts_views.partner_safety_mode,

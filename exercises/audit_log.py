@@ -51,6 +51,12 @@ VERBS: dict[str, str] = {
     AuditAction.APPOINTMENT_NO_SHOW: "marked as a no-show",
     AuditAction.USER_PROFILE_UPDATED: "updated the profile of",
     AuditAction.RECORD_EXPORTED: "exported the personal record of",
+    AuditAction.STAFF_INVITED: "invited the counselor",
+    AuditAction.STAFF_DETAILS_CHANGED: "changed the name or time zone of",
+    AuditAction.STAFF_DEACTIVATED: "deactivated the account of",
+    AuditAction.COUPLE_REASSIGNED: "gave a new counselor to",
+    AuditAction.COUNSELOR_PHOTO_CHANGED: "changed the photo of",
+    AuditAction.APPOINTMENT_COUNSELOR_CHANGED: "changed the counselor of",
 }
 
 DELETED = "a deleted item"

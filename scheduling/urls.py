@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from scheduling.views import appointments, booking, calendar, feeds, intake, locations, public, schedules
+from scheduling.views import appointments, booking, calendar, feeds, intake, locations, public, schedules, staff
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # Public: no login.
@@ -20,6 +20,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("locations/<int:location_id>/toggle/", locations.location_toggle, name="location_toggle"),
     path("schedules/", schedules.counselor_schedule_list, name="counselor_schedule_list"),
     path("schedules/<int:counselor_id>/", schedules.counselor_schedule, name="counselor_schedule"),
+    path("staff/", staff.staff_list, name="staff_list"),
+    path("staff/invite/", staff.staff_invite, name="staff_invite"),
+    path("staff/<int:counselor_id>/", staff.staff_edit, name="staff_edit"),
+    path("staff/<int:counselor_id>/deactivate/", staff.staff_deactivate, name="staff_deactivate"),
+    path("staff/<int:counselor_id>/resend/", staff.staff_invitation_resend, name="staff_invitation_resend"),
+    path("profile/public/", staff.own_public_profile, name="own_public_profile"),
     path("calendar/", calendar.calendar_view, name="calendar"),
     path("calendar/feed/", feeds.feed_settings, name="feed_settings"),
     path("appointments/", appointments.appointment_list, name="appointment_list"),

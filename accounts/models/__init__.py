@@ -204,9 +204,10 @@ def new_invitation_key() -> str:
 
 
 class Invitation(models.Model):
-    """An e-mailed, single-use link for one partner to set their password."""
+    """An e-mailed, single-use link for a new account to set its password: a
+    partner of a couple, or a counselor invited by a practice admin (no couple)."""
 
-    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, related_name="invitations")
+    couple = models.ForeignKey(Couple, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
     invited_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="invitations_sent")
     # Part of every signed link: rotating it on acceptance makes old links dead.

@@ -28,7 +28,7 @@ class AuditAction(models.TextChoices):
     USER_PROFILE_UPDATED = "user.profile_updated", "Profile updated"
     # Staff management (practice admins)
     STAFF_INVITED = "staff.invited", "Counselor invited"
-    STAFF_DETAILS_CHANGED = "staff.details_changed", "Counselor's name or time zone changed"
+    STAFF_DETAILS_CHANGED = "staff.details_changed", "Counselor name or time zone changed"
     STAFF_DEACTIVATED = "staff.deactivated", "Counselor deactivated"
     COUPLE_REASSIGNED = "couple.reassigned", "Couple moved to another counselor"
     # Exercises

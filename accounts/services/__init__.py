@@ -4,7 +4,7 @@ Every change to people or couples goes through a function here, which also
 writes an AuditEvent. Views, serializers, admin actions and tasks call these.
 One module per subject, re-exported so callers keep writing
 ``services.couple_invite(...)``: audit, couples, invitations, profile,
-emails, safety.
+emails, safety, staff.
 """
 
 from accounts.services.audit import audit_record, audit_record_many
@@ -37,8 +37,16 @@ from accounts.services.invitations import (
 )
 from accounts.services.profile import user_update_profile
 from accounts.services.safety import risk_flag_raise, risk_flag_review, safety_mode_set
+from accounts.services.staff import (
+    EMAIL_TAKEN,
+    counselor_deactivate,
+    counselor_invite,
+    couple_reassign,
+    staff_details_update,
+)
 
 __all__ = [
+    "EMAIL_TAKEN",
     "EMAIL_TAKEN_CONSTRAINTS",
     "INVITATION_SALT",
     "INVITE_ACCEPTED_TEXT",
@@ -48,8 +56,11 @@ __all__ = [
     "PartnerDetails",
     "audit_record",
     "audit_record_many",
+    "counselor_deactivate",
+    "counselor_invite",
     "couple_invite",
     "couple_invite_or_hold",
+    "couple_reassign",
     "couple_set_status",
     "email_from_dict",
     "email_to_dict",
@@ -65,5 +76,6 @@ __all__ = [
     "risk_flag_review",
     "safety_mode_set",
     "safety_notice_message",
+    "staff_details_update",
     "user_update_profile",
 ]

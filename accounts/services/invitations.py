@@ -46,7 +46,10 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
-    require(policy.can_manage_couple(actor, invitation.couple), "You cannot resend this couple's invitations.")
+    if invitation.couple is None:
+        require(policy.can_manage_staff(actor), "Only practice admins can resend a counselor's invitation.")
+    else:
+        require(policy.can_manage_couple(actor, invitation.couple), "You cannot resend this couple's invitations.")
     if invitation.is_accepted:
         raise ValidationError("This partner has already accepted the invitation.")
     audit_record(actor=actor, action=AuditAction.INVITATION_RESENT, target=invitation)
@@ -87,6 +90,9 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationInvalid("invalid")
     if invitation.is_accepted or invitation.key != data.get("k"):
         raise InvitationInvalid("used")
+    if not invitation.user.is_active:
+        # A deactivated account is not switched back on by an old link.
+        raise InvitationInvalid("used")
     return invitation
 
 
@@ -96,7 +102,7 @@ def invitation_accept(*, token: str, password: str) -> User:
     invitation = invitation_from_token(token)
     # Re-read under lock so that two tabs submitting at once accept once.
     invitation = Invitation.objects.select_for_update().select_related("user").get(pk=invitation.pk)
-    if invitation.is_accepted:
+    if invitation.is_accepted or not invitation.user.is_active:
         raise InvitationInvalid("used")
     user = invitation.user
     password_validation.validate_password(password, user)
@@ -114,11 +120,15 @@ def invitation_accept(*, token: str, password: str) -> User:
 def invitation_send_email(*, invitation_id: int) -> bool:
     """Send (or re-send) one invitation e-mail. False if there is nothing to send."""
     invitation = (
-        Invitation.objects.select_related("user__safety", "couple__primary_counselor").filter(pk=invitation_id).first()
+        Invitation.objects.select_related("user__safety", "couple__primary_counselor", "invited_by")
+        .filter(pk=invitation_id)
+        .first()
     )
     if invitation is None or invitation.is_accepted:
         return False
-    if policy.in_safety_mode(invitation.user):
+    if invitation.couple is None:
+        message = _staff_invitation_message(invitation)
+    elif policy.in_safety_mode(invitation.user):
         message = safety_notice_message(to=invitation.user.email, url=invitation_url(invitation))
     else:
         message = _invitation_message(invitation)
@@ -127,7 +137,26 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     return True
 
 
+def _staff_invitation_message(invitation: Invitation) -> EmailMultiAlternatives:
+    """A counselor's invitation: from the practice admin who sent it."""
+    context = {
+        "user": invitation.user,
+        "invited_by": invitation.invited_by,
+        "url": invitation_url(invitation),
+        "valid_days": settings.INVITATION_VALID_DAYS,
+        "practice_name": settings.PRACTICE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=f"{settings.PRACTICE_NAME}: your counselor account on the portal",
+        body=render_to_string("emails/staff_invitation.txt", context),
+        to=[invitation.user.email],
+    )
+    message.attach_alternative(render_to_string("emails/staff_invitation.html", context), "text/html")
+    return message
+
+
 def _invitation_message(invitation: Invitation) -> EmailMultiAlternatives:
+    assert invitation.couple is not None  # a partner's invitation: counselors' go through _staff_invitation_message
     context = {
         "invitation": invitation,
         "user": invitation.user,

@@ -18,7 +18,13 @@ from scheduling.services.changes import (
     appointment_reschedule,
 )
 from scheduling.services.counselors import (
+    NOT_AN_IMAGE,
+    PHOTO_SIDE,
     TimeOffOverBookings,
+    counselor_bio_save,
+    counselor_invite_with_profile,
+    counselor_photo_remove,
+    counselor_photo_set,
     counselor_profile_save,
     time_off_add,
     time_off_remove,
@@ -45,6 +51,8 @@ from scheduling.services.series import appointment_book_series
 
 __all__ = [
     "LOCATION_FIELDS",
+    "NOT_AN_IMAGE",
+    "PHOTO_SIDE",
     "AppointmentConflict",
     "Conflict",
     "HoursInterval",
@@ -61,6 +69,10 @@ __all__ = [
     "calendar_feed_enable",
     "calendar_feed_regenerate",
     "calendar_feed_revoke",
+    "counselor_bio_save",
+    "counselor_invite_with_profile",
+    "counselor_photo_remove",
+    "counselor_photo_set",
     "counselor_profile_save",
     "intake_partner_guess",
     "intake_request_create",

@@ -1,16 +1,25 @@
-"""Counselors' own schedules: their public profile, weekly working hours per
-location and time off. Admins change anyone's; counselors their own.
+"""Counselors' own schedules: their public profile and photo, weekly working
+hours per location and time off. Admins change anyone's; counselors their own.
+Inviting a counselor with their profile in one step (the Staff pages) is here
+too: the account is accounts' (counselor_invite), the profile scheduling's.
 """
 
 from __future__ import annotations
 
+import io
+import secrets
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
+from PIL import Image, ImageOps, UnidentifiedImageError
 
+from accounts import services as accounts_services
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from portal import policy
@@ -63,6 +72,110 @@ def counselor_profile_save(
     profile.specialties.set(specialties)
     profile.locations.set(locations)
     audit_record(actor=actor, action=AuditAction.COUNSELOR_PROFILE_SAVED, target=profile, on_leave=on_leave)
+    return profile
+
+
+@transaction.atomic
+def counselor_invite_with_profile(
+    *,
+    actor: User,
+    full_name: str,
+    email: str,
+    time_zone: str,
+    specialties: Iterable[Specialty] = (),
+    locations: Iterable[Location] = (),
+) -> User:
+    """Invite a counselor (accounts.services.counselor_invite: the account and
+    the e-mailed link) and give them a profile at these locations, in one
+    transaction: a refused profile sends no e-mail."""
+    invitation = accounts_services.counselor_invite(actor=actor, full_name=full_name, email=email, time_zone=time_zone)
+    counselor_profile_save(actor=actor, counselor=invitation.user, specialties=specialties, locations=locations)
+    return invitation.user
+
+
+# The photo: at most this many bytes uploaded, pixels decoded, and pixels a side kept.
+PHOTO_MAX_BYTES = 10 * 1024 * 1024
+PHOTO_MAX_PIXELS = 40_000_000
+PHOTO_SIDE = 400
+NOT_AN_IMAGE = "This file is not a picture we can read. Upload a JPEG, PNG or WebP photo."
+
+
+def _photo_jpeg(upload: UploadedFile) -> bytes:
+    """The upload as a JPEG at most PHOTO_SIDE a side, upright, with nothing of
+    the original file but its pixels (no EXIF, GPS, camera or colour profile)."""
+    if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": "This photo is larger than 10 MB. Please choose a smaller one."})
+    try:
+        upload.seek(0)
+        with Image.open(upload) as probe:
+            probe.verify()  # reads the whole file: a truncated or forged one stops here
+        upload.seek(0)
+        with Image.open(upload) as opened:
+            if opened.width * opened.height > PHOTO_MAX_PIXELS:
+                raise ValidationError({"photo": "This photo has too many pixels. Please choose a smaller one."})
+            upright = ImageOps.exif_transpose(opened)
+            upright.thumbnail((PHOTO_SIDE, PHOTO_SIDE), Image.Resampling.LANCZOS)
+            rgba = upright.convert("RGBA")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise ValidationError({"photo": NOT_AN_IMAGE}) from None
+    # A new image takes the pixels only (over white, for a transparent PNG).
+    clean = Image.new("RGB", rgba.size, (255, 255, 255))
+    clean.paste(rgba, mask=rgba.getchannel("A"))
+    out = io.BytesIO()
+    clean.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
+def _profile_for_photo(counselor: User) -> CounselorProfile:
+    profile = CounselorProfile.objects.select_for_update().filter(user=counselor).first()
+    if profile is None:
+        profile = CounselorProfile.objects.create(user=counselor, slug=_unique_profile_slug(counselor))
+    return profile
+
+
+@transaction.atomic
+def counselor_photo_set(*, actor: User, counselor: User, upload: UploadedFile) -> CounselorProfile:
+    """Replace the counselor's photo with a cleaned copy of the upload, saved
+    through the default storage; the previous file is deleted once this commits."""
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own photo.")
+    _require_counselor(counselor)
+    data = _photo_jpeg(upload)
+    profile = _profile_for_photo(counselor)
+    previous = profile.photo.name
+    # A new name each time: a cached copy of the old photo is never served as the new one.
+    name = default_storage.save(f"counselor-photos/{profile.slug}-{secrets.token_hex(4)}.jpg", ContentFile(data))
+    profile.photo.name = name
+    profile.save(update_fields=["photo"])
+    if previous:
+        transaction.on_commit(lambda: default_storage.delete(previous))
+    audit_record(actor=actor, action=AuditAction.COUNSELOR_PHOTO_CHANGED, target=counselor, removed=False)
+    return profile
+
+
+@transaction.atomic
+def counselor_photo_remove(*, actor: User, counselor: User) -> None:
+    """Take the counselor's photo off their profile (the file is deleted once this commits)."""
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own photo.")
+    profile = CounselorProfile.objects.select_for_update().filter(user=counselor).first()
+    if profile is None or not profile.photo.name:
+        return
+    previous = profile.photo.name
+    profile.photo.name = ""
+    profile.save(update_fields=["photo"])
+    transaction.on_commit(lambda: default_storage.delete(previous))
+    audit_record(actor=actor, action=AuditAction.COUNSELOR_PHOTO_CHANGED, target=counselor, removed=True)
+
+
+@transaction.atomic
+def counselor_bio_save(*, actor: User, counselor: User, bio: str) -> CounselorProfile:
+    """A counselor's own words on their public profile (from their profile page)."""
+    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own profile.")
+    _require_counselor(counselor)
+    profile = _profile_for_photo(counselor)
+    profile.bio = bio.strip()
+    profile.full_clean()
+    profile.save(update_fields=["bio"])
+    audit_record(actor=actor, action=AuditAction.COUNSELOR_PROFILE_SAVED, target=profile, on_leave=profile.on_leave)
     return profile
 
 

@@ -123,7 +123,7 @@ def world(personas, dana, owen, book, tuesday, edmonds, practice_admin):
         "reminder_id": reminder.pk,
         "invitation_id": 1,
         "held_id": 1,
-        "slug": {"office_detail": edmonds.slug, "counselor_profile": "dana-reyes"},
+        "slug": {"office_detail": edmonds.slug, "counselor_profile": "dana-reyes", "counselor_photo": "dana-reyes"},
         "action": {"assignment_action": "pause", "appointment_action": "reschedule"},
         "token": "not-a-token",
         "token_key": "not-a-token-key",
