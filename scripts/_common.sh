@@ -60,11 +60,19 @@ ensure_lighthouse() {
     local dir=tools/lighthouse stamp want
     stamp="$dir/node_modules/.installed-package-lock.sha256"
     want="$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)"
-    [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && return 0
+    lighthouse_installed() { [ -x "$dir/node_modules/.bin/lighthouse" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; }
+    lighthouse_installed && return 0
     command -v npm >/dev/null 2>&1 || die "The Lighthouse test needs Node.js 18.16 or later with npm (on Debian: apt-get install nodejs npm)."
-    log "Installing Lighthouse into $dir/node_modules (npm ci)"
-    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci could not install Lighthouse in $dir."
-    echo "$want" >"$stamp"
+    # Two test runs starting together on one checkout must not both run npm ci
+    # (each deletes node_modules first): the second waits, then finds it done.
+    exec 9>"$dir/.install.lock"
+    flock 9
+    if ! lighthouse_installed; then
+        log "Installing Lighthouse into $dir/node_modules (npm ci)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci could not install Lighthouse in $dir."
+        echo "$want" >"$stamp"
+    fi
+    flock -u 9
 }
 
 # ensure_debian_packages PACKAGE...: installs with apt-get those of the

@@ -268,3 +268,19 @@ def test_the_grid_costs_the_same_queries_for_10_and_500_appointments(
         html = client.get("/calendar/", query).content.decode()
     assert html.count('class="appointment ') == (500 if view == "week" else 72)  # Monday: 24 hours of 20 minutes
     assert len(ten) == len(five_hundred) == pinned, "\n".join(q["sql"][:120] for q in five_hundred.captured_queries)
+
+
+def test_an_offices_week_sets_overlapping_sessions_side_by_side(
+    as_user, practice_admin, dana, owen, edmonds, book, other_couple, tuesday
+):
+    ours = book(tuesday, "10:00")
+    theirs = _owen_session(owen, edmonds, other_couple, tuesday, clock="10:30")
+    response = as_user(practice_admin).get(
+        "/calendar/", {"view": "week", "date": tuesday.isoformat(), "location": "edmonds"}
+    )
+    tuesday_column = next(c for c in response.context["grid"].columns if c.spec.day == tuesday)
+    lanes = {item.appointment.pk: item.lane for item in tuesday_column.items if item.appointment}
+    assert tuesday_column.lanes == 2 and lanes == {ours.pk: 1, theirs.pk: 2}
+    html = response.content.decode()
+    assert "with Dana Reyes" in html and "with Owen Park" in html
+    assert "/appointments/book/?" not in html  # an office's week names no counselor to book with

@@ -1,0 +1,90 @@
+"""The front desk opens the calendar's day at Edmonds, sees the booked blocks,
+reaches a free half hour with the Tab key and clicks it: the booking page opens
+with that counselor, office and UTC start. At 375 px the day reads as a list."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from scheduling.models import Appointment
+from tests.scheduling.helpers import at
+
+pytestmark = pytest.mark.browser
+
+
+def _log_in(recording, live_server, user) -> None:
+    """Give the browser a session (the admin's TOTP step is tested elsewhere)."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_front_desk_books_from_a_free_half_hour_of_the_day(
+    width, open_page, live_server, practice_admin, dana, owen, edmonds, book, other_couple, tuesday, screenshots_dir
+):
+    book(tuesday, "10:00")
+    requested = book(tuesday, "13:00")
+    Appointment.objects.filter(pk=requested.pk).update(status="requested")
+    owens = at(tuesday, "11:00")
+    Appointment.objects.create(
+        counselor=owen, location=edmonds, couple=other_couple, start=owens, end=owens + timedelta(minutes=50)
+    )
+    desk = open_page(width, 900)
+    _log_in(desk, live_server, practice_admin)
+    page = desk.page
+    page.goto(f"{live_server.url}/calendar/?view=day&location=edmonds&date={tuesday.isoformat()}")
+    assert page.locator(".cal-col").count() == 2
+    assert page.locator("a.cal-appt").count() == 3
+    assert "Requested, to confirm" in page.locator("a.cal-appt").nth(1).inner_text()
+    page.screenshot(path=str(screenshots_dir / f"calendar-day-{width}.png"), full_page=True)
+    if width == 375:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        # A list: the free times show their hour, one under the other.
+        first, second = page.locator("a.cal-free").nth(0), page.locator("a.cal-free").nth(1)
+        assert first.is_visible() and "9:00 AM" in first.inner_text()
+        assert first.bounding_box()["y"] < second.bounding_box()["y"]  # type: ignore[index]
+
+    # The Tab key reaches a free half hour, and its focus shows.
+    for _ in range(120):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('cal-free')"):
+            break
+    else:
+        pytest.fail("Tab never reached a free half hour")
+    label = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    assert label == "Book 9:00 AM with Dana Reyes at Edmonds"
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+    page.screenshot(path=str(screenshots_dir / f"calendar-day-focus-{width}.png"))
+
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    assert navigation.value is not None and navigation.value.status == 200
+    landed = urlsplit(page.url)
+    assert landed.path == "/appointments/book/"
+    query = parse_qs(landed.query)
+    assert query["counselor"] == [str(dana.pk)]
+    assert query["location"] == [str(edmonds.pk)]
+    assert query["start"] == [at(tuesday, "09:00").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_counselors_week_shows_days_as_columns(width, open_page, live_server, dana, book, tuesday, screenshots_dir):
+    book(tuesday, "10:00")
+    book(tuesday, "14:00")
+    book(tuesday + timedelta(days=2), "09:30", location=dana.working_hours.get(weekday=3).location)
+    recording = open_page(width, 900)
+    _log_in(recording, live_server, dana)
+    page = recording.page
+    page.goto(f"{live_server.url}/calendar/?view=week&date={tuesday.isoformat()}")
+    assert page.locator(".cal-col").count() == 7
+    assert page.locator("a.cal-appt").count() == 3
+    page.screenshot(path=str(screenshots_dir / f"calendar-week-{width}.png"), full_page=True)
+    if width == 375:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
