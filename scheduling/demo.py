@@ -7,11 +7,16 @@ request) is left alone, so a second run changes nothing.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import Couple, CoupleStatus, User
 from scheduling import services, slots
@@ -82,6 +87,70 @@ ONLINE_HOURS = [(day, "07:00", "21:00") for day in range(7)]
 INTAKE_EMAIL = "jordan.blake@example.test"
 
 
+# Where each demo office is (near the middle of its town; the two whose street
+# address the practice site gives, at that address) and how to get in.
+PARKING_LOT = "Free parking in the lot beside the building. The entrance faces the street; "
+STREET_PARKING = "Street parking nearby (check the signs for time limits). "
+GROUND_FLOOR = "our rooms are on the ground floor, step-free."
+UPSTAIRS = "our suite is upstairs; there is a lift to the left of the stairs."
+OFFICE_PLACES: dict[str, tuple[str, str, str]] = {
+    "bellevue": (
+        "47.61010",
+        "-122.20150",
+        PARKING_LOT + UPSTAIRS + " Buses to the transit center stop a short walk away.",
+    ),
+    "bothell": (
+        "47.76010",
+        "-122.20540",
+        STREET_PARKING + "Suite 204 is on the second floor; there is a lift to the left of the stairs.",
+    ),
+    "edmonds": (
+        "47.81070",
+        "-122.37740",
+        STREET_PARKING + "The ferry and the train station are ten minutes on foot; " + GROUND_FLOOR,
+    ),
+    "everett": ("47.97900", "-122.20210", PARKING_LOT + GROUND_FLOOR),
+    "federal-way": ("47.32230", "-122.31260", PARKING_LOT + UPSTAIRS),
+    "hansville": (
+        "47.91870",
+        "-122.55460",
+        "Parking in front of the building. Ring the bell at the side door; " + GROUND_FLOOR,
+    ),
+    "kent": ("47.38090", "-122.23480", PARKING_LOT + GROUND_FLOOR + " The Sounder station is a short walk."),
+    "kirkland": ("47.67690", "-122.20600", STREET_PARKING + "Use the door marked 'Suites'; " + UPSTAIRS),
+    "lacey": ("47.03430", "-122.82320", PARKING_LOT + GROUND_FLOOR),
+    "mill-creek": ("47.86010", "-122.20430", PARKING_LOT + UPSTAIRS),
+    "monroe": ("47.85540", "-121.97100", PARKING_LOT + GROUND_FLOOR),
+    "oak-harbor": ("48.29320", "-122.64320", PARKING_LOT + GROUND_FLOOR),
+    "poulsbo": ("47.73590", "-122.64650", STREET_PARKING + "The entrance is on the side street; " + UPSTAIRS),
+    "puyallup": ("47.18540", "-122.29290", PARKING_LOT + GROUND_FLOOR),
+    "redmond": ("47.67400", "-122.12150", PARKING_LOT + UPSTAIRS + " The light rail station is nearby."),
+    "seattle-downtown": (
+        "47.60620",
+        "-122.33210",
+        "Pay parking in the garage under the building, or come by light rail or bus. "
+        "Check in with the building's front desk; " + UPSTAIRS,
+    ),
+    "seattle-greenlake": (
+        "47.67920",
+        "-122.31780",
+        STREET_PARKING + "Suite B is at the back of the building, past the courtyard; " + GROUND_FLOOR,
+    ),
+    "silverdale": ("47.64450", "-122.69460", PARKING_LOT + GROUND_FLOOR),
+    "spokane": ("47.65880", "-117.42600", STREET_PARKING + "The entrance is on the corner; " + UPSTAIRS),
+    "spokane-valley": ("47.67320", "-117.23940", PARKING_LOT + GROUND_FLOOR),
+    "north-spokane": ("47.73000", "-117.41000", PARKING_LOT + GROUND_FLOOR),
+    "tacoma": ("47.25290", "-122.44430", STREET_PARKING + "The Link streetcar stops a block away; " + UPSTAIRS),
+    "vancouver": ("45.63870", "-122.66150", PARKING_LOT + GROUND_FLOOR),
+}
+ONLINE_DIRECTIONS = (
+    "Sessions are by secure video. A few minutes before your time, open the link in your confirmation "
+    "e-mail on a phone or a computer with a camera, somewhere you can talk privately."
+)
+# Soft backgrounds for the demo counselors' photos (dark initials stay readable on each).
+PHOTO_COLOURS = [(214, 232, 240), (232, 224, 240), (226, 238, 222)]
+
+
 def _clock(text: str) -> time:
     return time.fromisoformat(text)
 
@@ -97,6 +166,51 @@ def _opening_hours() -> None:
             for day, opens, closes in hours
         ]
     OpeningHours.objects.bulk_create(rows)
+
+
+def _office_places() -> None:
+    """Offices without coordinates get their demo place and directions (an office already placed is left alone)."""
+    for location in Location.objects.filter(latitude__isnull=True):
+        if location.kind == LocationKind.ONLINE:
+            if not location.directions:
+                location.directions = ONLINE_DIRECTIONS
+                location.save(update_fields=["directions"])
+            continue
+        place = OFFICE_PLACES.get(location.slug)
+        if place is None:
+            continue
+        latitude, longitude, directions = place
+        location.latitude, location.longitude = Decimal(latitude), Decimal(longitude)
+        location.directions = location.directions or directions
+        location.save(update_fields=["latitude", "longitude", "directions"])
+
+
+def demo_photo(full_name: str, colour: tuple[int, int, int]) -> bytes:
+    """A stand-in portrait: the person's initials on a soft colour, as a 320 px JPEG."""
+    size = 320
+    image = Image.new("RGB", (size, size), colour)
+    draw = ImageDraw.Draw(image)
+    letters = "".join(word[0] for word in full_name.split()[:2]).upper()
+    font = ImageFont.load_default(size=120)
+    draw.text((size / 2, size / 2), letters, fill=(29, 67, 84), font=font, anchor="mm")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def _photo(counselor: User, colour: tuple[int, int, int]) -> None:
+    """Saved through the default storage, as an upload would be; a profile that has a photo keeps it.
+
+    The file has a fixed name and is reused when the store already has it, so
+    loading the demo again (every test that does) adds no file."""
+    profile = CounselorProfile.objects.filter(user=counselor).first()
+    if profile is None or profile.photo:
+        return
+    name = f"counselor-photos/demo-{profile.slug}.jpg"
+    if not default_storage.exists(name):
+        name = default_storage.save(name, ContentFile(demo_photo(counselor.full_name, colour)))
+    profile.photo.name = name
+    profile.save(update_fields=["photo"])
 
 
 def _profile(counselor: User, demo: DemoProfile) -> None:
@@ -208,8 +322,10 @@ def _request(couple: Couple, now: datetime) -> None:
 @transaction.atomic
 def demo_schedule_load(*, counselors: Sequence[User], couples: Sequence[Couple], now: datetime) -> None:
     _opening_hours()
-    for counselor, demo in zip(counselors, PROFILES, strict=False):
+    _office_places()
+    for index, (counselor, demo) in enumerate(zip(counselors, PROFILES, strict=False)):
         _profile(counselor, demo)
+        _photo(counselor, PHOTO_COLOURS[index % len(PHOTO_COLOURS)])
     active = [couple for couple in couples if couple.status == CoupleStatus.ACTIVE]
     for couple in couples:
         if Appointment.objects.filter(couple=couple).exists():

@@ -26,7 +26,8 @@ class AppointmentRequestForm(IntakeRequestForm):
         required=False,
         to_field_name="slug",
         label="Counselor",
-        empty_label="No preference: the front desk will suggest one",
+        help_text="With no preference, our front desk suggests someone who fits.",
+        empty_label="No preference",
     )
 
     field_order = ["preferred_location", "prefers_online", "counselor", "specialty", "preferred_times"]

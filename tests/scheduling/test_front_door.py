@@ -5,6 +5,7 @@ and counselors' photos."""
 from __future__ import annotations
 
 import io
+import math
 import re
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from PIL import Image
 
 from accounts.models import Role, User
 from scheduling.models import CounselorProfile, IntakeRequest, Location, OpeningHours, Specialty
-from scheduling.public_display import MapPlace, map_places, office_today, project
+from scheduling.public_display import MARKER_GAP, MapPlace, map_places, office_today, project
 from tests.factories import LocationFactory
 
 LA = ZoneInfo("America/Los_Angeles")
@@ -132,9 +133,25 @@ def test_every_marker_is_inside_the_view_box_and_the_map_keeps_north_up_and_west
     assert by_slug["oak-harbor"].y < by_slug["edmonds"].y < by_slug["vancouver"].y  # north is up
     assert by_slug["vancouver"].x < by_slug["edmonds"].x < by_slug["spokane"].x  # west is left
     # Fitted: the extreme offices touch the padded box on the axis that limits the scale.
-    xs = [m.x for m in office_map.markers]
-    ys = [m.y for m in office_map.markers]
+    xs = [m.anchor_x for m in office_map.markers]
+    ys = [m.anchor_y for m in office_map.markers]
     assert min(xs) == pytest.approx(28, abs=0.2) or min(ys) == pytest.approx(28, abs=0.2)
+    assert not any(m.is_moved for m in office_map.markers)  # far apart: drawn where they are
+
+
+def test_offices_close_together_are_spread_apart_inside_the_map_and_keep_their_place_as_anchor():
+    seattle = [MapPlace(i + 1, f"S{i}", f"s{i}", 47.6 + i * 0.001, -122.3) for i in range(12)]
+    office_map = project([*seattle, MapPlace(13, "Spokane", "spokane", 47.66, -117.42)], width=640, height=420)
+    markers = office_map.markers
+    for a in markers:
+        assert 28 <= a.x <= 612 and 28 <= a.y <= 392
+        for b in markers:
+            if a is not b:
+                assert math.hypot(a.x - b.x, a.y - b.y) >= MARKER_GAP - 0.1
+    moved = [m for m in markers if m.is_moved]
+    assert moved and all(abs(m.anchor_y - markers[0].anchor_y) < 5 for m in markers[:12])
+    # The same offices give the same drawing every time.
+    assert project([*seattle]).markers == project([*seattle]).markers
 
 
 def test_east_west_distances_are_shrunk_by_the_latitude():
@@ -361,3 +378,40 @@ def test_the_public_pages_cost_the_same_queries_for_3_and_30_counselors(url, vis
 def test_the_public_pages_stay_light(url, visitor, dana, edmonds):
     _grow(30, edmonds)
     assert len(visitor.get(url).content) < 100_000
+
+
+# ---------------------------------------------------------------- the demo practice
+
+
+@pytest.fixture
+def demo(db, media):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=StringIO())
+
+
+def test_the_demo_offices_are_on_the_map_with_directions_and_the_counselors_have_photos(demo, visitor):
+    in_person = Location.objects.exclude(kind="online")
+    assert not in_person.filter(latitude__isnull=True).exists()
+    assert not Location.objects.filter(directions="").exists()
+    for location in in_person:  # in Washington
+        assert 45.5 < location.latitude < 49 and -124.8 < location.longitude < -116.9
+    for profile in CounselorProfile.objects.all():
+        response = visitor.get(f"/counselors/{profile.slug}/photo.jpg")
+        assert response.status_code == 200
+        image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+        assert image.format == "JPEG"
+    page = visitor.get("/offices/").content.decode()
+    assert page.count('class="map-marker') == in_person.count()
+
+
+def test_loading_the_demo_again_adds_no_photo_file(demo, media):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    files = sorted(p.name for p in (media / "counselor-photos").iterdir())
+    call_command("load_demo", stdout=StringIO())
+    assert sorted(p.name for p in (media / "counselor-photos").iterdir()) == files
