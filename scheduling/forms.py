@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from datetime import date, datetime, time
+from itertools import pairwise
 from typing import Any
 
 from django import forms
@@ -152,12 +153,84 @@ class CounselorProfileForm(forms.Form):
     on_leave = forms.BooleanField(required=False, help_text="Hidden from the directory, search and booking.")
 
 
+# How many rows one weekday may post (a guard against a made-up form, not a
+# rule: three or four intervals a day is already a lot).
+MOST_ROWS_A_DAY = 12
+HOURS_ROW_NAME = re.compile(r"^d(?P<day>[0-6])_(?P<row>\d{1,2})_(?:start|end)$")
+
+
 class WorkingHoursForm(forms.Form):
-    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
-    hours = WeeklyHoursField(
-        required=False,
-        help_text="Replaces the hours at this location. " + HOURS_HELP,
+    """A counselor's weekly hours at one office, as rows of time pickers per
+    weekday: fields d<weekday>_<row>_start and _end. A row with both times
+    empty is no interval (that is how a row is removed without JavaScript);
+    each day is offered one empty row more, and static/js/hours.js adds and
+    removes rows in place."""
+
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True).order_by("name"), widget=forms.HiddenInput
     )
+
+    def __init__(self, *args: Any, rows: dict[int, list[tuple[time, time]]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rows = rows or {}
+        posted: dict[int, set[int]] = {day: set() for day, _ in Weekday.choices}
+        for name in self.data if self.is_bound else ():
+            found = HOURS_ROW_NAME.match(name)
+            if found and int(found["row"]) < MOST_ROWS_A_DAY:
+                posted[int(found["day"])].add(int(found["row"]))
+        self.row_numbers: dict[int, list[int]] = {}
+        for day, label in Weekday.choices:
+            numbers = sorted(posted[day]) if self.is_bound else list(range(len(rows.get(day, [])) + 1))
+            self.row_numbers[day] = numbers or [0]
+            for number in self.row_numbers[day]:
+                initial = rows.get(day, [])[number] if number < len(rows.get(day, [])) else (None, None)
+                for part, value in zip(("start", "end"), initial, strict=True):
+                    self.fields[f"d{day}_{number}_{part}"] = forms.TimeField(
+                        required=False,
+                        initial=value,
+                        label=f"{label}, interval {number + 1}: {'from' if part == 'start' else 'to'}",
+                        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+                    )
+
+    def days(self) -> list[tuple[int, str, list[tuple[int, forms.BoundField, forms.BoundField]]]]:
+        """(weekday, its name, [(row number, start field, end field)]) for the template."""
+        return [
+            (day, label, [(n, self[f"d{day}_{n}_start"], self[f"d{day}_{n}_end"]) for n in self.row_numbers[day]])
+            for day, label in Weekday.choices
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        intervals: list[HoursInterval] = []
+        for day, label in Weekday.choices:
+            day_rows = []
+            for place, number in enumerate(self.row_numbers[day], start=1):
+                start, end = data.get(f"d{day}_{number}_start"), data.get(f"d{day}_{number}_end")
+                name = f"{label}, interval {place}"
+                if start is None and end is None:
+                    continue
+                if start is None or end is None:
+                    missing = "start" if start is None else "end"
+                    self.add_error(
+                        f"d{day}_{number}_{missing}",
+                        f"{name}: give the {missing} too, or clear both times to remove it.",
+                    )
+                elif end <= start:
+                    self.add_error(
+                        f"d{day}_{number}_end",
+                        f"{name}: the end ({end:%H:%M}) must come after the start ({start:%H:%M}).",
+                    )
+                else:
+                    day_rows.append((start, end, name, number))
+            day_rows.sort()
+            for (_, earlier_end, earlier, _), (later_start, _, later, number) in pairwise(day_rows):
+                if later_start < earlier_end:
+                    self.add_error(
+                        f"d{day}_{number}_start", f"{later} overlaps {earlier.split(', ')[1]}: change one of them."
+                    )
+            intervals += [HoursInterval(day, start, end) for start, end, _, _ in day_rows]
+        data["intervals"] = intervals
+        return data
 
 
 class TimeOffForm(forms.Form):

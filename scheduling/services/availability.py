@@ -31,9 +31,11 @@ from scheduling.models import (
     OpeningHours,
     PracticeSettings,
     TimeOff,
+    Weekday,
     WorkingHours,
 )
 from scheduling.services.errors import AppointmentConflict, Conflict
+from scheduling.services.locations import HoursInterval
 
 
 def _aware(moment: datetime, field: str) -> datetime:
@@ -156,3 +158,28 @@ def _duration(start: datetime, end: datetime | None, duration_minutes: int | Non
         return _aware(end, "end")
     minutes = duration_minutes or PracticeSettings.load().default_duration_minutes
     return start + timedelta(minutes=minutes)
+
+
+def hours_outside_opening(*, location: Location, intervals: Sequence[HoursInterval]) -> list[str]:
+    """Working hours that no one can book because the office is closed then:
+    a day it does not open, or times outside its opening hours. A warning,
+    not a refusal: the office's hours may be about to change, and the
+    booking rule (_hours_problems) already needs both."""
+    opening: dict[int, list[tuple[time, time]]] = {}
+    for weekday, opens, closes in OpeningHours.objects.filter(location=location).values_list(
+        "weekday", "opens", "closes"
+    ):
+        opening.setdefault(weekday, []).append((opens, closes))
+    warnings = []
+    for interval in sorted(intervals, key=lambda i: (i.weekday, i.start)):
+        day = Weekday(interval.weekday).label
+        span = f"{interval.start:%H:%M}–{interval.end:%H:%M}"
+        if interval.weekday not in opening:
+            warnings.append(f"{day} {span}: {location.name} is closed on {day}s, so no one can book these hours.")
+        elif not _fits(opening[interval.weekday], interval.start, interval.end):
+            open_spans = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in sorted(opening[interval.weekday]))
+            warnings.append(
+                f"{day} {span} is outside {location.name}'s opening hours that day ({open_spans}): "
+                "the times when it is closed cannot be booked."
+            )
+    return warnings

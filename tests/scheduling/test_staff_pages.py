@@ -84,7 +84,7 @@ def test_a_counselor_cannot_open_the_location_pages(as_user, counselor, edmonds)
 
 def test_a_counselor_sets_their_own_working_hours(as_user, dana, edmonds):
     response = as_user(dana).post(
-        f"/schedules/{dana.pk}/", {"form": "hours", "location": edmonds.pk, "hours": "Wed 10:00-16:00"}
+        f"/schedules/{dana.pk}/", {"form": "hours", "location": edmonds.pk, "d2_0_start": "10:00", "d2_0_end": "16:00"}
     )
     assert response.status_code == 302
     assert list(WorkingHours.objects.filter(counselor=dana, location=edmonds).values_list("weekday", flat=True)) == [2]
