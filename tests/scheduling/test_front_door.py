@@ -11,6 +11,7 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -201,6 +202,17 @@ def test_an_office_page_shows_its_directions_its_week_its_counselors_and_a_small
     assert "Sunday</th>" in page
     assert "Dana Reyes, MA, LMHCA" in page
     assert "map-marker is-current" in page
+
+
+def test_the_offices_page_says_open_now_by_each_offices_clock(visitor, edmonds):
+    new_york = LocationFactory(name="Albany", slug="albany", time_zone="America/New_York")
+    OpeningHours.objects.create(location=new_york, weekday=0, opens=time(9), closes=time(12))
+    # Monday 7 December 2026, 17:30 UTC: 9:30 at Edmonds (open 8 to 8), 12:30 in Albany (closed at noon).
+    with time_machine.travel(datetime(2026, 12, 7, 17, 30, tzinfo=UTC), tick=False):
+        page = visitor.get("/offices/").content.decode()
+    cards = dict(re.findall(r'href="/offices/([a-z-]+)/">.*?<p class="today">(.*?)</p>', page, re.S))
+    assert "Open now</span> until 8:00 PM" in cards["edmonds"]
+    assert "Closed now" in cards["albany"]
 
 
 def test_an_unknown_office_is_a_404(visitor, db):
