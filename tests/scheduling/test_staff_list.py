@@ -1,6 +1,7 @@
-"""The Staff page (practice admins): each counselor's name, e-mail, offices,
-state and whether they take new clients, a page at a time, for the same
-number of queries with a few counselors or many."""
+"""The Staff pages (practice admins): the list shows each counselor's name,
+e-mail, offices, state and whether they take new clients, a page at a time;
+the list, a counselor's page and their deactivation page each cost the same
+number of queries with a little data or much more."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.urls import reverse
 
 from accounts.models import Invitation
 from scheduling.models import CounselorProfile
-from tests.factories import CounselorFactory, LocationFactory
+from tests.factories import CounselorFactory, CoupleFactory, LocationFactory
+from tests.scheduling.helpers import weekday_ahead
 
 # Session, user, the admin's two-factor check; the page of counselors with
 # their profiles and pending invitations; their offices; the bell's unread count.
@@ -65,3 +67,50 @@ def test_the_staff_list_filters_by_state_and_pages(practice_admin, as_user):
 def test_the_admins_navigation_has_the_staff_page(practice_admin, counselor, as_user):
     assert reverse("staff_list") in as_user(practice_admin).get(reverse("location_list")).content.decode()
     assert reverse("staff_list") not in as_user(counselor).get(reverse("couple_list")).content.decode()
+
+
+def _queries(client, url: str) -> int:
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def dana_with(dana, practice_admin, edmonds, book):
+    """dana_with(n): Dana with n more couples, each with a session to come."""
+
+    def _add(count: int) -> None:
+        for number in range(count):
+            couple = CoupleFactory(primary_counselor=dana)
+            day = weekday_ahead(1, weeks=2 + number // 8)
+            book(day, f"{9 + number % 8:02d}:00", couple=couple)
+
+    return _add
+
+
+# Session, user, 2FA check; the counselor; their sessions to come (offices and
+# clients joined); the bell; their couples (partners joined).
+DEACTIVATE_PAGE_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_deactivate_page_costs_the_same_queries_for_few_and_many(count, practice_admin, as_user, dana, dana_with):
+    dana_with(count)
+    url = reverse("staff_deactivate", args=[dana.pk])
+    assert _queries(as_user(practice_admin), url) == DEACTIVATE_PAGE_QUERIES
+
+
+@pytest.mark.parametrize("count", [1, 12])
+def test_the_staff_edit_page_costs_the_same_queries_for_few_and_many(count, practice_admin, as_user, dana, dana_with):
+    dana_with(count)
+    url = reverse("staff_edit", args=[dana.pk])
+    first = _queries(as_user(practice_admin), url)
+    assert first == STAFF_EDIT_PAGE_QUERIES
+
+
+# Session, user, 2FA check; the counselor; the profile, its specialties and
+# offices (the form's initial values), the profile again for the page; the
+# bell; the form's specialties and offices to choose from.
+STAFF_EDIT_PAGE_QUERIES = 11
