@@ -56,7 +56,12 @@ class ColumnSpec:
     openings: Sequence[Opening]  # bookable stretches (empty for an office's day)
     office_open: Sequence[Interval]  # when the office(s) concerned are open
     time_off: bool = False
-    link_day: date | None = None
+
+    @property
+    def place_names(self) -> str:
+        """Where the counselor can be booked that day ("Edmonds and Online"), for the column's heading."""
+        names = sorted({opening.location_name for opening in self.openings})
+        return " and ".join(names)
 
 
 @dataclass

@@ -56,7 +56,7 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     places = {h.location_id: h.location for h in hours} | ({location.pk: location} if location else {})
     opening = selectors.calendar_opening_hours(places)
     off = selectors.calendar_time_off([p.pk for p in people], days[0] - timedelta(days=1), days[-1])
-    context_of = _Hours(hours, opening, places, off)
+    context_of = _Hours(hours, opening, places, off, tz)
     working_today = {row.counselor_id for row in hours if row.weekday == days[0].weekday()}
     if view == "day":
         specs = [
@@ -167,8 +167,9 @@ class _Hours:
         opening: list[OpeningHours],
         places: dict[int, Location],
         time_off: list[TimeOff],
+        tz: Any,
     ) -> None:
-        self.places = places
+        self.places, self.tz = places, tz
         self.opening: dict[tuple[int, int], list[tuple[time, time]]] = defaultdict(list)
         for row in opening:
             self.opening[(row.location_id, row.weekday)].append((row.opens, row.closes))
@@ -210,6 +211,9 @@ class _Hours:
                         Opening(start, end, row.location_id, row.location.name)
                         for start, end in calendar_grid.intersect(worked, self._open(row.location_id, near))
                     ]
+        # Only what falls on the viewer's day: the neighbouring days were read for time zones' sake.
+        day_start, day_end = _midnight(day, self.tz), _midnight(day + timedelta(days=1), self.tz)
+        openings = [o for o in openings if o.start < day_end and o.end > day_start]
         office_open = sorted(interval for place in office_ids for interval in self._open(place, day))
         is_off = counselor is not None and any(
             off.counselor_id == counselor.pk and off.starts_on <= day <= off.ends_on for off in self.time_off

@@ -284,3 +284,11 @@ def test_an_offices_week_sets_overlapping_sessions_side_by_side(
     html = response.content.decode()
     assert "with Dana Reyes" in html and "with Owen Park" in html
     assert "/appointments/book/?" not in html  # an office's week names no counselor to book with
+
+
+def test_a_counselors_week_names_where_they_work_each_day(as_user, dana, tuesday):
+    response = as_user(dana).get("/calendar/", {"view": "week", "date": tuesday.isoformat()})
+    html = response.content.decode()
+    places = {c.spec.day.weekday(): c.spec.place_names for c in response.context["grid"].columns}
+    assert places == {0: "", 1: "Edmonds", 2: "", 3: "Online (WA only)", 4: "", 5: "", 6: ""}
+    assert html.count('<span class="cal-sub">Not working</span>') == 5
