@@ -95,6 +95,12 @@ class Column:
     spec: ColumnSpec
     items: list[Item] = field(default_factory=list)
     lanes: int = 1
+    cancelled_lanes: int = 0
+
+    @property
+    def lanes_class(self) -> str:
+        """lanes-<booked>-<cancelled>: cancelled ones get narrower lanes at the side."""
+        return f"lanes-{self.lanes - self.cancelled_lanes}-{self.cancelled_lanes}"
 
 
 @dataclass
@@ -278,7 +284,7 @@ def layout_column(spec: ColumnSpec, first: int, last: int, tz: Any, now: datetim
     cancelled = [b for b in blocks if b not in active]
     active_lanes = max(1, _lanes(active, 0))
     cancelled_lanes = _lanes(cancelled, active_lanes)
-    column.lanes = active_lanes + cancelled_lanes
+    column.lanes, column.cancelled_lanes = active_lanes + cancelled_lanes, cancelled_lanes
     for item in background:
         item.lane, item.lane_span = 1, (active_lanes if item.kind == "free" else column.lanes)
     # Time order, the shading before what sits on it: the tab order and the phone's list.

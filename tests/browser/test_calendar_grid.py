@@ -10,8 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
-from scheduling.models import Appointment
+from scheduling.models import Appointment, AppointmentParticipant, TimeOff
 from tests.scheduling.helpers import at
 
 pytestmark = pytest.mark.browser
@@ -77,14 +78,23 @@ def test_the_front_desk_books_from_a_free_half_hour_of_the_day(
 @pytest.mark.parametrize("width", [375, 1280])
 def test_a_counselors_week_shows_days_as_columns(width, open_page, live_server, dana, book, tuesday, screenshots_dir):
     book(tuesday, "10:00")
-    book(tuesday, "14:00")
-    book(tuesday + timedelta(days=2), "09:30", location=dana.working_hours.get(weekday=3).location)
+    cancelled = book(tuesday, "11:00")
+    Appointment.objects.filter(pk=cancelled.pk).update(
+        status="cancelled", cancelled_at=timezone.now(), late_cancellation=True
+    )
+    AppointmentParticipant.objects.filter(appointment=cancelled).update(is_blocking=False)
+    book(tuesday, "11:00")  # the hour given up, booked again: side by side with the cancellation
+    done = book(tuesday, "14:00")
+    Appointment.objects.filter(pk=done.pk).update(client_confirmed_at=timezone.now())
+    TimeOff.objects.create(counselor=dana, starts_on=tuesday + timedelta(days=2), ends_on=tuesday + timedelta(days=2))
     recording = open_page(width, 900)
     _log_in(recording, live_server, dana)
     page = recording.page
     page.goto(f"{live_server.url}/calendar/?view=week&date={tuesday.isoformat()}")
     assert page.locator(".cal-col").count() == 7
-    assert page.locator("a.cal-appt").count() == 3
+    assert page.locator("a.cal-appt").count() == 4
+    assert page.locator(".cal-col").nth(3).locator(".cal-off").inner_text() == "Time off"
+    assert page.locator("a.cal-appt.st-late-cancelled").inner_text().endswith("Late-cancelled")
     page.screenshot(path=str(screenshots_dir / f"calendar-week-{width}.png"), full_page=True)
     if width == 375:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375

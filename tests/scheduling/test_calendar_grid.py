@@ -123,10 +123,11 @@ def test_each_status_is_said_in_words(as_user, dana, book, tuesday, couple):
         (no_show, "No-show"),
         (confirmed, "Confirmed"),
     ]:
-        block = re.search(rf'href="/appointments/{appointment.pk}/">(.*?)</a>', html, re.S)
+        block = re.search(rf'href="/appointments/{appointment.pk}/" title="[^"]*">(.*?)</a>', html, re.S)
         assert block is not None
         assert f'<span class="cal-status">{words}</span>' in block.group(1)
         assert escape(couple.display_name) in block.group(1)
+    assert re.search(r'class="cal-body rows-\d+ lanes-1-1"', html)  # the cancellation in a narrow lane beside
     # The late cancellation no longer holds the hour: it is free to book again.
     assert _book_link(dana, dana.working_hours.get(weekday=1).location, at(tuesday, "11:00").astimezone(UTC)) in html
 
