@@ -98,3 +98,24 @@ def test_a_counselors_week_shows_days_as_columns(width, open_page, live_server, 
     page.screenshot(path=str(screenshots_dir / f"calendar-week-{width}.png"), full_page=True)
     if width == 375:
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_offices_week_shows_each_counselors_sessions_side_by_side(
+    open_page, live_server, practice_admin, dana, owen, edmonds, book, other_couple, tuesday, screenshots_dir
+):
+    book(tuesday, "10:00")
+    owens = at(tuesday, "10:30")
+    Appointment.objects.create(
+        counselor=owen, location=edmonds, couple=other_couple, start=owens, end=owens + timedelta(minutes=50)
+    )
+    desk = open_page(1280, 900)
+    _log_in(desk, live_server, practice_admin)
+    page = desk.page
+    page.goto(f"{live_server.url}/calendar/?view=week&location=edmonds&date={tuesday.isoformat()}")
+    blocks = page.locator("a.cal-appt")
+    assert blocks.count() == 2
+    first, second = blocks.nth(0).bounding_box(), blocks.nth(1).bounding_box()
+    assert first is not None and second is not None
+    assert first["x"] + first["width"] <= second["x"] + 1  # side by side, not on top of each other
+    assert "with Owen Park" in blocks.nth(1).inner_text()
+    page.screenshot(path=str(screenshots_dir / "calendar-office-week-1280.png"), full_page=True)
