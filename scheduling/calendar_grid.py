@@ -21,6 +21,7 @@ import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
 from scheduling.models import Appointment, AppointmentStatus
@@ -200,6 +201,25 @@ def _rows(start_minute: int, end_minute: int, first: int, last: int) -> tuple[in
     return row + 1, max(1, end_row - row)
 
 
+def free_cells(start: int, end: int) -> list[tuple[int, int]]:
+    """A free stretch (minutes of the day) as half hours on the clock's half hours;
+    a quarter left over at either end joins its neighbour, and a stretch shorter than
+    half an hour offers nothing: too short to book, and too small a target to tap."""
+    if end - start < CELL_MINUTES:
+        return []
+    bounds = [start, *range(-(-start // CELL_MINUTES) * CELL_MINUTES, end, CELL_MINUTES), end]
+    bounds = sorted(set(bounds))
+    if len(bounds) > 2 and bounds[1] - bounds[0] < CELL_MINUTES:
+        bounds.pop(1)
+    if len(bounds) > 2 and bounds[-1] - bounds[-2] < CELL_MINUTES:
+        bounds.pop(-2)
+    return list(pairwise(bounds))
+
+
+def _cell_rows(start: int, end: int, first: int) -> tuple[int, int]:
+    return (start - first) // ROW_MINUTES + 1, (end - start) // ROW_MINUTES
+
+
 def _lanes(blocks: list[Item], offset: int) -> int:
     """Side by side where appointments overlap (several counselors in one column): greedy lanes."""
     lane_ends: list[int] = []
@@ -253,20 +273,20 @@ def layout_column(spec: ColumnSpec, first: int, last: int, tz: Any, now: datetim
         if state in OFF_LABELS:
             background.append(Item("off", *rows, label=OFF_LABELS[state], off_reason=state))
         elif state == "free" and opening is not None:
-            background.append(
-                Item(
-                    "free",
-                    *rows,
-                    start=_instant(spec.day, start_minute, tz),
-                    location_id=opening.location_id,
-                    location_name=opening.location_name,
+            for cell_start, cell_end in free_cells(max(start_minute, first), min(end_minute, last)):
+                background.append(
+                    Item(
+                        "free",
+                        *_cell_rows(cell_start, cell_end, first),
+                        start=_instant(spec.day, cell_start, tz),
+                        location_id=opening.location_id,
+                        location_name=opening.location_name,
+                    )
                 )
-            )
 
     for minute in range(first, last, ROW_MINUTES):
         state, opening = _quarter_state(spec, _instant(spec.day, minute, tz), busy, now)
-        same_cell = state != "free" or minute % CELL_MINUTES != 0
-        if run is not None and run[0] == state and run[2] == opening and same_cell:
+        if run is not None and run[0] == state and run[2] == opening:
             continue
         close_run(minute)
         run = (state, minute, opening)

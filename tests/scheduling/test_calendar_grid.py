@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from accounts.models import Couple, Role, User
+from scheduling.calendar_grid import free_cells
 from scheduling.models import Appointment, AppointmentStatus, TimeOff
 from tests.scheduling.helpers import at
 
@@ -293,3 +294,16 @@ def test_a_counselors_week_names_where_they_work_each_day(as_user, dana, tuesday
     places = {c.spec.day.weekday(): c.spec.place_names for c in response.context["grid"].columns}
     assert places == {0: "", 1: "Edmonds", 2: "", 3: "Online (WA only)", 4: "", 5: "", 6: ""}
     assert html.count('<span class="cal-sub">Not working</span>') == 5
+
+
+@pytest.mark.parametrize(
+    ("stretch", "cells"),
+    [
+        ((9 * 60, 10 * 60), [(540, 570), (570, 600)]),
+        ((9 * 60 + 15, 10 * 60), [(555, 600)]),  # the odd quarter joins the next half hour
+        ((9 * 60, 10 * 60 + 15), [(540, 570), (570, 615)]),
+        ((9 * 60, 9 * 60 + 15), []),  # too short to book, too small to tap
+    ],
+)
+def test_a_free_stretch_is_offered_in_half_hours(stretch, cells):
+    assert free_cells(*stretch) == cells
