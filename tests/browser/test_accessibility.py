@@ -85,7 +85,7 @@ EXCLUDED_NAMES = {
     "closure_decide": "POST: decide an account-closure request",
     "mark_read": "POST: mark notifications as read",
     "resend": "POST: resend a failed reminder",
-    "mfa_generate_recovery_codes": "POST in practice: making new codes invalidates the old ones",
+    "mfa_generate_recovery_codes": "behind allauth's reauthentication step; its POST replaces the codes",
     "couple_high_conflict": "POST: turn a couple's high-conflict setting on or off",
     "response_review": "POST: mark an answer as reviewed (the occurrence page holds the button)",
     "staff_invitation_resend": "POST: resend a counselor's invitation",
@@ -97,7 +97,7 @@ EXCLUDED_NAMES = {
     "account_set_password": "only for accounts without a password; invited accounts have one",
     "mfa_authenticate": "the TOTP step inside a login, never a page of its own outside it",
     "mfa_reauthenticate": "only reached inside a reauthentication flow",
-    "mfa_activate_totp": "staff of the demo practice have TOTP on already, clients cannot turn it on",
+    "mfa_activate_totp": "behind allauth's reauthentication step (the walk's sessions are not fresh)",
     "mfa_view_recovery_codes": "behind allauth's reauthentication step (the walk's sessions are not fresh)",
     "mfa_deactivate_totp": "behind allauth's reauthentication step (the walk's sessions are not fresh)",
 }
