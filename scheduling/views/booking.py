@@ -220,6 +220,14 @@ def _when_step(
         "can_override": policy.can_override_hours(user),
         "carry_all": _carry(chosen),
         "back_to_who": urlencode(_carry(chosen, without=("start",))),
+        "series_query": urlencode(
+            {
+                "counselor": chosen.counselor.pk if chosen.counselor else "",
+                "location": chosen.location.pk if chosen.location else "",
+                "couple": chosen.couple.pk if chosen.couple and chosen.client is None else "",
+                "first_day": week.isoformat(),
+            }
+        ),
     }
     return render(request, "scheduling/appointment_book.html", context, status=status)
 
@@ -329,7 +337,14 @@ def appointment_series(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Weekly or every-other-week sessions; taken dates are listed and nothing is saved."""
     user = staff_only(request)
     choices = selectors.booking_choices(user)
-    form = SeriesForm(request.POST or None, counselors=choices["counselors"], couples=choices["couples"])
+    # The booking steps link here with what they have chosen so far; a
+    # value out of the viewer's scope simply selects nothing.
+    initial = {
+        name: request.GET[name] for name in ("counselor", "location", "couple", "first_day") if name in request.GET
+    }
+    form = SeriesForm(
+        request.POST or None, initial=initial, counselors=choices["counselors"], couples=choices["couples"]
+    )
     conflict_dates: list[date] = []
     status = 200
     if request.method == "POST":

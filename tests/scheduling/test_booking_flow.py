@@ -216,3 +216,15 @@ def test_a_video_link_on_a_place_that_is_not_online_is_a_form_error_not_a_500(
         response.status_code == 400 and "Only online appointments have a telehealth link." in response.content.decode()
     )
     assert not Appointment.objects.exists()
+
+
+def test_the_weekly_series_is_offered_with_the_choices_so_far(as_user, practice_admin, dana, edmonds, couple, tuesday):
+    client = as_user(practice_admin)
+    when = client.get(
+        BOOK, {"who": f"couple-{couple.pk}", "counselor": dana.pk, "location": edmonds.pk, "week": tuesday}
+    )
+    link = re.search(r'href="(/appointments/series/\?[^"]+)">Book a weekly series instead', when.content.decode())
+    assert link is not None
+    series = client.get(html_lib.unescape(link[1])).content.decode()
+    assert f'<option value="{couple.pk}" selected>' in series and f'<option value="{dana.pk}" selected>' in series
+    assert f'value="{tuesday.isoformat()}"' in series
