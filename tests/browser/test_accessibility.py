@@ -124,14 +124,20 @@ def _personas() -> list[Persona]:
     from config import demo
     from exercises.models import ExerciseTemplate, Occurrence, Response
     from exercises.services.templates import template_copy
+    from intake.builtin import install_builtin_documents
     from intake.models import Document, DocumentVersion, IntakePacket, IntakePacketItem, Signature
     from messaging.models import Message, Thread
     from notifications.appointments import attendance_token
     from notifications.emails import unsubscribe_token
     from notifications.models import ReminderKind
+    from progress.builtin import install_builtin_measures
     from progress.models import Measure
     from scheduling.models import Appointment, AppointmentStatus, CounselorProfile, IntakeRequest, Location
 
+    # The live server's database is flushed between tests, and with it the
+    # built-in measures and documents the migrations installed.
+    install_builtin_measures()
+    install_builtin_documents()
     demo.demo_practice_load()
     packet = IntakePacket.objects.select_related("couple").first()
     couple = Couple.objects.filter(threads__isnull=False).select_related("primary_counselor").first()

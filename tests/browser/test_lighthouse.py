@@ -110,11 +110,17 @@ def test_the_most_opened_pages_score_well_on_a_phone(live_server, transactional_
     from accounts.models import Couple
     from config import demo
     from exercises.models import Occurrence
+    from intake.builtin import install_builtin_documents
+    from progress.builtin import install_builtin_measures
 
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium is not installed at {CHROMIUM}: run ./scripts/test.sh, or apt-get install chromium")
     if not os.access(LIGHTHOUSE, os.X_OK):
         pytest.fail(f"Lighthouse is not installed at {LIGHTHOUSE}: run ./scripts/test.sh (ensure_lighthouse)")
+    # The live server's database is flushed between tests, and with it the
+    # built-in measures and documents the migrations installed.
+    install_builtin_measures()
+    install_builtin_documents()
     demo.demo_practice_load()
     couple = Couple.objects.filter(threads__isnull=False).select_related("primary_counselor").first()
     assert couple is not None
