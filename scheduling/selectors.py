@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import Couple, CoupleStatus, Role, User
+from accounts.models import Couple, CoupleStatus, Invitation, Role, User
 from exercises import selectors as exercise_selectors
 from exercises.models import AssignmentStatus, Occurrence
 from portal import policy
@@ -81,13 +81,19 @@ def appointment_for(user: User, appointment_id: Any) -> Appointment:
         raise Http404("No such appointment.") from None
 
 
+def _listed() -> Q:
+    """Whom the public sees: active counselors, not on leave, who have
+    accepted their invitation (an invited counselor appears once they have
+    set their password)."""
+    invited = Invitation.objects.filter(user=OuterRef("user"), couple__isnull=True, accepted_at__isnull=True)
+    return Q(user__is_active=True, user__role=Role.COUNSELOR, on_leave=False) & ~Exists(invited)
+
+
 def counselors_directory(
     *, location: Location | None = None, specialty: Specialty | None = None, online: bool | None = None
 ) -> QuerySet[CounselorProfile]:
-    """The public directory: active counselors not on leave, with what a listing shows loaded."""
-    profiles = CounselorProfile.objects.filter(
-        user__is_active=True, user__role=Role.COUNSELOR, on_leave=False
-    ).select_related("user")
+    """The public directory: the counselors it lists (_listed), with what a listing shows loaded."""
+    profiles = CounselorProfile.objects.filter(_listed()).select_related("user")
     if location is not None:
         profiles = profiles.filter(locations=location)
     if specialty is not None:
@@ -113,13 +119,9 @@ def counselors_taking_new_clients() -> QuerySet[CounselorProfile]:
 
 
 def counselor_photo_public(slug: str) -> str:
-    """The stored name of a listed counselor's photo (the directory's rule: active,
-    not on leave), else 404: no photo, or a counselor the public does not see."""
-    name = (
-        CounselorProfile.objects.filter(slug=slug, user__is_active=True, user__role=Role.COUNSELOR, on_leave=False)
-        .values_list("photo", flat=True)
-        .first()
-    )
+    """The stored name of a listed counselor's photo (the directory's rule,
+    _listed), else 404: no photo, or a counselor the public does not see."""
+    name = CounselorProfile.objects.filter(_listed(), slug=slug).values_list("photo", flat=True).first()
     if not name:
         raise Http404("No photo.")
     return str(name)
