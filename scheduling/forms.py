@@ -159,6 +159,19 @@ MOST_ROWS_A_DAY = 12
 HOURS_ROW_NAME = re.compile(r"^d(?P<day>[0-6])_(?P<row>\d{1,2})_(?:start|end)$")
 
 
+class HoursOfficeForm(forms.Form):
+    """Which office's hours the pickers below edit (a GET form: ?location=<id>)."""
+
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True).order_by("name"), label="Office", empty_label=None
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Its own ids: the hours form below carries a hidden "location" too.
+        kwargs.setdefault("auto_id", "id_hours_%s")
+        super().__init__(*args, **kwargs)
+
+
 class WorkingHoursForm(forms.Form):
     """A counselor's weekly hours at one office, as rows of time pickers per
     weekday: fields d<weekday>_<row>_start and _end. A row with both times

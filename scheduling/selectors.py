@@ -86,7 +86,7 @@ def _listed() -> Q:
     accepted their invitation (an invited counselor appears once they have
     set their password)."""
     invited = Invitation.objects.filter(user=OuterRef("user"), couple__isnull=True, accepted_at__isnull=True)
-    return Q(user__is_active=True, user__role=Role.COUNSELOR, on_leave=False) & ~Exists(invited)
+    return Q(user__is_active=True, user__role=Role.COUNSELOR, on_leave=False) & Q(~Exists(invited))
 
 
 def counselors_directory(

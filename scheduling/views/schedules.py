@@ -20,7 +20,7 @@ from portal import paging, policy
 from portal.errors import add_errors_to_form
 from portal.http import AuthenticatedHttpRequest
 from scheduling import selectors, services
-from scheduling.forms import CounselorProfileForm, TimeOffForm, WorkingHoursForm
+from scheduling.forms import CounselorProfileForm, HoursOfficeForm, TimeOffForm, WorkingHoursForm
 from scheduling.models import Location, Weekday
 from scheduling.services.availability import hours_outside_opening
 from scheduling.services.locations import HoursInterval
@@ -116,8 +116,8 @@ def counselor_schedule(request: AuthenticatedHttpRequest, counselor_id: int) -> 
         "hours_form": hours_form,
         "time_off_form": time_off_form,
         "hours": [(where, _day_lines(rows)) for where, rows in hours_by_location.items()],
-        "hours_place": getattr(hours_form, "cleaned_data", {}).get("location") or place,
-        "locations": selectors.locations_active(),
+        "hours_place": (hours_place := getattr(hours_form, "cleaned_data", {}).get("location") or place),
+        "office_form": HoursOfficeForm(initial={"location": hours_place}),
         "time_off": selectors.time_off_ahead(counselor),
         "booked_in_time_off": booked_in_time_off,
     }
