@@ -12,7 +12,12 @@ API):
 - before the tuning: median 76.5 ms against a 17.0 ms floor, ratio 4.5;
 - after it: 14.0 ms against 8.3 ms, ratio 1.69 (1.69-1.88 over 9 runs);
 - on the latest (twice slower) machine: 26.2 ms against 15.5 ms, ratio 1.68
-  (1.68-1.72 over three runs; the target is 2 at most).
+  (1.68-1.72 over three runs; the target is 2 at most);
+- after the safety flag, attendance confirmations and unread messages joined
+  the statement: 41.8 ms against 16.9 ms, ratio 2.48; then, with the
+  statement compiled once per process (precompiled_rows below) and the
+  unread count kept out of the GROUP BY: 24.9 ms against 15.9 ms, ratio
+  1.47-1.58 over three runs (Dec 6).
 
 What got it there: the exercise figures as aggregates of one grouped join
 instead of a subquery per figure; score indexes in the dashboard's order
