@@ -28,7 +28,18 @@ def _log_in(recording, live_server, user) -> None:
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_front_desk_books_from_a_free_half_hour_of_the_day(
-    width, open_page, live_server, practice_admin, dana, owen, edmonds, book, other_couple, tuesday, screenshots_dir
+    width,
+    open_page,
+    live_server,
+    practice_admin,
+    dana,
+    owen,
+    edmonds,
+    book,
+    couple,
+    other_couple,
+    tuesday,
+    screenshots_dir,
 ):
     book(tuesday, "10:00")
     requested = book(tuesday, "13:00")
@@ -73,6 +84,19 @@ def test_the_front_desk_books_from_a_free_half_hour_of_the_day(
     assert query["counselor"] == [str(dana.pk)]
     assert query["location"] == [str(edmonds.pk)]
     assert query["start"] == [at(tuesday, "09:00").astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+
+    # The slot is chosen already: who, then confirm, and the session is on the day.
+    page.check(f"input[value=couple-{couple.pk}]")
+    with page.expect_navigation():
+        page.click("button:text('Next')")
+    assert page.locator("[aria-current=step]").inner_text() == "3. Confirm"
+    with page.expect_navigation():
+        page.click("button:text('Book')")
+    booked = Appointment.objects.get(start=at(tuesday, "09:00"))
+    assert (booked.counselor, booked.location, booked.couple) == (dana, edmonds, couple)
+    page.goto(f"{live_server.url}/calendar/?view=day&location=edmonds&date={tuesday.isoformat()}")
+    assert page.locator("a.cal-appt").count() == 4
+    page.screenshot(path=str(screenshots_dir / f"calendar-booked-{width}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("width", [375, 1280])
