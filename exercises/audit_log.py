@@ -5,7 +5,7 @@ the page, never one per row. A sentence names people and the titles of
 exercises, never clinical content (no answer, message, subject or comment
 text), and ``details`` is not read at all.
 
-Targets of apps above exercises (appointments) are reached through the app
+Targets of apps above exercises (appointments, conversations) are reached through the app
 registry by their label, so this module imports none of them."""
 
 from __future__ import annotations
@@ -57,6 +57,11 @@ VERBS: dict[str, str] = {
     AuditAction.COUPLE_REASSIGNED: "gave a new counselor to",
     AuditAction.COUNSELOR_PHOTO_CHANGED: "changed the photo of",
     AuditAction.APPOINTMENT_COUNSELOR_CHANGED: "changed the counselor of",
+    AuditAction.THREAD_STARTED: "started",
+    AuditAction.THREAD_VIEWED: "read",
+    AuditAction.MESSAGE_POSTED: "sent",
+    AuditAction.MESSAGE_EDITED: "edited",
+    AuditAction.MESSAGE_DELETED: "deleted",
 }
 
 DELETED = "a deleted item"
@@ -136,7 +141,29 @@ def _appointment(viewer: User, appointment: Any) -> Target:
     return Target(f"an appointment for {whom} on {when}", url)
 
 
+def _conversation(thread: Any) -> str:
+    """Which conversation, never its subject: a couple's joint one or a partner's private one."""
+    if thread.partner is not None:
+        return f"{thread.partner.full_name}'s private conversation"
+    return f"the conversation with {_couple_name(thread.couple)}"
+
+
+def _thread_url(viewer: User, thread: Any) -> str:
+    # Messages are clinical content: a link only for whom may read the thread (never an admin).
+    return reverse("messaging:thread", args=[thread.pk]) if policy.can_view_thread(viewer, thread) else ""
+
+
+def _thread(viewer: User, thread: Any) -> Target:
+    return Target(_conversation(thread), _thread_url(viewer, thread))
+
+
+def _message(viewer: User, message: Any) -> Target:
+    thread = message.thread
+    return Target(f"a message in {_conversation(thread)}", _thread_url(viewer, thread))
+
+
 _COUPLE = ("partner_one", "partner_two")
+_THREAD = ("partner", "couple__partner_one", "couple__partner_two")
 _ASSIGNMENT = ("assignment__template", "assignment__couple__partner_one", "assignment__couple__partner_two")
 
 # target_type -> (what to join, how to say it)
@@ -147,6 +174,8 @@ DESCRIBERS: dict[str, tuple[Sequence[str], Callable[[User, Any], Target]]] = {
     "exercises.assignment": (("template", "couple__partner_one", "couple__partner_two"), _assignment),
     "exercises.comment": (tuple(f"occurrence__{f}" for f in _ASSIGNMENT), _comment),
     "exercises.exercisetemplate": ((), _template),
+    "messaging.thread": (_THREAD, _thread),
+    "messaging.message": (tuple(f"thread__{f}" for f in _THREAD), _message),
     "scheduling.appointment": (
         ("counselor", "individual_client", "couple__partner_one", "couple__partner_two"),
         _appointment,
