@@ -13,7 +13,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
 from django.db import connections
+from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -79,6 +81,14 @@ class RecordingPage:
         self.page: Page = self.context.new_page()
         self.requests: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
+
+    def log_in(self, user, base_url: str) -> None:
+        """Give the browser a session for ``user`` (logging in through the
+        pages, the staff's TOTP step included, has its own tests)."""
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        self.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base_url}])
 
     def foreign_requests(self, base_url: str) -> list[str]:
         """Requests to anywhere but base_url's host and port (data: and blob: URLs are local)."""

@@ -5,8 +5,6 @@ with that week's free times still offered and a message saying what to change.""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from scheduling import services
 from scheduling.models import Appointment
@@ -14,14 +12,6 @@ from tests.factories import CoupleFactory
 from tests.scheduling.helpers import at
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(recording, live_server, user) -> None:
-    """Give the browser a session (the admin's TOTP step is tested elsewhere)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 def _fits(page, width: int) -> None:
@@ -46,7 +36,7 @@ def test_the_front_desk_books_a_couple_in_three_steps(
     width, open_page, live_server, practice_admin, dana, edmonds, couple, tuesday, screenshots_dir
 ):
     desk = open_page(width, 900)
-    _log_in(desk, live_server, practice_admin)
+    desk.log_in(practice_admin, live_server.url)
     page = desk.page
     page.goto(f"{live_server.url}/appointments/book/")
     assert page.locator("[aria-current=step]").inner_text() == "1. Who"
@@ -78,7 +68,7 @@ def test_a_time_taken_meanwhile_keeps_the_free_times_and_says_what_to_change(
     width, open_page, live_server, practice_admin, dana, edmonds, couple, tuesday, screenshots_dir
 ):
     desk = open_page(width, 900)
-    _log_in(desk, live_server, practice_admin)
+    desk.log_in(practice_admin, live_server.url)
     page = desk.page
     _to_the_free_times(page, live_server, couple, dana, edmonds, tuesday)
     with page.expect_navigation():

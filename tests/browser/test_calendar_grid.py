@@ -8,22 +8,12 @@ from datetime import UTC, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from scheduling.models import Appointment, AppointmentParticipant, TimeOff
 from tests.scheduling.helpers import at
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(recording, live_server, user) -> None:
-    """Give the browser a session (the admin's TOTP step is tested elsewhere)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -49,7 +39,7 @@ def test_the_front_desk_books_from_a_free_half_hour_of_the_day(
         counselor=owen, location=edmonds, couple=other_couple, start=owens, end=owens + timedelta(minutes=50)
     )
     desk = open_page(width, 900)
-    _log_in(desk, live_server, practice_admin)
+    desk.log_in(practice_admin, live_server.url)
     page = desk.page
     page.goto(f"{live_server.url}/calendar/?view=day&location=edmonds&date={tuesday.isoformat()}")
     assert page.locator(".cal-col").count() == 2
@@ -112,7 +102,7 @@ def test_a_counselors_week_shows_days_as_columns(width, open_page, live_server, 
     Appointment.objects.filter(pk=done.pk).update(client_confirmed_at=timezone.now())
     TimeOff.objects.create(counselor=dana, starts_on=tuesday + timedelta(days=2), ends_on=tuesday + timedelta(days=2))
     recording = open_page(width, 900)
-    _log_in(recording, live_server, dana)
+    recording.log_in(dana, live_server.url)
     page = recording.page
     page.goto(f"{live_server.url}/calendar/?view=week&date={tuesday.isoformat()}")
     assert page.locator(".cal-col").count() == 7
@@ -133,7 +123,7 @@ def test_an_offices_week_shows_each_counselors_sessions_side_by_side(
         counselor=owen, location=edmonds, couple=other_couple, start=owens, end=owens + timedelta(minutes=50)
     )
     desk = open_page(1280, 900)
-    _log_in(desk, live_server, practice_admin)
+    desk.log_in(practice_admin, live_server.url)
     page = desk.page
     page.goto(f"{live_server.url}/calendar/?view=week&location=edmonds&date={tuesday.isoformat()}")
     blocks = page.locator("a.cal-appt")

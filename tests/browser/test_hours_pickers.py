@@ -5,19 +5,10 @@ about an hour outside the office's opening hours."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from scheduling.models import WorkingHours
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(recording, live_server, user) -> None:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -25,7 +16,7 @@ def test_a_counselor_edits_hours_with_pickers_and_sees_the_opening_hours_warning
     width, open_page, live_server, dana, edmonds, screenshots_dir
 ):
     recording = open_page(width, 900)
-    _log_in(recording, live_server, dana)
+    recording.log_in(dana, live_server.url)
     page = recording.page
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

@@ -5,8 +5,6 @@ of widening the page."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from notifications.models import InAppNotification, ReminderKind
 from scheduling import services
@@ -17,17 +15,10 @@ PHONE = 375
 UNBROKEN = "https://example.test/" + "averyveryverylongwordwithoutanyspaces" * 6
 
 
-def _log_in(recording, live_server, user) -> None:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-
-
 def test_mark_as_read_is_visible_against_its_background(open_page, live_server, partner, screenshots_dir):
     InAppNotification.objects.create(user=partner, kind=ReminderKind.EXERCISE_DUE_SOON, text="Due tomorrow", url="/")
     recording = open_page(PHONE, 800)
-    _log_in(recording, live_server, partner)
+    recording.log_in(partner, live_server.url)
     page = recording.page
     page.goto(f"{live_server.url}/notifications/")
     page.screenshot(path=str(screenshots_dir / "notifications-mark-as-read-375.png"), full_page=True)
@@ -39,7 +30,7 @@ def test_mark_as_read_is_visible_against_its_background(open_page, live_server, 
 def test_long_unbroken_text_wraps_on_a_phone(open_page, live_server, practice_admin, screenshots_dir):
     intake = services.intake_request_create(names="Jo" + "x" * 120, email="jo@example.test", note=UNBROKEN)
     recording = open_page(PHONE, 800)
-    _log_in(recording, live_server, practice_admin)
+    recording.log_in(practice_admin, live_server.url)
     page = recording.page
     page.goto(f"{live_server.url}/intake-requests/{intake.pk}/")
     page.screenshot(path=str(screenshots_dir / "intake-long-text-375.png"), full_page=True)

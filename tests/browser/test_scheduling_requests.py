@@ -7,8 +7,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Couple
@@ -18,14 +16,6 @@ from scheduling.models import Appointment, AppointmentStatus, IntakeRequest
 # The scheduling personas' fixtures; the test parameters below use them by name.
 
 pytestmark = pytest.mark.browser
-
-
-def _log_in(recording, live_server, user) -> None:
-    """Give the browser a session (the admin's TOTP step is tested elsewhere)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 @pytest.mark.parametrize("width", [375, 1280])
@@ -57,7 +47,7 @@ def test_a_new_couple_finds_dana_and_asks_and_the_front_desk_books_the_intake(
         assert visitor.evaluate("document.documentElement.scrollWidth") <= 375
 
     desk = open_page(width, 900)
-    _log_in(desk, live_server, practice_admin)
+    desk.log_in(practice_admin, live_server.url)
     page = desk.page
     page.goto(f"{live_server.url}/intake-requests/")
     with page.expect_navigation():
@@ -94,7 +84,7 @@ def test_a_client_requests_a_free_time_and_the_admin_confirms_it(
     screenshots_dir,
 ):
     client = open_page(width, 900)
-    _log_in(client, live_server, partner)
+    client.log_in(partner, live_server.url)
     page = client.page
     page.goto(f"{live_server.url}/appointments/request/")
     page.screenshot(path=str(screenshots_dir / f"scheduling-client-free-times-{width}.png"), full_page=True)
@@ -110,7 +100,7 @@ def test_a_client_requests_a_free_time_and_the_admin_confirms_it(
 
     appointment = Appointment.objects.get()
     desk = open_page(width, 900)
-    _log_in(desk, live_server, practice_admin)
+    desk.log_in(practice_admin, live_server.url)
     page = desk.page
     page.goto(f"{live_server.url}/appointments/")
     with page.expect_navigation():
@@ -146,7 +136,7 @@ def test_after_the_intake_the_front_desk_invites_the_couple(
         start=datetime.combine(day, time(10, 0), tzinfo=edmonds.tz),
     )
     desk = open_page(width, 900)
-    _log_in(desk, live_server, practice_admin)
+    desk.log_in(practice_admin, live_server.url)
     page = desk.page
     page.goto(f"{live_server.url}/intake-requests/{intake.pk}/")
     assert page.input_value("#id_partner_one_name") == "Jamie Moore"

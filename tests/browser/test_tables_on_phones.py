@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from accounts.models import AuditEvent
@@ -26,14 +24,6 @@ from tests.progress.generate import generate
 pytestmark = pytest.mark.browser
 
 PHONE, LAPTOP = 375, 1280
-
-
-def _log_in(recording, live_server, user) -> None:
-    """Give the browser a session (the staff TOTP step is tested elsewhere)."""
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    recording.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
 @pytest.fixture
@@ -247,7 +237,7 @@ def test_staff_pages_do_not_scroll_sideways_on_a_phone_and_keep_their_tables_on_
 ):
     user = counselor if persona == "counselor" else practice_admin
     recording = open_page(width, 800)
-    _log_in(recording, live_server, user)
+    recording.log_in(user, live_server.url)
     page = recording.page
     problems: list[str] = []
     for name, path, stacking in _pages(persona, practice):
@@ -275,7 +265,7 @@ def test_on_a_phone_the_cards_keep_the_table_semantics(
     """Screen readers still meet a table with column headers and cells, and hear
     each column's name once (from the header), not again from the card's label."""
     recording = open_page(PHONE, 800)
-    _log_in(recording, live_server, practice_admin)
+    recording.log_in(practice_admin, live_server.url)
     page = recording.page
     page.goto(f"{live_server.url}/locations/")
     table = page.get_by_role("table", name="Office locations")
@@ -296,7 +286,7 @@ def test_on_a_phone_the_cards_keep_the_table_semantics(
     page.screenshot(path=str(screenshots_dir / f"tables-admin-offices-focus-{PHONE}.png"))
 
     couples = open_page(PHONE, 800)
-    _log_in(couples, live_server, counselor)
+    couples.log_in(counselor, live_server.url)
     couples.page.goto(f"{live_server.url}/couples/")
     table = couples.page.get_by_role("table", name="Couples")
     assert table.get_by_role("columnheader", name="Counselor").count() == 1
