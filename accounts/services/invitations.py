@@ -126,9 +126,7 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     )
     if invitation is None or invitation.is_accepted:
         return False
-    if invitation.couple is None:
-        message = _staff_invitation_message(invitation)
-    elif policy.in_safety_mode(invitation.user):
+    if invitation.couple is not None and policy.in_safety_mode(invitation.user):
         message = safety_notice_message(to=invitation.user.email, url=invitation_url(invitation))
     else:
         message = _invitation_message(invitation)
@@ -137,38 +135,26 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     return True
 
 
-def _staff_invitation_message(invitation: Invitation) -> EmailMultiAlternatives:
-    """A counselor's invitation: from the practice admin who sent it."""
-    context = {
-        "user": invitation.user,
-        "invited_by": invitation.invited_by,
-        "url": invitation_url(invitation),
-        "valid_days": settings.INVITATION_VALID_DAYS,
-        "practice_name": settings.PRACTICE_NAME,
-    }
-    message = EmailMultiAlternatives(
-        subject=f"{settings.PRACTICE_NAME}: your counselor account on the portal",
-        body=render_to_string("emails/staff_invitation.txt", context),
-        to=[invitation.user.email],
-    )
-    message.attach_alternative(render_to_string("emails/staff_invitation.html", context), "text/html")
-    return message
-
-
 def _invitation_message(invitation: Invitation) -> EmailMultiAlternatives:
-    assert invitation.couple is not None  # a partner's invitation: counselors' go through _staff_invitation_message
-    context = {
+    """A partner's invitation names their counselor; a counselor's (no couple)
+    comes from the practice admin who sent it."""
+    context: dict[str, object] = {
         "invitation": invitation,
         "user": invitation.user,
-        "counselor": invitation.couple.primary_counselor,
         "url": invitation_url(invitation),
         "valid_days": settings.INVITATION_VALID_DAYS,
         "practice_name": settings.PRACTICE_NAME,
     }
+    if invitation.couple is None:
+        template, subject = "emails/staff_invitation", "your counselor account on the portal"
+        context["invited_by"] = invitation.invited_by
+    else:
+        template, subject = "emails/invitation", "your invitation to the client portal"
+        context["counselor"] = invitation.couple.primary_counselor
     message = EmailMultiAlternatives(
-        subject=f"{settings.PRACTICE_NAME}: your invitation to the client portal",
-        body=render_to_string("emails/invitation.txt", context),
+        subject=f"{settings.PRACTICE_NAME}: {subject}",
+        body=render_to_string(f"{template}.txt", context),
         to=[invitation.user.email],
     )
-    message.attach_alternative(render_to_string("emails/invitation.html", context), "text/html")
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
