@@ -12,9 +12,11 @@ from celery.signals import (
     worker_process_init,
 )
 
+from config import broker
 from portal import request_id
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+broker.register()  # before any connection to the broker (config/broker.py says why)
 
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")

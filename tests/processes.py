@@ -5,6 +5,7 @@ The fixtures built on these are in tests/plugins/processes.py."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import shutil
@@ -18,6 +19,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage as Message
 from pathlib import Path
 
 import redis
@@ -37,19 +40,26 @@ BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 
 class Sink:
     """An SMTP server's handler that records each message's Message-ID;
-    ``reply`` overrides the answer to DATA (e.g. a 451)."""
+    ``reply`` overrides the answer to DATA (e.g. a 451); ``delay`` makes each
+    answer to DATA wait that many seconds (a slow mail server, so that a
+    delivery task is still running when a test pulls the broker away)."""
 
     def __init__(self) -> None:
         self.message_ids: list[str] = []
+        self.messages: list[Message] = []  # the whole messages, for tests that read them
         self.reply: str | None = None
+        self.delay = 0.0
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.reply:
             return self.reply
-        message_id = message_from_bytes(envelope.content)["Message-ID"]
+        message = message_from_bytes(envelope.content, policy=email_policy.default)
         with self.lock:
-            self.message_ids.append(message_id)
+            self.message_ids.append(str(message["Message-ID"]))
+            self.messages.append(message)
         return "250 OK"
 
     def count(self) -> int:
@@ -199,6 +209,80 @@ class OwnRedis:
             self.process.terminate()
             self.process.wait(10)
         self.process = None
+
+
+SENTINEL_MASTER = "portal-test"
+
+
+class SentinelSet:
+    """A primary, its replica and one Sentinel watching them, each a
+    redis-server of the test's own on a free port, in ``folder``; stop()
+    kills them all (call it whatever happens)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.primary_port, self.replica_port, self.sentinel_port = free_port(), free_port(), free_port()
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def _redis(self, name: str, port: int, *extra: str) -> None:
+        assert REDIS_SERVER, "redis-server is not installed"
+        self.processes[name] = subprocess.Popen(
+            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *extra],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def start(self) -> None:
+        self._redis("primary", self.primary_port)
+        self._redis("replica", self.replica_port, "--replicaof", "127.0.0.1", str(self.primary_port))
+        config = self.folder / "sentinel.conf"
+        config.write_text(
+            f"port {self.sentinel_port}\nbind 127.0.0.1\n"
+            f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {self.primary_port} 1\n"
+            f"sentinel down-after-milliseconds {SENTINEL_MASTER} 500\n"
+            f"sentinel failover-timeout {SENTINEL_MASTER} 2000\n"
+        )
+        assert REDIS_SERVER
+        self.processes["sentinel"] = subprocess.Popen(
+            [REDIS_SERVER, str(config), "--sentinel"],
+            cwd=self.folder,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(self.replica_in_sync, timeout=15, what="the replica to follow the primary")
+        wait_until(self.sentinel_knows_replica, timeout=15, what="the Sentinel to see the replica")
+
+    def client(self, port: int) -> redis.Redis:
+        return redis.Redis(port=port, socket_timeout=1, socket_connect_timeout=1)
+
+    def replica_in_sync(self) -> bool:
+        try:
+            return self.client(self.replica_port).info("replication").get("master_link_status") == "up"
+        except redis.RedisError:
+            return False
+
+    def sentinel_knows_replica(self) -> bool:
+        try:
+            return bool(self.client(self.sentinel_port).sentinel_slaves(SENTINEL_MASTER))
+        except redis.RedisError:
+            return False
+
+    def primary_is(self, port: int) -> bool:
+        try:
+            return self.client(self.sentinel_port).sentinel_get_master_addr_by_name(SENTINEL_MASTER)[1] == port
+        except (redis.RedisError, TypeError):
+            return False
+
+    def kill_primary(self) -> None:
+        self.processes["primary"].kill()
+        self.processes["primary"].wait(10)
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait(10)
 
 
 class SilentServer:

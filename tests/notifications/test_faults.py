@@ -1,29 +1,35 @@
 """Faults under a real Celery worker: the broker (Redis) down for a while,
-the worker's PostgreSQL sessions killed mid-batch, two beat processes at once.
+its primary killed and a replica promoted by Sentinel, the worker's
+PostgreSQL sessions killed mid-batch, two beat processes at once.
 
-Redis: these tests start their OWN redis-server on a free port and stop
-that one, never the shared server. PostgreSQL: killing the worker's sessions
+Redis: these tests start their OWN redis-server (or primary, replica and
+Sentinel) on free ports and stop those, never the shared server. PostgreSQL: killing the worker's sessions
 (pg_terminate_backend on those named ``reminder-worker``) is what a worker
 sees of a crash of its connections; a real restart of a server of the test's
 own is in test_postgres_restart.py."""
 
 from __future__ import annotations
 
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from exercises.models import Assignment
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderState
 from tests.notifications import bulk
 from tests.processes import (
+    SENTINEL_MASTER,
     OwnRedis,
+    SentinelSet,
     app_broker,
     expected_ids,
     process_env,
@@ -84,6 +90,55 @@ def test_redis_down_for_20s_web_answers_promptly_and_every_reminder_arrives_once
     sweep_until_done(ids, timeout=40)
     assert Counter(sink.message_ids) == expected_ids(ids)
     assert InAppNotification.objects.filter(reminder__in=ids).count() == len(ids)
+
+
+@pytest.fixture
+def sentinel_broker() -> Iterator[SentinelSet]:
+    """A broker found through a Sentinel of the test's own (production's
+    set-up, deploy/): a primary, its replica and the Sentinel, killed
+    whatever happens. This process's Celery app uses it too."""
+    with tempfile.TemporaryDirectory(prefix="portal-broker-") as folder:
+        servers = SentinelSet(Path(folder))
+        options = celery_app.conf.broker_transport_options
+        try:
+            servers.start()
+            celery_app.conf.broker_transport_options = {**options, "master_name": SENTINEL_MASTER}
+            with app_broker(f"sentinel://127.0.0.1:{servers.sentinel_port}"):
+                yield servers
+        finally:
+            celery_app.conf.broker_transport_options = options
+            servers.stop()
+
+
+def test_a_worker_holding_tasks_when_the_redis_primary_dies_reconnects_to_the_promoted_replica(
+    smtp, start_worker, sentinel_broker, counselor, template
+):
+    """The worker has a delivery task in hand (taken, not yet acknowledged)
+    and is waiting for the next when the primary is killed and the Sentinel
+    promotes the replica: the same worker process goes on with the new
+    primary, and reminders due after the promotion arrive too. (Celery 5.7
+    and kombu 5.7 alone exit here: config/broker.py.)"""
+    sink, _ = smtp
+    sink.delay = 0.1  # one batch of 50, about 5 s: in hand at the kill, the second slot free
+    worker = start_worker(
+        broker=f"sentinel://127.0.0.1:{sentinel_broker.sentinel_port}", sentinel_master=SENTINEL_MASTER
+    )
+    ids = bulk.due_reminders(couples=25, per_partner=1, counselor=counselor, template=template, now=timezone.now())
+    services.reminders_sweep()
+    wait_until(lambda: sink.count() > 0, timeout=20, what="the worker to be sending")
+    sentinel_broker.kill_primary()
+    wait_until(
+        lambda: sentinel_broker.primary_is(sentinel_broker.replica_port), timeout=20, what="the Sentinel to promote"
+    )
+    sink.delay = 0.0
+    later = bulk.due_reminders(couples=5, per_partner=1, counselor=counselor, template=template, now=timezone.now())
+    try:
+        sweep_until_done(ids + later, timeout=60)
+    except AssertionError:
+        assert worker.poll() is None, "the worker exited instead of reconnecting to the promoted replica"
+        raise
+    assert set(sink.message_ids) == set(expected_ids(ids + later))
+    assert worker.poll() is None
 
 
 def kill_worker_sessions() -> int:
