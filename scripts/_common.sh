@@ -33,6 +33,9 @@ ensure_venv() {
         .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
         echo "$want" >"$stamp"
     fi
+    # The Spanish catalogue is committed as locale/es/LC_MESSAGES/django.po;
+    # Django reads the compiled .mo, built here (polib, no gettext needed).
+    .venv/bin/python scripts/i18n.py compile || die "Could not compile the translation catalogues."
 }
 
 # ensure_chromium: the browser tests drive Debian's /usr/bin/chromium.
