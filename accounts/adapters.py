@@ -8,7 +8,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from accounts.languages import language_for
 from portal import policy
 from portal.http import client_ip
 
@@ -41,15 +43,25 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         allauth has no HTML template. If the broker cannot take the task
         (publishing fails fast, see CELERY_BROKER_*), the mail is sent here."""
         from allauth.account.adapter import context as allauth_context
+
+        request = allauth_context.request
+        recipient = self._recipient(email, context)
+        # In the recipient's language (theirs, else the practice's); to an
+        # address with no account, in the page's.
+        language = language_for(recipient, request=request) if recipient is not None else translation.get_language()
+        with translation.override(language):
+            message = self._render(template_prefix, email, context, recipient, request)
+        self._queue(message)
+
+    def _render(
+        self, template_prefix: str, email: str, context: dict, recipient: Any, request: HttpRequest
+    ) -> EmailMultiAlternatives:
         from django.contrib.sites.shortcuts import get_current_site
 
         from accounts import services
 
-        request = allauth_context.request
-        if self._in_safety_mode(email, context):
-            message = services.safety_notice_message(to=email, url=_safety_notice_link(context))
-            self._queue(message)
-            return
+        if recipient is not None and policy.in_safety_mode(recipient):
+            return services.safety_notice_message(to=email, url=_safety_notice_link(context))
         ctx = {"request": request, "email": email, "current_site": get_current_site(request), **context}
         message = self.render_mail(template_prefix, email, ctx)
         if not isinstance(message, EmailMultiAlternatives):
@@ -60,18 +72,19 @@ class PortalAccountAdapter(DefaultAccountAdapter):
                 {"subject": message.subject, "body": message.body, "practice_name": settings.PRACTICE_NAME},
             )
             message.attach_alternative(html, "text/html")
-        self._queue(message)
+        return message
 
     @staticmethod
-    def _in_safety_mode(email: str, context: dict) -> bool:
-        """A person in safety mode gets the neutral notice (no practice name,
-        no content) with the e-mail's link, whatever allauth would say."""
+    def _recipient(email: str, context: dict) -> Any:
+        """The account the e-mail goes to, if there is one. A person in safety
+        mode gets the neutral notice (no practice name, no content) with the
+        e-mail's link, whatever allauth would say."""
         from accounts.models import User
 
         user = context.get("user")
         if not isinstance(user, User):
             user = User.objects.filter(email__iexact=email).first()
-        return user is not None and policy.in_safety_mode(user)
+        return user
 
     @staticmethod
     def _queue(message: EmailMultiAlternatives) -> None:

@@ -44,6 +44,7 @@ class MeView(generics.RetrieveUpdateAPIView):
             "full_name": serializer.validated_data.get("full_name", user.full_name),
             "time_zone": serializer.validated_data.get("time_zone", user.time_zone),
             "phone": serializer.validated_data.get("phone", user.phone),
+            "language": serializer.validated_data.get("language", user.language),
         }
         services.user_update_profile(user=user, **data)
 
@@ -99,12 +100,16 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         data = serializer.validated_data
         services.couple_invite_or_hold(
             invited_by=user,
-            partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
-            partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+            partner_one=services.PartnerDetails(
+                data["partner_one_name"], data["partner_one_email"], data.get("partner_one_language", "")
+            ),
+            partner_two=services.PartnerDetails(
+                data["partner_two_name"], data["partner_two_email"], data.get("partner_two_language", "")
+            ),
             primary_counselor=data.get("primary_counselor"),
             time_zone=data.get("time_zone"),
         )
-        return Response({"detail": services.INVITE_ACCEPTED_TEXT}, status=status.HTTP_202_ACCEPTED)
+        return Response({"detail": str(services.INVITE_ACCEPTED_TEXT)}, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])

@@ -18,6 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ApiToken, User
 
@@ -63,7 +65,7 @@ class TooManyAttempts(TokenRefused):
     account: refused until the window passes, whatever is sent (429)."""
 
 
-TOO_MANY_ATTEMPTS = "Too many sign-in attempts. Please wait a few minutes, then try again."
+TOO_MANY_ATTEMPTS = _("Too many sign-in attempts. Please wait a few minutes, then try again.")
 
 
 def _second_factor_key(user: User) -> str:
@@ -91,7 +93,7 @@ def second_factor_check(*, request: HttpRequest, user: User, code: str) -> bool:
     code clears the count. Raises TooManyAttempts once they are used up."""
     key = _second_factor_key(user)
     if not ratelimit.consume(request, action="login_failed", key=key):
-        raise TooManyAttempts(TOO_MANY_ATTEMPTS)
+        raise TooManyAttempts(str(TOO_MANY_ATTEMPTS))
     if not verify_second_factor(user, code):
         return False
     ratelimit.clear(request, action="login_failed", key=key)
@@ -107,16 +109,16 @@ def api_token_obtain(*, request: HttpRequest, email: str, password: str, otp_cod
     address gets as many attempts as on the login page (allauth's "login"
     rate), across all accounts, so passwords cannot be sprayed through here."""
     if not ratelimit.consume(request, action="login"):
-        raise TooManyAttempts(TOO_MANY_ATTEMPTS)
+        raise TooManyAttempts(str(TOO_MANY_ATTEMPTS))
     with login_attempts_serialized(email):
         user = authenticate(request, email=email.strip().lower(), password=password)
     if user is None or not isinstance(user, User):
-        raise TokenRefused("Unable to log in with the e-mail address and password given.")
+        raise TokenRefused(gettext("Unable to log in with the e-mail address and password given."))
     if Authenticator.objects.filter(user=user).exists():
         if not otp_code:
-            raise TokenRefused("Enter the code from your authenticator app.", otp_required=True)
+            raise TokenRefused(gettext("Enter the code from your authenticator app."), otp_required=True)
         if not second_factor_check(request=request, user=user, code=otp_code):
-            raise TokenRefused("That code is not valid.", otp_required=True)
+            raise TokenRefused(gettext("That code is not valid."), otp_required=True)
     label = request.META.get("HTTP_USER_AGENT", "")[: ApiToken._meta.get_field("label").max_length]
     return ApiToken.objects.create(user=user, label=label)
 

@@ -4,21 +4,40 @@ from typing import Any
 
 from allauth.account.forms import LoginForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.db.models import QuerySet
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.auth import login_attempts_serialized
 from accounts.models import CoupleStatus, User
 from portal.form_fields import PersonChoiceField, TimeZoneField
 
 
+def language_choices() -> list[tuple[str, Any]]:
+    """A person's language: blank follows the practice's default (accounts.languages);
+    each language is named in itself ("Español"), as whoever reads it would look for it."""
+    return [("", _("As the practice's default")), *settings.LANGUAGES]
+
+
+class LanguageField(forms.ChoiceField):
+    """A person's language, or blank for the practice's default."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Language"))
+        super().__init__(choices=language_choices, required=False, **kwargs)
+
+
 class InviteCoupleForm(forms.Form):
-    partner_one_name = forms.CharField(label="First partner's full name", max_length=150)
-    partner_one_email = forms.EmailField(label="First partner's e-mail")
-    partner_two_name = forms.CharField(label="Second partner's full name", max_length=150)
-    partner_two_email = forms.EmailField(label="Second partner's e-mail")
-    primary_counselor = PersonChoiceField(queryset=User.objects.none(), label="Counselor")
-    time_zone = TimeZoneField(label="The couple's time zone")
+    partner_one_name = forms.CharField(label=_("First partner's full name"), max_length=150)
+    partner_one_email = forms.EmailField(label=_("First partner's e-mail"))
+    partner_one_language = LanguageField(label=_("First partner's language"))
+    partner_two_name = forms.CharField(label=_("Second partner's full name"), max_length=150)
+    partner_two_email = forms.EmailField(label=_("Second partner's e-mail"))
+    partner_two_language = LanguageField(label=_("Second partner's language"))
+    primary_counselor = PersonChoiceField(queryset=User.objects.none(), label=pgettext_lazy("role", "Counselor"))
+    time_zone = TimeZoneField(label=_("The couple's time zone"))
 
     def __init__(self, *args: object, counselors: object, default_time_zone: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -31,10 +50,10 @@ class InviteCoupleForm(forms.Form):
 
 class SetPasswordForm(forms.Form):
     password1 = forms.CharField(
-        label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Choose a password"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
     password2 = forms.CharField(
-        label="Type it again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+        label=_("Type it again"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def __init__(self, *args: object, user: User, **kwargs: object) -> None:
@@ -46,7 +65,7 @@ class SetPasswordForm(forms.Form):
         data = super().clean() or {}
         p1, p2 = data.get("password1"), data.get("password2")
         if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords differ.")
+            self.add_error("password2", gettext("The two passwords differ."))
         elif p1:
             try:
                 password_validation.validate_password(p1, self.user)
@@ -56,15 +75,15 @@ class SetPasswordForm(forms.Form):
 
 
 class CoupleStatusForm(forms.Form):
-    status = forms.ChoiceField(choices=CoupleStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=CoupleStatus.choices)
 
 
 class CoupleReassignForm(forms.Form):
-    counselor = PersonChoiceField(queryset=User.objects.none(), label="New counselor")
+    counselor = PersonChoiceField(queryset=User.objects.none(), label=_("New counselor"))
     move_future_appointments = forms.BooleanField(
         required=False,
-        label="Move their sessions still to come to the new counselor",
-        help_text="Left unticked, booked sessions stay with the present counselor until you move them.",
+        label=_("Move their sessions still to come to the new counselor"),
+        help_text=_("Left unticked, booked sessions stay with the present counselor until you move them."),
     )
 
     def __init__(self, *args: Any, counselors: QuerySet[User], **kwargs: Any) -> None:
@@ -74,10 +93,14 @@ class CoupleReassignForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     time_zone = TimeZoneField()
+    language = LanguageField(
+        help_text=_("The language of your pages, e-mails and reminders. The footer's language links change it too.")
+    )
 
     class Meta:
         model = User
-        fields = ["full_name", "phone", "time_zone"]
+        fields = ["full_name", "phone", "time_zone", "language"]
+        labels = {"full_name": _("Full name"), "phone": _("Phone")}
 
 
 class PortalLoginForm(LoginForm):

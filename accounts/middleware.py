@@ -6,8 +6,10 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
+from accounts.languages import language_for
 from portal import policy
 
 # Pages a counselor or admin without 2FA may still reach: their own account
@@ -35,6 +37,26 @@ class TimezoneMiddleware:
         return self.get_response(request)
 
 
+class LanguageMiddleware:
+    """Write the pages in the person's own language (accounts.languages).
+
+    Django's LocaleMiddleware, earlier, has already chosen for a visitor from
+    the language cookie or the browser; a logged-in person's choice wins."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            language = language_for(user, request=request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", translation.get_language() or "en")
+        return response
+
+
 class RequireTwoFactorMiddleware:
     """Send staff without two-factor authentication to turn it on before any
     page with client data. (The API's side is policy.TwoFactorSatisfied.)"""
@@ -46,7 +68,9 @@ class RequireTwoFactorMiddleware:
         if not request.path.startswith(TWO_FACTOR_EXEMPT_PREFIXES) and policy.needs_two_factor(request.user):
             messages.warning(
                 request,
-                "Counselors and practice admins must turn on two-factor authentication before seeing client data.",
+                gettext(
+                    "Counselors and practice admins must turn on two-factor authentication before seeing client data."
+                ),
             )
             return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import zoneinfo
 
+from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from accounts.models import Couple, Invitation, User
@@ -26,8 +29,9 @@ class MeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = User
-        fields = ["id", "email", "full_name", "role", "time_zone", "phone", "two_factor_enabled"]
+        fields = ["id", "email", "full_name", "role", "time_zone", "language", "phone", "two_factor_enabled"]
         read_only_fields = ["id", "email", "role", "two_factor_enabled"]
+        extra_kwargs = {"language": {"help_text": _("The language of one's pages and e-mails; empty: the practice's.")}}
 
     def get_two_factor_enabled(self, user: User) -> bool:
         from allauth.mfa.utils import is_mfa_enabled
@@ -36,7 +40,7 @@ class MeSerializer(serializers.ModelSerializer):
 
     def validate_time_zone(self, value: str) -> str:
         if value not in zoneinfo.available_timezones():
-            raise serializers.ValidationError("Use an IANA time zone name such as America/Los_Angeles.")
+            raise serializers.ValidationError(gettext("Use an IANA time zone name such as America/Los_Angeles."))
         return value
 
 
@@ -71,11 +75,22 @@ class InvitationSerializer(serializers.ModelSerializer):
         fields = ["id", "couple", "full_name", "email", "accepted", "accepted_at", "last_sent_at", "send_count"]
 
 
+def _partner_language_field() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=[("", _("The practice's language")), *settings.LANGUAGES],
+        required=False,
+        default="",
+        help_text=_("The language the partner reads the portal and its e-mails in; empty: the practice's."),
+    )
+
+
 class InviteCoupleSerializer(serializers.Serializer):
     partner_one_name = serializers.CharField(max_length=150)
     partner_one_email = serializers.EmailField()
+    partner_one_language = _partner_language_field()
     partner_two_name = serializers.CharField(max_length=150)
     partner_two_email = serializers.EmailField()
+    partner_two_language = _partner_language_field()
     primary_counselor = ScopedPrimaryKeyRelatedField(
         queryset=User.objects.all(), scope=policy.counselors_assignable_by, required=False
     )
@@ -83,7 +98,7 @@ class InviteCoupleSerializer(serializers.Serializer):
 
     def validate_time_zone(self, value: str) -> str:
         if value not in zoneinfo.available_timezones():
-            raise serializers.ValidationError("Use an IANA time zone name such as America/Los_Angeles.")
+            raise serializers.ValidationError(gettext("Use an IANA time zone name such as America/Los_Angeles."))
         return value
 
 
@@ -96,19 +111,23 @@ class InviteAcceptedSerializer(serializers.Serializer):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-    otp_code = serializers.CharField(required=False, allow_blank=True, help_text="TOTP or recovery code, if 2FA is on.")
+    otp_code = serializers.CharField(
+        required=False, allow_blank=True, help_text=_("TOTP or recovery code, if 2FA is on.")
+    )
 
 
 class TokenRefusedSerializer(serializers.Serializer):
     detail = serializers.CharField()
     otp_code = serializers.ListField(
-        child=serializers.CharField(), required=False, help_text="Present when a code is missing or wrong."
+        child=serializers.CharField(), required=False, help_text=_("Present when a code is missing or wrong.")
     )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(help_text='Send it as "Authorization: Token <token>". Shown only once.')
+    token = serializers.CharField(help_text=_('Send it as "Authorization: Token <token>". Shown only once.'))
     expiry = serializers.DateTimeField(
-        help_text="When the token stops working (API_TOKEN_HOURS after it was made). "
-        "Each call to this endpoint makes a new token; a password change or signing out everywhere revokes them all."
+        help_text=_(
+            "When the token stops working (API_TOKEN_HOURS after it was made). Each call to this endpoint "
+            "makes a new token; a password change or signing out everywhere revokes them all."
+        )
     )

@@ -12,11 +12,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts import auth, selectors, services
 from accounts.forms import CoupleReassignForm, CoupleStatusForm, InviteCoupleForm, ProfileForm, SetPasswordForm
+from accounts.languages import language_for, override_for
 from accounts.models import Couple, CoupleStatus, HeldInvitation, Invitation, User
 from portal import paging, policy
 from portal.errors import submit_form
@@ -85,8 +89,8 @@ def partner_safety_mode(request: AuthenticatedHttpRequest, couple_id: int, user_
     if on not in ("1", "0"):
         return HttpResponse("on: send 1 (safety mode on) or 0 (off).", status=400, content_type="text/plain")
     services.safety_mode_set(actor=request.user, partner=partner, on=on == "1")
-    state = "on" if on == "1" else "off"
-    messages.success(request, f"Safety mode is {state} for {partner.full_name}.")
+    done = gettext("Safety mode is on for %(name)s.") if on == "1" else gettext("Safety mode is off for %(name)s.")
+    messages.success(request, done % {"name": partner.full_name})
     return redirect("couple_detail", couple_id=couple.pk)
 
 
@@ -94,7 +98,7 @@ def partner_safety_mode(request: AuthenticatedHttpRequest, couple_id: int, user_
 def partner_risk_flag_review(request: AuthenticatedHttpRequest, couple_id: int, user_id: int) -> HttpResponse:
     couple, partner = _couple_partner(request, couple_id, user_id)
     services.risk_flag_review(actor=request.user, partner=partner)
-    messages.success(request, f"{partner.full_name}'s safety screen is marked reviewed.")
+    messages.success(request, gettext("%(name)s's safety screen is marked reviewed.") % {"name": partner.full_name})
     return redirect("couple_detail", couple_id=couple.pk)
 
 
@@ -103,7 +107,12 @@ def couple_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_invite_couples(user):
         raise Http404
     counselors = policy.counselors_assignable_by(user)
-    form = InviteCoupleForm(request.POST or None, counselors=counselors, default_time_zone=settings.PRACTICE_TIME_ZONE)
+    form = InviteCoupleForm(
+        request.POST or None,
+        initial=_held_invitation_initial(request),
+        counselors=counselors,
+        default_time_zone=settings.PRACTICE_TIME_ZONE,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -112,8 +121,12 @@ def couple_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
             # same: an address never tells whom else it belongs to.
             services.couple_invite_or_hold(
                 invited_by=user,
-                partner_one=services.PartnerDetails(data["partner_one_name"], data["partner_one_email"]),
-                partner_two=services.PartnerDetails(data["partner_two_name"], data["partner_two_email"]),
+                partner_one=services.PartnerDetails(
+                    data["partner_one_name"], data["partner_one_email"], data["partner_one_language"]
+                ),
+                partner_two=services.PartnerDetails(
+                    data["partner_two_name"], data["partner_two_email"], data["partner_two_language"]
+                ),
                 primary_counselor=data["primary_counselor"],
                 time_zone=data["time_zone"],
             )
@@ -121,10 +134,29 @@ def couple_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 
         done = submit_form(form, invite)
         if done is not None:
-            messages.success(request, services.INVITE_ACCEPTED_TEXT)
+            messages.success(request, str(services.INVITE_ACCEPTED_TEXT))
             return redirect("couple_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/couple_invite.html", {"form": form}, status=status)
+
+
+def _held_invitation_initial(request: AuthenticatedHttpRequest) -> dict[str, object]:
+    """The front desk inviting again from a held invitation (?held=<id>): its
+    names, addresses, languages, counselor and time zone, to correct and send."""
+    held_id = request.GET.get("held", "")
+    is_id = held_id.isascii() and held_id.isdigit() and len(held_id) < 19  # a bigint, not a hostile guess
+    if request.method != "GET" or not is_id or not policy.can_resolve_held_invitations(request.user):
+        return {}
+    held = HeldInvitation.objects.filter(pk=held_id, resolved_at__isnull=True).first()
+    if held is None:
+        return {}
+    fields = ("name", "email", "language")
+    initial: dict[str, object] = {
+        f"{partner}_{field}": getattr(held, f"{partner}_{field}")
+        for partner in ("partner_one", "partner_two")
+        for field in fields
+    }
+    return {**initial, "primary_counselor": held.primary_counselor_id, "time_zone": held.time_zone}
 
 
 def held_invitation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -144,7 +176,7 @@ def held_invitation_resolve(request: AuthenticatedHttpRequest, held_id: int) -> 
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Marked as sorted out.")
+        messages.success(request, gettext("Marked as sorted out."))
     return redirect("held_invitation_list")
 
 
@@ -160,7 +192,9 @@ def invitation_resend(request: AuthenticatedHttpRequest, invitation_id: int) -> 
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"A new invitation e-mail is on its way to {invitation.user.email}.")
+        messages.success(
+            request, gettext("A new invitation e-mail is on its way to %(email)s.") % {"email": invitation.user.email}
+        )
     return redirect("couple_detail", couple_id=couple.pk)
 
 
@@ -176,9 +210,13 @@ def couple_status(request: AuthenticatedHttpRequest, couple_id: int) -> HttpResp
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, f"{couple.display_name} is now {couple.get_status_display().lower()}.")
+            messages.success(
+                request,
+                gettext("%(couple)s is now %(status)s.")
+                % {"couple": couple.display_name, "status": couple.get_status_display().lower()},
+            )
     else:
-        messages.error(request, "Choose a valid status.")
+        messages.error(request, gettext("Choose a valid status."))
     return redirect("couple_detail", couple_id=couple.pk)
 
 
@@ -206,8 +244,12 @@ def couple_reassign(request: AuthenticatedHttpRequest, couple_id: int) -> HttpRe
             ),
         )
         if moved is not None:
-            sessions = " with their sessions to come" if data["move_future_appointments"] else ""
-            messages.success(request, f"{couple.display_name} now see {data['counselor'].full_name}{sessions}.")
+            names = {"couple": couple.display_name, "counselor": data["counselor"].full_name}
+            if data["move_future_appointments"]:
+                done = gettext("%(couple)s now see %(counselor)s with their sessions to come.") % names
+            else:
+                done = gettext("%(couple)s now see %(counselor)s.") % names
+            messages.success(request, done)
             return redirect(back) if back else redirect("couple_detail", couple_id=couple.pk)
     status = 400 if request.method == "POST" else 200
     context = {"couple": couple, "form": form, "next": back}
@@ -215,9 +257,9 @@ def couple_reassign(request: AuthenticatedHttpRequest, couple_id: int) -> HttpRe
 
 
 INVALID_INVITATION_TEXT = {
-    "expired": ("This invitation has expired", 410),
-    "used": ("This invitation has already been used", 410),
-    "invalid": ("This invitation link is not valid", 400),
+    "expired": (_("This invitation has expired"), 410),
+    "used": (_("This invitation has already been used"), 410),
+    "invalid": (_("This invitation link is not valid"), 400),
 }
 
 
@@ -232,6 +274,11 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token)
     except services.InvitationInvalid as exc:
         return _invitation_invalid(request, exc.reason)
+    # The page is in the invited person's language (the counselor may have
+    # chosen it when inviting), before they have ever logged in.
+    language = language_for(invitation.user, request=request)
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
     form = SetPasswordForm(request.POST or None, user=invitation.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -242,7 +289,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return _invitation_invalid(request, exc.reason)
         if user is not None:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, "Welcome! Your password is set and you are logged in.")
+            messages.success(request, gettext("Welcome! Your password is set and you are logged in."))
             return redirect("home")
     status = 400 if request.method == "POST" else 200
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}, status=status)
@@ -253,7 +300,8 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
-        messages.success(request, "Your profile is saved.")
+        with override_for(user):  # in the language just chosen
+            messages.success(request, gettext("Your profile is saved."))
         return redirect("profile")
     status = 400 if request.method == "POST" else 200
     context = {
@@ -273,12 +321,12 @@ def security(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def api_token_revoke(request: AuthenticatedHttpRequest, token_key: str) -> HttpResponse:
     auth.api_token_revoke(actor=request.user, token_key=token_key)
-    messages.success(request, "That token no longer works.")
+    messages.success(request, gettext("That token no longer works."))
     return redirect("security")
 
 
 @require_POST
 def sign_out_everywhere(request: AuthenticatedHttpRequest) -> HttpResponse:
     auth.sign_out_everywhere(user=request.user, keep_session_key=request.session.session_key)
-    messages.success(request, "You are signed out everywhere else, and every API token is revoked.")
+    messages.success(request, gettext("You are signed out everywhere else, and every API token is revoked."))
     return redirect("security")

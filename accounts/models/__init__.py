@@ -17,6 +17,8 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 
 from accounts.models.audit import AuditAction as AuditAction
@@ -25,7 +27,10 @@ from accounts.models.audit import AuditEvent as AuditEvent
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (use an IANA name such as America/Los_Angeles).")
+        raise ValidationError(
+            gettext("“%(zone)s” is not a known time zone (use an IANA name such as America/Los_Angeles).")
+            % {"zone": value}
+        )
 
 
 def default_time_zone() -> str:
@@ -33,9 +38,9 @@ def default_time_zone() -> str:
 
 
 class Role(models.TextChoices):
-    PRACTICE_ADMIN = "practice_admin", "Practice admin"
-    COUNSELOR = "counselor", "Counselor"
-    CLIENT = "client", "Client"
+    PRACTICE_ADMIN = "practice_admin", pgettext_lazy("role", "Practice admin")
+    COUNSELOR = "counselor", pgettext_lazy("role", "Counselor")
+    CLIENT = "client", pgettext_lazy("role", "Client")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -71,13 +76,15 @@ class UserManager(BaseUserManager["User"]):
 
 # knox has no type hints: the stubs cannot see ApiToken's manager behind user.auth_token_set.
 class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-missing]
-    email = models.EmailField("e-mail address", unique=True)
+    email = models.EmailField(_("e-mail address"), unique=True)
     full_name = models.CharField(max_length=150)
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.CLIENT)
     time_zone = models.CharField(max_length=64, default=default_time_zone, validators=[validate_time_zone])
+    # Blank: the practice's language, else the browser's (accounts.languages).
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     phone = models.CharField(max_length=32, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False, help_text="May log in to the Django admin.")
+    is_staff = models.BooleanField(default=False, help_text=_("May log in to the Django admin."))
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -115,9 +122,9 @@ class User(AbstractBaseUser, PermissionsMixin):  # type: ignore[django-manager-m
 
 
 class CoupleStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    CLOSED = "closed", "Closed"
+    ACTIVE = "active", pgettext_lazy("couple status", "Active")
+    PAUSED = "paused", pgettext_lazy("couple status", "Paused")
+    CLOSED = "closed", pgettext_lazy("couple status", "Closed")
 
 
 # A couple that is not closed still holds its partners: a client may be in
@@ -234,8 +241,8 @@ class Invitation(models.Model):
 
 
 class HoldReason(models.TextChoices):
-    STAFF_ADDRESS = "staff_address", "The address belongs to a staff account"
-    IN_OPEN_COUPLE = "in_open_couple", "The client already belongs to an active couple"
+    STAFF_ADDRESS = "staff_address", _("The address belongs to a staff account")
+    IN_OPEN_COUPLE = "in_open_couple", _("The client already belongs to an active couple")
 
 
 class HeldInvitation(models.Model):
@@ -250,6 +257,8 @@ class HeldInvitation(models.Model):
     partner_one_email = models.EmailField()
     partner_two_name = models.CharField(max_length=150)
     partner_two_email = models.EmailField()
+    partner_one_language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
+    partner_two_language = models.CharField(max_length=8, choices=settings.LANGUAGES, blank=True)
     time_zone = models.CharField(max_length=64, validators=[validate_time_zone])
     reason = models.CharField(max_length=20, choices=HoldReason.choices)
     created_at = models.DateTimeField(auto_now_add=True)

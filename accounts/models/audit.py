@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models, router, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit_chain import AuditEventImmutable, AuditEventQuerySet, chain
 
@@ -17,101 +18,101 @@ class AuditAction(models.TextChoices):
     type error and the audit page's filter names them all."""
 
     # Accounts and couples
-    COUPLE_CREATED = "couple.created", "Couple created"
-    COUPLE_STATUS_CHANGED = "couple.status_changed", "Couple status changed"
-    COUPLE_HIGH_CONFLICT_SET = "couple.high_conflict_set", "High-conflict setting changed"
-    INVITATION_CREATED = "invitation.created", "Invitation created"
-    INVITATION_RESENT = "invitation.resent", "Invitation resent"
-    INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
-    INVITATION_HELD = "invitation.held", "Invitation held for the front desk"
-    INVITATION_HOLD_RESOLVED = "invitation.hold_resolved", "Held invitation sorted out"
-    USER_PROFILE_UPDATED = "user.profile_updated", "Profile updated"
+    COUPLE_CREATED = "couple.created", _("Couple created")
+    COUPLE_STATUS_CHANGED = "couple.status_changed", _("Couple status changed")
+    COUPLE_HIGH_CONFLICT_SET = "couple.high_conflict_set", _("High-conflict setting changed")
+    INVITATION_CREATED = "invitation.created", _("Invitation created")
+    INVITATION_RESENT = "invitation.resent", _("Invitation resent")
+    INVITATION_ACCEPTED = "invitation.accepted", _("Invitation accepted")
+    INVITATION_HELD = "invitation.held", _("Invitation held for the front desk")
+    INVITATION_HOLD_RESOLVED = "invitation.hold_resolved", _("Held invitation sorted out")
+    USER_PROFILE_UPDATED = "user.profile_updated", _("Profile updated")
     # Staff management (practice admins)
-    STAFF_INVITED = "staff.invited", "Counselor invited"
-    STAFF_DETAILS_CHANGED = "staff.details_changed", "Counselor name or time zone changed"
-    STAFF_DEACTIVATED = "staff.deactivated", "Counselor deactivated"
-    COUPLE_REASSIGNED = "couple.reassigned", "Couple moved to another counselor"
+    STAFF_INVITED = "staff.invited", _("Counselor invited")
+    STAFF_DETAILS_CHANGED = "staff.details_changed", _("Counselor name or time zone changed")
+    STAFF_DEACTIVATED = "staff.deactivated", _("Counselor deactivated")
+    COUPLE_REASSIGNED = "couple.reassigned", _("Couple moved to another counselor")
     # Exercises
-    EXERCISE_TEMPLATE_CREATED = "exercise_template.created", "Exercise template created"
-    EXERCISE_TEMPLATE_UPDATED = "exercise_template.updated", "Exercise template updated"
-    EXERCISE_TEMPLATE_COPIED = "exercise_template.copied", "Exercise template copied"
-    ASSIGNMENT_CREATED = "assignment.created", "Exercise assigned"
-    ASSIGNMENT_ACTIVE = "assignment.active", "Assignment resumed"
-    ASSIGNMENT_PAUSED = "assignment.paused", "Assignment paused"
-    ASSIGNMENT_ENDED = "assignment.ended", "Assignment ended"
-    ASSIGNMENT_NOTE_UPDATED = "assignment.note_updated", "Assignment note updated"
-    RESPONSE_SUBMITTED = "response.submitted", "Answer submitted"
-    RESPONSE_EDITED = "response.edited", "Answer edited"
-    RESPONSE_REVIEWED = "response.reviewed", "Answer reviewed"
-    RESPONSE_VIEWED = "response.viewed", "Answer read"
-    RITUAL_SUMMARY_VIEWED = "ritual.summary_viewed", "Ritual summary read"
-    EXERCISE_COMMENT_ADDED = "exercise_comment.added", "Comment added"
+    EXERCISE_TEMPLATE_CREATED = "exercise_template.created", _("Exercise template created")
+    EXERCISE_TEMPLATE_UPDATED = "exercise_template.updated", _("Exercise template updated")
+    EXERCISE_TEMPLATE_COPIED = "exercise_template.copied", _("Exercise template copied")
+    ASSIGNMENT_CREATED = "assignment.created", _("Exercise assigned")
+    ASSIGNMENT_ACTIVE = "assignment.active", _("Assignment resumed")
+    ASSIGNMENT_PAUSED = "assignment.paused", _("Assignment paused")
+    ASSIGNMENT_ENDED = "assignment.ended", _("Assignment ended")
+    ASSIGNMENT_NOTE_UPDATED = "assignment.note_updated", _("Assignment note updated")
+    RESPONSE_SUBMITTED = "response.submitted", _("Answer submitted")
+    RESPONSE_EDITED = "response.edited", _("Answer edited")
+    RESPONSE_REVIEWED = "response.reviewed", _("Answer reviewed")
+    RESPONSE_VIEWED = "response.viewed", _("Answer read")
+    RITUAL_SUMMARY_VIEWED = "ritual.summary_viewed", _("Ritual summary read")
+    EXERCISE_COMMENT_ADDED = "exercise_comment.added", _("Comment added")
     # Progress
-    MEASURE_CREATED = "measure.created", "Measure created"
-    MEASURE_ASSIGNED = "measure.assigned", "Measure assigned"
-    MEASURE_SCORES_VIEWED = "measure_scores.viewed", "Measure scores read"
+    MEASURE_CREATED = "measure.created", _("Measure created")
+    MEASURE_ASSIGNED = "measure.assigned", _("Measure assigned")
+    MEASURE_SCORES_VIEWED = "measure_scores.viewed", _("Measure scores read")
     # Scheduling
-    LOCATION_CREATED = "location.created", "Location created"
-    LOCATION_UPDATED = "location.updated", "Location updated"
-    LOCATION_HOURS_SET = "location.hours_set", "Opening hours set"
-    LOCATION_DEACTIVATED = "location.deactivated", "Location deactivated"
-    LOCATION_ACTIVATED = "location.activated", "Location activated"
-    COUNSELOR_PROFILE_SAVED = "counselor_profile.saved", "Counselor profile saved"
-    COUNSELOR_PHOTO_CHANGED = "counselor_photo.changed", "Counselor photo changed"
-    WORKING_HOURS_SET = "working_hours.set", "Working hours set"
-    TIME_OFF_ADDED = "time_off.added", "Time off added"
-    TIME_OFF_REMOVED = "time_off.removed", "Time off removed"
-    APPOINTMENT_BOOKED = "appointment.booked", "Appointment booked"
-    APPOINTMENT_REQUESTED = "appointment.requested", "Appointment requested"
-    APPOINTMENT_CONFIRMED = "appointment.confirmed", "Appointment confirmed"
-    APPOINTMENT_DECLINED = "appointment.declined", "Appointment declined"
-    APPOINTMENT_RESCHEDULED = "appointment.rescheduled", "Appointment rescheduled"
-    APPOINTMENT_CANCELLED = "appointment.cancelled", "Appointment cancelled"
-    APPOINTMENT_COMPLETED = "appointment.completed", "Appointment completed"
-    APPOINTMENT_NO_SHOW = "appointment.no_show", "Appointment marked no-show"
-    APPOINTMENT_HOURS_OVERRIDDEN = "appointment.hours_overridden", "Booked outside working hours"
-    APPOINTMENT_TELEHEALTH_REMOVED = "appointment.telehealth_removed", "Video link removed"
-    APPOINTMENT_CLIENT_CONFIRMED = "appointment.client_confirmed", "Attendance confirmed by the client"
-    APPOINTMENT_SERIES_BOOKED = "appointment_series.booked", "Appointment series booked"
-    APPOINTMENT_COUNSELOR_CHANGED = "appointment.counselor_changed", "Appointment moved to another counselor"
-    INTAKE_REQUEST_CREATED = "intake_request.created", "Request from a new client"
-    INTAKE_REQUEST_COUPLE_INVITED = "intake_request.couple_invited", "New clients invited"
-    CALENDAR_FEED_ENABLED = "calendar_feed.enabled", "Calendar feed turned on"
-    CALENDAR_FEED_REGENERATED = "calendar_feed.regenerated", "Calendar feed link replaced"
-    CALENDAR_FEED_REVOKED = "calendar_feed.revoked", "Calendar feed turned off"
+    LOCATION_CREATED = "location.created", _("Location created")
+    LOCATION_UPDATED = "location.updated", _("Location updated")
+    LOCATION_HOURS_SET = "location.hours_set", _("Opening hours set")
+    LOCATION_DEACTIVATED = "location.deactivated", _("Location deactivated")
+    LOCATION_ACTIVATED = "location.activated", _("Location activated")
+    COUNSELOR_PROFILE_SAVED = "counselor_profile.saved", _("Counselor profile saved")
+    COUNSELOR_PHOTO_CHANGED = "counselor_photo.changed", _("Counselor photo changed")
+    WORKING_HOURS_SET = "working_hours.set", _("Working hours set")
+    TIME_OFF_ADDED = "time_off.added", _("Time off added")
+    TIME_OFF_REMOVED = "time_off.removed", _("Time off removed")
+    APPOINTMENT_BOOKED = "appointment.booked", _("Appointment booked")
+    APPOINTMENT_REQUESTED = "appointment.requested", _("Appointment requested")
+    APPOINTMENT_CONFIRMED = "appointment.confirmed", _("Appointment confirmed")
+    APPOINTMENT_DECLINED = "appointment.declined", _("Appointment declined")
+    APPOINTMENT_RESCHEDULED = "appointment.rescheduled", _("Appointment rescheduled")
+    APPOINTMENT_CANCELLED = "appointment.cancelled", _("Appointment cancelled")
+    APPOINTMENT_COMPLETED = "appointment.completed", _("Appointment completed")
+    APPOINTMENT_NO_SHOW = "appointment.no_show", _("Appointment marked no-show")
+    APPOINTMENT_HOURS_OVERRIDDEN = "appointment.hours_overridden", _("Booked outside working hours")
+    APPOINTMENT_TELEHEALTH_REMOVED = "appointment.telehealth_removed", _("Video link removed")
+    APPOINTMENT_CLIENT_CONFIRMED = "appointment.client_confirmed", _("Attendance confirmed by the client")
+    APPOINTMENT_SERIES_BOOKED = "appointment_series.booked", _("Appointment series booked")
+    APPOINTMENT_COUNSELOR_CHANGED = "appointment.counselor_changed", _("Appointment moved to another counselor")
+    INTAKE_REQUEST_CREATED = "intake_request.created", _("Request from a new client")
+    INTAKE_REQUEST_COUPLE_INVITED = "intake_request.couple_invited", _("New clients invited")
+    CALENDAR_FEED_ENABLED = "calendar_feed.enabled", _("Calendar feed turned on")
+    CALENDAR_FEED_REGENERATED = "calendar_feed.regenerated", _("Calendar feed link replaced")
+    CALENDAR_FEED_REVOKED = "calendar_feed.revoked", _("Calendar feed turned off")
     # Documents and consent (intake)
-    DOCUMENT_CREATED = "document.created", "Document created"
-    DOCUMENT_VERSION_DRAFTED = "document_version.drafted", "Document draft saved"
-    DOCUMENT_VERSION_PUBLISHED = "document_version.published", "Document version published"
-    SIGNATURE_CREATED = "signature.created", "Document signed"
-    SIGNATURE_REVOKED = "signature.revoked", "Signature revoked"
-    SIGNATURE_VIEWED = "signature.viewed", "Signature read by staff"
-    INTAKE_PACKET_CREATED = "intake_packet.created", "Intake packet prepared"
-    INTAKE_PACKET_CHANGED = "intake_packet.changed", "Intake packet adjusted"
-    INTAKE_DEFAULT_CHANGED = "intake_default.changed", "Default intake packet changed"
-    INTAKE_HOLD_OVERRIDDEN = "intake_hold.overridden", "First appointment confirmed without complete paperwork"
+    DOCUMENT_CREATED = "document.created", _("Document created")
+    DOCUMENT_VERSION_DRAFTED = "document_version.drafted", _("Document draft saved")
+    DOCUMENT_VERSION_PUBLISHED = "document_version.published", _("Document version published")
+    SIGNATURE_CREATED = "signature.created", _("Document signed")
+    SIGNATURE_REVOKED = "signature.revoked", _("Signature revoked")
+    SIGNATURE_VIEWED = "signature.viewed", _("Signature read by staff")
+    INTAKE_PACKET_CREATED = "intake_packet.created", _("Intake packet prepared")
+    INTAKE_PACKET_CHANGED = "intake_packet.changed", _("Intake packet adjusted")
+    INTAKE_DEFAULT_CHANGED = "intake_default.changed", _("Default intake packet changed")
+    INTAKE_HOLD_OVERRIDDEN = "intake_hold.overridden", _("First appointment confirmed without complete paperwork")
     # Safety (per partner, seen by their counselors only)
-    SAFETY_MODE_CHANGED = "safety_mode.changed", "Safety mode changed"
-    RISK_FLAG_RAISED = "risk_flag.raised", "Safety screen flag raised"
-    RISK_FLAG_REVIEWED = "risk_flag.reviewed", "Safety screen flag reviewed"
+    SAFETY_MODE_CHANGED = "safety_mode.changed", _("Safety mode changed")
+    RISK_FLAG_RAISED = "risk_flag.raised", _("Safety screen flag raised")
+    RISK_FLAG_REVIEWED = "risk_flag.reviewed", _("Safety screen flag reviewed")
     # Secure messaging (ids only in the details, never a message's text or a file's name)
-    THREAD_STARTED = "thread.started", "Conversation started"
-    MESSAGE_POSTED = "message.posted", "Message sent"
-    MESSAGE_EDITED = "message.edited", "Message edited"
-    MESSAGE_DELETED = "message.deleted", "Message deleted"
-    THREAD_VIEWED = "thread.viewed", "Thread read by staff"
-    ATTACHMENT_DOWNLOADED = "attachment.downloaded", "Attachment downloaded"
+    THREAD_STARTED = "thread.started", _("Conversation started")
+    MESSAGE_POSTED = "message.posted", _("Message sent")
+    MESSAGE_EDITED = "message.edited", _("Message edited")
+    MESSAGE_DELETED = "message.deleted", _("Message deleted")
+    THREAD_VIEWED = "thread.viewed", _("Thread read by staff")
+    ATTACHMENT_DOWNLOADED = "attachment.downloaded", _("Attachment downloaded")
     # A person's own record (right of access): downloaded by the client, or exported for them by staff
-    RECORD_EXPORTED = "record.exported", "Personal record exported"
+    RECORD_EXPORTED = "record.exported", _("Personal record exported")
     # Retention: what is kept, for how long, and what was erased when it ran out
-    RETENTION_CHANGED = "retention.changed", "Retention period changed"
-    CONTENT_ERASED = "couple.content_erased", "Clinical content erased after retention"
-    ACCOUNT_CLOSURE_REQUESTED = "account_closure.requested", "Account closure requested"
-    ACCOUNT_CLOSURE_DECIDED = "account_closure.decided", "Account closure request decided"
+    RETENTION_CHANGED = "retention.changed", _("Retention period changed")
+    CONTENT_ERASED = "couple.content_erased", _("Clinical content erased after retention")
+    ACCOUNT_CLOSURE_REQUESTED = "account_closure.requested", _("Account closure requested")
+    ACCOUNT_CLOSURE_DECIDED = "account_closure.decided", _("Account closure request decided")
     # Reminders
-    REMINDER_RESENT = "reminder.resent", "Reminder resent"
-    NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification settings changed"
-    NOTIFICATION_PREFERENCES_UNSUBSCRIBED = "notification_preferences.unsubscribed", "Unsubscribed from an e-mail"
+    REMINDER_RESENT = "reminder.resent", _("Reminder resent")
+    NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", _("Notification settings changed")
+    NOTIFICATION_PREFERENCES_UNSUBSCRIBED = "notification_preferences.unsubscribed", _("Unsubscribed from an e-mail")
 
 
 class AuditEvent(models.Model):

@@ -35,7 +35,7 @@ from accounts.services.invitations import (
     invitation_token,
     invitation_url,
 )
-from accounts.services.profile import user_update_profile
+from accounts.services.profile import user_set_language, user_update_profile
 from accounts.services.safety import risk_flag_raise, risk_flag_review, safety_mode_set
 from accounts.services.staff import (
     EMAIL_TAKEN,
@@ -77,5 +77,6 @@ __all__ = [
     "safety_mode_set",
     "safety_notice_message",
     "staff_details_update",
+    "user_set_language",
     "user_update_profile",
 ]

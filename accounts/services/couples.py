@@ -10,8 +10,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts import signals
+from accounts.languages import SUPPORTED
 from accounts.models import (
     OPEN_COUPLE_STATUSES,
     AuditAction,
@@ -32,7 +35,7 @@ from portal.errors import require, violated_constraint
 # (PostgreSQL's name for ``unique=True``) and the case-insensitive one.
 EMAIL_TAKEN_CONSTRAINTS = ("accounts_user_email_key", "user_email_ci_unique")
 # What an inviter is told, whoever the addresses belong to (couple_invite_or_hold).
-INVITE_ACCEPTED_TEXT = (
+INVITE_ACCEPTED_TEXT = _(
     "Thank you. The invitations are on their way; if anything about these addresses "
     "needs sorting out first, the front desk will be in touch with you."
 )
@@ -42,6 +45,8 @@ INVITE_ACCEPTED_TEXT = (
 class PartnerDetails:
     full_name: str
     email: str
+    # The language the partner reads the portal in ("": the practice's), as the inviter knows it.
+    language: str = ""
 
 
 class InvitationClash(ValidationError):
@@ -63,15 +68,15 @@ def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
     name = partner.full_name.strip()
     errors: dict[str, str] = {}
     if not name:
-        errors[f"{field_prefix}_name"] = "Enter this partner's full name."
+        errors[f"{field_prefix}_name"] = gettext("Enter this partner's full name.")
     if not email:
-        errors[f"{field_prefix}_email"] = "Enter this partner's e-mail address."
+        errors[f"{field_prefix}_email"] = gettext("Enter this partner's e-mail address.")
     if errors:
         raise ValidationError(errors)
     field = f"{field_prefix}_email"
     user = User.objects.select_for_update().filter(email__iexact=email).first()
     if user is None:
-        user = User(email=email, full_name=name, role=Role.CLIENT)
+        user = User(email=email, full_name=name, role=Role.CLIENT, language=partner.language)
         user.set_unusable_password()
         try:
             user.full_clean(exclude=["password"])
@@ -87,16 +92,26 @@ def _client_for_invitation(partner: PartnerDetails, field_prefix: str) -> User:
             if violated_constraint(exc) not in (None, *EMAIL_TAKEN_CONSTRAINTS):
                 raise
             raise InvitationClash(
-                field, "This address was invited a moment ago; check the couples list.", HoldReason.IN_OPEN_COUPLE
+                field,
+                gettext("This address was invited a moment ago; check the couples list."),
+                HoldReason.IN_OPEN_COUPLE,
             ) from None
         return user
     if not policy.can_join_couple(user):
-        raise InvitationClash(field, "This address belongs to a staff account, not a client.", HoldReason.STAFF_ADDRESS)
+        raise InvitationClash(
+            field, gettext("This address belongs to a staff account, not a client."), HoldReason.STAFF_ADDRESS
+        )
     in_open_couple = Couple.objects.filter(
         Q(partner_one=user) | Q(partner_two=user), status__in=OPEN_COUPLE_STATUSES
     ).exists()
     if in_open_couple:
-        raise InvitationClash(field, "This client already belongs to an active couple.", HoldReason.IN_OPEN_COUPLE)
+        raise InvitationClash(
+            field, gettext("This client already belongs to an active couple."), HoldReason.IN_OPEN_COUPLE
+        )
+    if partner.language and not user.language:
+        # A returning client who never chose a language gets the one the inviter gives.
+        user.language = partner.language
+        user.save(update_fields=["language"])
     return user
 
 
@@ -114,15 +129,18 @@ def couple_invite(
     (InvitationClash). For the front desk, who may know whose address it is;
     a counselor's invitation goes through couple_invite_or_hold."""
     if not policy.can_invite_couples(invited_by):
-        raise ValidationError("Only counselors and practice admins can invite couples.")
+        raise ValidationError(gettext("Only counselors and practice admins can invite couples."))
     if primary_counselor is None:
         if not policy.counsels_couples(invited_by):
-            raise ValidationError({"primary_counselor": "Choose the couple's counselor."})
+            raise ValidationError({"primary_counselor": gettext("Choose the couple's counselor.")})
         primary_counselor = invited_by
     if not policy.counselors_assignable_by(invited_by).filter(pk=primary_counselor.pk).exists():
-        raise ValidationError({"primary_counselor": "Choose an active counselor you may assign."})
+        raise ValidationError({"primary_counselor": gettext("Choose an active counselor you may assign.")})
+    for prefix, details in (("partner_one", partner_one), ("partner_two", partner_two)):
+        if details.language not in ("", *SUPPORTED):
+            raise ValidationError({f"{prefix}_language": gettext("Choose English, Spanish or the practice's default.")})
     if partner_one.email.strip().lower() == partner_two.email.strip().lower():
-        raise ValidationError({"partner_two_email": "Each partner needs their own e-mail address."})
+        raise ValidationError({"partner_two_email": gettext("Each partner needs their own e-mail address.")})
 
     # Lock both accounts (in a stable order) so that two invitations racing
     # for the same client cannot both put them in an open couple.
@@ -187,6 +205,8 @@ def couple_invite_or_hold(
             partner_one_email=partner_one.email.strip().lower(),
             partner_two_name=partner_two.full_name.strip(),
             partner_two_email=partner_two.email.strip().lower(),
+            partner_one_language=partner_one.language,
+            partner_two_language=partner_two.language,
             time_zone=time_zone or settings.PRACTICE_TIME_ZONE,
             reason=clash.reason,
         )
@@ -198,10 +218,10 @@ def couple_invite_or_hold(
 def held_invitation_resolve(*, held: HeldInvitation, actor: User) -> HeldInvitation:
     """The front desk has sorted a held invitation out (with the inviter, by
     closing an old couple, or by inviting again with the right address)."""
-    require(policy.can_resolve_held_invitations(actor), "Only the front desk sorts out held invitations.")
+    require(policy.can_resolve_held_invitations(actor), gettext("Only the front desk sorts out held invitations."))
     held = HeldInvitation.objects.select_for_update().get(pk=held.pk)
     if held.resolved_at is not None:
-        raise ValidationError("This invitation is already sorted out.")
+        raise ValidationError(gettext("This invitation is already sorted out."))
     held.resolved_at = timezone.now()
     held.resolved_by = actor
     held.save(update_fields=["resolved_at", "resolved_by"])
@@ -212,9 +232,11 @@ def held_invitation_resolve(*, held: HeldInvitation, actor: User) -> HeldInvitat
 @transaction.atomic
 def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
     if not policy.can_manage_couple(actor, couple):
-        raise ValidationError("You cannot change this couple.")
+        raise ValidationError(gettext("You cannot change this couple."))
     if status not in CoupleStatus.values:
-        raise ValidationError({"status": f"Choose one of: {', '.join(CoupleStatus.values)}."})
+        raise ValidationError(
+            {"status": gettext("Choose one of: %(statuses)s.") % {"statuses": ", ".join(CoupleStatus.values)}}
+        )
     previous = couple.status
     if status in OPEN_COUPLE_STATUSES and previous == CoupleStatus.CLOSED:
         for partner in couple.partners:
@@ -222,7 +244,12 @@ def couple_set_status(*, couple: Couple, status: str, actor: User) -> Couple:
                 Q(partner_one=partner) | Q(partner_two=partner), status__in=OPEN_COUPLE_STATUSES
             ).exclude(pk=couple.pk)
             if clash.exists():
-                raise ValidationError({"status": f"{partner.full_name} already belongs to another active couple."})
+                raise ValidationError(
+                    {
+                        "status": gettext("%(name)s already belongs to another active couple.")
+                        % {"name": partner.full_name}
+                    }
+                )
     couple.status = status
     couple.save(update_fields=["status"])  # Couple.save() stamps or clears closed_at
     audit_record(actor=actor, action=AuditAction.COUPLE_STATUS_CHANGED, target=couple, previous=previous, status=status)

@@ -11,18 +11,20 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 # What a person in safety mode receives instead of any e-mail: no practice
 # name (not in the sender's name, the subject, the body or a footer) and no
 # content, only that there is something new and the link.
-SAFETY_NOTICE_SUBJECT = "You have a new notice"
-SAFETY_SENDER_NAME = "Client portal"
+# Both are written when the e-mail is (str() under the recipient's language).
+SAFETY_NOTICE_SUBJECT = _("You have a new notice")
+SAFETY_SENDER_NAME = _("Client portal")
 
 
 def neutral_from_email() -> str:
     """The practice's sending address under a neutral display name."""
     _, address = parseaddr(str(settings.DEFAULT_FROM_EMAIL))
-    return formataddr((SAFETY_SENDER_NAME, address or "no-reply@localhost"))
+    return formataddr((str(SAFETY_SENDER_NAME), address or "no-reply@localhost"))
 
 
 def safety_notice_message(
@@ -33,10 +35,11 @@ def safety_notice_message(
     headers: dict[str, str] | None = None,
     connection: BaseEmailBackend | None = None,
 ) -> EmailMultiAlternatives:
-    """The neutral notice: "there is something new in your portal", the link."""
+    """The neutral notice: "there is something new in your portal", the link;
+    in the language active (the caller's ``override_for(recipient)``)."""
     ctx = {"url": url, "unsubscribe_url": unsubscribe_url}
     message = EmailMultiAlternatives(
-        subject=SAFETY_NOTICE_SUBJECT,
+        subject=str(SAFETY_NOTICE_SUBJECT),
         body=render_to_string("emails/safety_notice.txt", ctx),
         from_email=neutral_from_email(),
         to=[to],

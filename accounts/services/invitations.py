@@ -16,7 +16,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.languages import override_for
 from accounts.models import AuditAction, Invitation, User
 from accounts.services.audit import audit_record
 from accounts.services.emails import safety_notice_message
@@ -47,11 +49,13 @@ def _queue_invitation_email(invitation: Invitation) -> None:
 @transaction.atomic
 def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
     if invitation.couple is None:
-        require(policy.can_manage_staff(actor), "Only practice admins can resend a counselor's invitation.")
+        require(policy.can_manage_staff(actor), gettext("Only practice admins can resend a counselor's invitation."))
     else:
-        require(policy.can_manage_couple(actor, invitation.couple), "You cannot resend this couple's invitations.")
+        require(
+            policy.can_manage_couple(actor, invitation.couple), gettext("You cannot resend this couple's invitations.")
+        )
     if invitation.is_accepted:
-        raise ValidationError("This partner has already accepted the invitation.")
+        raise ValidationError(gettext("This partner has already accepted the invitation."))
     audit_record(actor=actor, action=AuditAction.INVITATION_RESENT, target=invitation)
     _queue_invitation_email(invitation)
     return invitation
@@ -126,10 +130,12 @@ def invitation_send_email(*, invitation_id: int) -> bool:
     )
     if invitation is None or invitation.is_accepted:
         return False
-    if invitation.couple is not None and policy.in_safety_mode(invitation.user):
-        message = safety_notice_message(to=invitation.user.email, url=invitation_url(invitation))
-    else:
-        message = _invitation_message(invitation)
+    # Written in the invitee's language (their own, else the practice's).
+    with override_for(invitation.user):
+        if invitation.couple is not None and policy.in_safety_mode(invitation.user):
+            message = safety_notice_message(to=invitation.user.email, url=invitation_url(invitation))
+        else:
+            message = _invitation_message(invitation)
     message.send()
     Invitation.objects.filter(pk=invitation.pk).update(last_sent_at=timezone.now(), send_count=F("send_count") + 1)
     return True
@@ -137,7 +143,8 @@ def invitation_send_email(*, invitation_id: int) -> bool:
 
 def _invitation_message(invitation: Invitation) -> EmailMultiAlternatives:
     """A partner's invitation names their counselor; a counselor's (no couple)
-    comes from the practice admin who sent it."""
+    comes from the practice admin who sent it. Rendered in the language active
+    (invitation_send_email: the invitee's)."""
     context: dict[str, object] = {
         "invitation": invitation,
         "user": invitation.user,
@@ -146,13 +153,15 @@ def _invitation_message(invitation: Invitation) -> EmailMultiAlternatives:
         "practice_name": settings.PRACTICE_NAME,
     }
     if invitation.couple is None:
-        template, subject = "emails/staff_invitation", "your counselor account on the portal"
+        template = "emails/staff_invitation"
+        subject = gettext("%(practice)s: your counselor account on the portal")
         context["invited_by"] = invitation.invited_by
     else:
-        template, subject = "emails/invitation", "your invitation to the client portal"
+        template = "emails/invitation"
+        subject = gettext("%(practice)s: your invitation to the client portal")
         context["counselor"] = invitation.couple.primary_counselor
     message = EmailMultiAlternatives(
-        subject=f"{settings.PRACTICE_NAME}: {subject}",
+        subject=subject % {"practice": settings.PRACTICE_NAME},
         body=render_to_string(f"{template}.txt", context),
         to=[invitation.user.email],
     )

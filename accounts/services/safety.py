@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts import signals
 from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, Couple, PartnerSafety, User
@@ -41,7 +42,7 @@ def _locked_row(partner: User) -> PartnerSafety:
 def safety_mode_set(*, actor: User, partner: User, on: bool) -> PartnerSafety:
     """Switch a partner's safety mode on or off: their counselor only."""
     couple = _open_couple_of(actor=actor, partner=partner)
-    require(policy.can_manage_safety(actor, couple), "Only the couple's counselor can change safety mode.")
+    require(policy.can_manage_safety(actor, couple), gettext("Only the couple's counselor can change safety mode."))
     safety = _locked_row(partner)
     if safety.safety_mode == on:
         return safety
@@ -80,7 +81,9 @@ def risk_flag_raise(*, partner: User, now: datetime | None = None) -> PartnerSaf
 def risk_flag_review(*, actor: User, partner: User) -> PartnerSafety:
     """The counselor has seen the flag and followed it up (outside the portal)."""
     couple = _open_couple_of(actor=actor, partner=partner)
-    require(policy.can_manage_safety(actor, couple), "Only the couple's counselor can review the safety screen.")
+    require(
+        policy.can_manage_safety(actor, couple), gettext("Only the couple's counselor can review the safety screen.")
+    )
     safety = _locked_row(partner)
     if not safety.has_unreviewed_flag:
         return safety
