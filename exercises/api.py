@@ -9,6 +9,7 @@ from typing import Any
 import django_filters
 from django.db.models import Case, F, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -57,7 +58,7 @@ class TemplateViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         user = request_user(request)
-        require(policy.uses_template_library(user), "Only counselors write exercise templates.")
+        require(policy.uses_template_library(user), gettext("Only counselors write exercise templates."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -97,38 +98,38 @@ class AssignmentViewSet(
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         user = request_user(request)
-        require(policy.can_assign_exercises(user), "Only counselors assign exercises.")
+        require(policy.can_assign_exercises(user), gettext("Only counselors assign exercises."))
         serializer = AssignmentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         # A couple or template out of scope reads like one that does not exist.
         couple = policy.couples_visible_to(user).filter(pk=data.pop("couple")).first()
         if couple is None:
-            raise ValidationError({"couple": ["No such couple on your caseload."]})
+            raise ValidationError({"couple": [gettext("No such couple on your caseload.")]})
         template = selectors.templates_visible_to(user).filter(pk=data.pop("template")).first()
         if template is None:
-            raise ValidationError({"template": ["Choose a built-in exercise or one of your own."]})
+            raise ValidationError({"template": [gettext("Choose a built-in exercise or one of your own.")]})
         assignment = services.assignment_create(counselor=user, couple=couple, template=template, **data)
-        return ApiResponse(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
+        return ApiResponse(self.get_serializer(assignment).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         assignment = self.get_object()
         # A partner sees the assignment but does not change it: 403 whatever the body.
         require(
             policy.can_manage_assignments(request_user(request), assignment.couple),
-            "Only the couple's counselors change an assignment.",
+            gettext("Only the couple's counselors change an assignment."),
         )
         serializer = AssignmentNoteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         assignment = services.assignment_update_note(
             assignment=assignment, counselor=request_user(request), note=serializer.validated_data["note"]
         )
-        return ApiResponse(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     def _change(self, change: Any) -> ApiResponse:
         assignment = self.get_object()
         change(assignment=assignment, counselor=request_user(self.request))
-        return ApiResponse(AssignmentSerializer(self.get_queryset().get(pk=assignment.pk)).data)
+        return ApiResponse(self.get_serializer(self.get_queryset().get(pk=assignment.pk)).data)
 
     @extend_schema(request=None, responses=AssignmentSerializer)
     @action(detail=True, methods=["post"])
@@ -222,7 +223,7 @@ def _occurrence_for(request: Request, occurrence_pk: Any) -> Occurrence:
     try:
         return selectors.occurrences_visible_to(request_user(request)).get(pk=int(occurrence_pk))
     except (Occurrence.DoesNotExist, TypeError, ValueError):
-        raise NotFound("No such occurrence.") from None
+        raise NotFound(gettext("No such occurrence.")) from None
 
 
 # --- Responses and comments, under an occurrence -----------------------------------------
@@ -263,7 +264,7 @@ class ResponseViewSet(viewsets.GenericViewSet):
         # Visible to a counselor, but not theirs to answer: 403 before the body is even read.
         require(
             policy.can_answer_exercises(user),
-            "Only the partners answer their exercises; you can read, review and comment on them.",
+            gettext("Only the partners answer their exercises; you can read, review and comment on them."),
         )
         serializer = ResponseWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -304,7 +305,7 @@ class CommentViewSet(viewsets.GenericViewSet):
     def create(self, request: Request, occurrence_pk: str) -> ApiResponse:
         user = request_user(request)
         occurrence = _occurrence_for(request, occurrence_pk)
-        require(policy.can_assign_exercises(user), "Only the couple's counselors comment.")
+        require(policy.can_assign_exercises(user), gettext("Only the couple's counselors comment."))
         serializer = CommentWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         response = None
@@ -312,7 +313,7 @@ class CommentViewSet(viewsets.GenericViewSet):
             answers = selectors.occurrence_responses(user, occurrence)
             response = answers.filter(pk=serializer.validated_data["response"]).first()
             if response is None:
-                raise ValidationError({"response": ["No such submitted answer to this occurrence."]})
+                raise ValidationError({"response": [gettext("No such submitted answer to this occurrence.")]})
         comment = services.comment_add(
             counselor=user,
             body=serializer.validated_data["body"],

@@ -17,6 +17,8 @@ from zoneinfo import ZoneInfo
 from django import forms
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditAction, AuditEvent, Couple
 from exercises import audit_log, selectors
@@ -34,11 +36,15 @@ class CoupleChoiceField(forms.ModelChoiceField):
 class AuditFilterForm(forms.Form):
     # Every action the portal records, from the one enum: a menu read from
     # the rows was a DISTINCT over the whole log (1.3 million rows, 537 ms).
-    action = forms.ChoiceField(label="Action", required=False, choices=[("", "Any action"), *AuditAction.choices])
-    actor = forms.CharField(label="Who (name or e-mail)", required=False, max_length=200)
-    couple = CoupleChoiceField(label="Couple", required=False, queryset=Couple.objects.none(), empty_label="Any couple")
-    since = forms.DateField(label="From", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label="To (inclusive)", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices])
+    actor = forms.CharField(label=_("Who (name or e-mail)"), required=False, max_length=200)
+    couple = CoupleChoiceField(
+        label=_("Couple"), required=False, queryset=Couple.objects.none(), empty_label=_("Any couple")
+    )
+    since = forms.DateField(
+        label=pgettext_lazy("date range", "From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -50,7 +56,7 @@ class AuditFilterForm(forms.Form):
         data = super().clean() or {}
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "Choose a day on or after the first day.")
+            self.add_error("until", gettext("Choose a day on or after the first day."))
         return data
 
 

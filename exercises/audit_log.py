@@ -20,53 +20,58 @@ from zoneinfo import ZoneInfo
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
+from django.utils import dateformat
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AuditAction, AuditEvent, Couple, User
 from portal import policy
 
-# "<actor> <verb> <target>": the actions a person reads most often. Any other
-# action reads "<actor>: <label>, <target>".
-VERBS: dict[str, str] = {
-    AuditAction.RESPONSE_VIEWED: "read",
-    AuditAction.RESPONSE_SUBMITTED: "submitted",
-    AuditAction.RESPONSE_EDITED: "edited",
-    AuditAction.RESPONSE_REVIEWED: "marked as reviewed",
-    AuditAction.EXERCISE_COMMENT_ADDED: "added",
-    AuditAction.COUPLE_CREATED: "added the couple",
-    AuditAction.CONTENT_ERASED: "erased the clinical content of",
-    AuditAction.ASSIGNMENT_CREATED: "assigned",
-    AuditAction.ASSIGNMENT_PAUSED: "paused",
-    AuditAction.ASSIGNMENT_ACTIVE: "resumed",
-    AuditAction.ASSIGNMENT_ENDED: "ended",
-    AuditAction.EXERCISE_TEMPLATE_CREATED: "created the exercise",
-    AuditAction.EXERCISE_TEMPLATE_UPDATED: "changed the exercise",
-    AuditAction.EXERCISE_TEMPLATE_COPIED: "copied the exercise",
-    AuditAction.APPOINTMENT_BOOKED: "booked",
-    AuditAction.APPOINTMENT_REQUESTED: "requested",
-    AuditAction.APPOINTMENT_CONFIRMED: "confirmed",
-    AuditAction.APPOINTMENT_DECLINED: "declined",
-    AuditAction.APPOINTMENT_RESCHEDULED: "rescheduled",
-    AuditAction.APPOINTMENT_CANCELLED: "cancelled",
-    AuditAction.APPOINTMENT_COMPLETED: "marked as held",
-    AuditAction.APPOINTMENT_NO_SHOW: "marked as a no-show",
-    AuditAction.USER_PROFILE_UPDATED: "updated the profile of",
-    AuditAction.RECORD_EXPORTED: "exported the personal record of",
-    AuditAction.STAFF_INVITED: "invited the counselor",
-    AuditAction.STAFF_DETAILS_CHANGED: "changed the name or time zone of",
-    AuditAction.STAFF_DEACTIVATED: "deactivated the account of",
-    AuditAction.COUPLE_REASSIGNED: "gave a new counselor to",
-    AuditAction.COUNSELOR_PHOTO_CHANGED: "changed the photo of",
-    AuditAction.APPOINTMENT_COUNSELOR_CHANGED: "changed the counselor of",
-    AuditAction.THREAD_STARTED: "started",
-    AuditAction.THREAD_VIEWED: "read",
-    AuditAction.MESSAGE_POSTED: "sent",
-    AuditAction.MESSAGE_EDITED: "edited",
-    AuditAction.MESSAGE_DELETED: "deleted",
+# "<actor> <verb> <target>": the actions a person reads most often, each a
+# whole sentence to translate (the verb's place differs between languages).
+# Any other action reads "<actor>: <label>, <target>".
+VERBS: dict[str, Promise] = {
+    AuditAction.RESPONSE_VIEWED: _("%(actor)s read %(target)s"),
+    AuditAction.RESPONSE_SUBMITTED: _("%(actor)s submitted %(target)s"),
+    AuditAction.RESPONSE_EDITED: _("%(actor)s edited %(target)s"),
+    AuditAction.RESPONSE_REVIEWED: _("%(actor)s marked as reviewed %(target)s"),
+    AuditAction.EXERCISE_COMMENT_ADDED: _("%(actor)s added %(target)s"),
+    AuditAction.COUPLE_CREATED: _("%(actor)s added the couple %(target)s"),
+    AuditAction.CONTENT_ERASED: _("%(actor)s erased the clinical content of %(target)s"),
+    AuditAction.ASSIGNMENT_CREATED: _("%(actor)s assigned %(target)s"),
+    AuditAction.ASSIGNMENT_PAUSED: _("%(actor)s paused %(target)s"),
+    AuditAction.ASSIGNMENT_ACTIVE: _("%(actor)s resumed %(target)s"),
+    AuditAction.ASSIGNMENT_ENDED: _("%(actor)s ended %(target)s"),
+    AuditAction.EXERCISE_TEMPLATE_CREATED: _("%(actor)s created the exercise %(target)s"),
+    AuditAction.EXERCISE_TEMPLATE_UPDATED: _("%(actor)s changed the exercise %(target)s"),
+    AuditAction.EXERCISE_TEMPLATE_COPIED: _("%(actor)s copied the exercise %(target)s"),
+    AuditAction.APPOINTMENT_BOOKED: _("%(actor)s booked %(target)s"),
+    AuditAction.APPOINTMENT_REQUESTED: _("%(actor)s requested %(target)s"),
+    AuditAction.APPOINTMENT_CONFIRMED: _("%(actor)s confirmed %(target)s"),
+    AuditAction.APPOINTMENT_DECLINED: _("%(actor)s declined %(target)s"),
+    AuditAction.APPOINTMENT_RESCHEDULED: _("%(actor)s rescheduled %(target)s"),
+    AuditAction.APPOINTMENT_CANCELLED: _("%(actor)s cancelled %(target)s"),
+    AuditAction.APPOINTMENT_COMPLETED: _("%(actor)s marked as held %(target)s"),
+    AuditAction.APPOINTMENT_NO_SHOW: _("%(actor)s marked as a no-show %(target)s"),
+    AuditAction.USER_PROFILE_UPDATED: _("%(actor)s updated the profile of %(target)s"),
+    AuditAction.RECORD_EXPORTED: _("%(actor)s exported the personal record of %(target)s"),
+    AuditAction.STAFF_INVITED: _("%(actor)s invited the counselor %(target)s"),
+    AuditAction.STAFF_DETAILS_CHANGED: _("%(actor)s changed the name or time zone of %(target)s"),
+    AuditAction.STAFF_DEACTIVATED: _("%(actor)s deactivated the account of %(target)s"),
+    AuditAction.COUPLE_REASSIGNED: _("%(actor)s gave a new counselor to %(target)s"),
+    AuditAction.COUNSELOR_PHOTO_CHANGED: _("%(actor)s changed the photo of %(target)s"),
+    AuditAction.APPOINTMENT_COUNSELOR_CHANGED: _("%(actor)s changed the counselor of %(target)s"),
+    AuditAction.THREAD_STARTED: _("%(actor)s started %(target)s"),
+    AuditAction.THREAD_VIEWED: _("%(actor)s read %(target)s"),
+    AuditAction.MESSAGE_POSTED: _("%(actor)s sent %(target)s"),
+    AuditAction.MESSAGE_EDITED: _("%(actor)s edited %(target)s"),
+    AuditAction.MESSAGE_DELETED: _("%(actor)s deleted %(target)s"),
 }
 
-DELETED = "a deleted item"
-UNKNOWN = "a record"  # a target type that names no model (rows written before types were model labels)
-SYSTEM = "The portal"
+DELETED = _("a deleted item")
+UNKNOWN = _("a record")  # a target type that names no model (rows written before types were model labels)
+SYSTEM = _("The portal")
 
 
 @dataclass(frozen=True)
@@ -85,7 +90,7 @@ class AuditRow:
 
 
 def _couple_name(couple: Couple | None) -> str:
-    return couple.display_name if couple is not None else "a couple"
+    return couple.display_name if couple is not None else gettext("a couple")
 
 
 def _couple(viewer: User, couple: Couple) -> Target:
@@ -94,7 +99,7 @@ def _couple(viewer: User, couple: Couple) -> Target:
 
 
 def _user(viewer: User, user: User) -> Target:
-    return Target(user.full_name or "a person")
+    return Target(user.full_name or gettext("a person"))
 
 
 def _response(viewer: User, response: Any) -> Target:
@@ -102,21 +107,30 @@ def _response(viewer: User, response: Any) -> Target:
     assignment = occurrence.assignment
     title = assignment.template.title
     if response.author is None:
-        text = f"{_couple_name(assignment.couple)}'s joint answer to {title}"
+        text = gettext("%(couple)s's joint answer to %(title)s") % {
+            "couple": _couple_name(assignment.couple),
+            "title": title,
+        }
     else:
-        text = f"{response.author.full_name}'s answer to {title}"
+        text = gettext("%(name)s's answer to %(title)s") % {"name": response.author.full_name, "title": title}
     # Answers are clinical content: a link only for whom may open them (not a practice admin).
     may_open = policy.can_see_exercise_content(viewer, assignment.couple)
     return Target(text, reverse("occurrence_detail", args=[occurrence.pk]) if may_open else "")
 
 
 def _assignment(viewer: User, assignment: Any) -> Target:
-    return Target(f"{assignment.template.title} for {_couple_name(assignment.couple)}")
+    return Target(
+        gettext("%(title)s for %(couple)s")
+        % {"title": assignment.template.title, "couple": _couple_name(assignment.couple)}
+    )
 
 
 def _comment(viewer: User, comment: Any) -> Target:
     assignment = comment.occurrence.assignment
-    return Target(f"a comment on {_couple_name(assignment.couple)}'s {assignment.template.title}")
+    return Target(
+        gettext("a comment on %(couple)s's %(title)s")
+        % {"couple": _couple_name(assignment.couple), "title": assignment.template.title}
+    )
 
 
 def _template(viewer: User, template: Any) -> Target:
@@ -126,26 +140,27 @@ def _template(viewer: User, template: Any) -> Target:
 
 def _appointment(viewer: User, appointment: Any) -> Target:
     zone = ZoneInfo(viewer.time_zone)
-    when = appointment.start.astimezone(zone).strftime("%a %b %-d, %H:%M")
+    # The order of day, month and time is the translator's (month and day names are Django's).
+    when = dateformat.format(appointment.start.astimezone(zone), gettext("D M j, H:i"))
     if appointment.couple is not None:
         whom = appointment.couple.display_name
     elif appointment.individual_client is not None:
         whom = appointment.individual_client.full_name
     else:
-        whom = "new clients"
+        whom = gettext("new clients")
     url = (
         reverse("appointment_detail", args=[appointment.pk])
         if policy.can_manage_appointment(viewer, appointment)
         else ""
     )
-    return Target(f"an appointment for {whom} on {when}", url)
+    return Target(gettext("an appointment for %(whom)s on %(when)s") % {"whom": whom, "when": when}, url)
 
 
 def _conversation(thread: Any) -> str:
     """Which conversation, never its subject: a couple's joint one or a partner's private one."""
     if thread.partner is not None:
-        return f"{thread.partner.full_name}'s private conversation"
-    return f"the conversation with {_couple_name(thread.couple)}"
+        return gettext("%(name)s's private conversation") % {"name": thread.partner.full_name}
+    return gettext("the conversation with %(couple)s") % {"couple": _couple_name(thread.couple)}
 
 
 def _thread_url(viewer: User, thread: Any) -> str:
@@ -159,7 +174,9 @@ def _thread(viewer: User, thread: Any) -> Target:
 
 def _message(viewer: User, message: Any) -> Target:
     thread = message.thread
-    return Target(f"a message in {_conversation(thread)}", _thread_url(viewer, thread))
+    return Target(
+        gettext("a message in %(conversation)s") % {"conversation": _conversation(thread)}, _thread_url(viewer, thread)
+    )
 
 
 _COUPLE = ("partner_one", "partner_two")
@@ -203,18 +220,24 @@ def _describe_type(viewer: User, target_type: str, ids: set[str]) -> dict[str, T
             rows = rows.only("pk", "full_name")
         return {str(row.pk): say(viewer, row) for row in rows}
     name = str(model._meta.verbose_name)
-    article = "an" if name[:1] in "aeiou" else "a"
+    # English's article; a language whose article depends on the noun's gender words it otherwise.
+    if name[:1] in "aeiou":
+        text = gettext("an %(thing)s") % {"thing": name}
+    else:
+        text = gettext("a %(thing)s") % {"thing": name}
     found = model._default_manager.filter(pk__in=keys).values_list("pk", flat=True)
-    return {str(pk): Target(f"{article} {name}") for pk in found}
+    return {str(pk): Target(text) for pk in found}
 
 
 def _sentence(actor: str, action: str, label: str, target: str) -> str:
-    verb = VERBS.get(action)
-    if verb is None:
-        return f"{actor}: {label.lower()}, {target}"
-    if action == AuditAction.EXERCISE_COMMENT_ADDED and target.startswith("a comment"):
-        return f"{actor} added {target}"
-    return f"{actor} {verb} {target}"
+    pattern = VERBS.get(action)
+    if pattern is None:
+        return gettext("%(actor)s: %(action)s, %(target)s") % {
+            "actor": actor,
+            "action": label.lower(),
+            "target": target,
+        }
+    return str(pattern) % {"actor": actor, "target": target}
 
 
 def describe(events: Iterable[AuditEvent], viewer: User) -> list[AuditRow]:
@@ -228,9 +251,9 @@ def describe(events: Iterable[AuditEvent], viewer: User) -> list[AuditRow]:
     labels = dict(AuditAction.choices)
     rows = []
     for event in events:
-        actor = event.actor.full_name if event.actor is not None else SYSTEM
-        label = labels.get(event.action, event.action)
-        missing = Target(DELETED if _model(event.target_type) is not None else UNKNOWN)
+        actor = event.actor.full_name if event.actor is not None else str(SYSTEM)
+        label = str(labels.get(event.action, event.action))
+        missing = Target(str(DELETED) if _model(event.target_type) is not None else str(UNKNOWN))
         target = found[event.target_type].get(event.target_id, missing)
         rows.append(AuditRow(event, actor, label, _sentence(actor, event.action, label, target.text), target))
     return rows

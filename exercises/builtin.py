@@ -4,7 +4,11 @@ The texts are the practice's own wording of ideas common in couples work on
 emotional intimacy (listening, "I" statements, rituals, bids for connection,
 gradual vulnerability, emotional availability, expectations, trust).
 
-``install_builtin_templates`` upserts them by slug. The data migration calls
+Each is written in English and carries its Spanish (``"translations"``,
+built by ``spanish()``: exercises/translations.py says what they hold), in
+the practice's own words too, addressed formally ("usted").
+
+``install_builtin_templates`` upserts them by slug, translations included. The data migration calls
 it, and so does load_demo, so editing this list and running either keeps the
 database current. A run that finds nothing to change writes nothing.
 """
@@ -13,8 +17,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from exercises.builtin_intake import INTAKE_TEMPLATES
+from exercises.builtin_intake import INTAKE_TEMPLATES, spanish
 from exercises.fields import FieldSpec, clean_field_specs
+from exercises.translations import clean_translations
 
 # --- Small builders, so the library below reads like a form ------------------------
 
@@ -686,6 +691,444 @@ owned honestly can still build trust.
     },
 ]
 
+# --- The library's Spanish (exercises/translations.py; built by spanish()) -----------
+
+CASI_NUNCA_SIEMPRE = ("Casi nunca", "Casi siempre")
+
+_SPANISH: dict[str, dict[str, Any]] = {
+    "active-listening": spanish(
+        "Escucha activa: quien habla y quien escucha",
+        "Túrnense para hablar y para devolver lo escuchado, hasta que quien habla sienta que se le ha comprendido.",
+        """\
+Busquen veinte minutos sin prisa y dejen los teléfonos en otra habitación.
+
+1. **Decidan quién empieza a hablar.** Quien habla dispone de tres a cinco
+   minutos para contar lo que tenga en mente; no hace falta que sea sobre la
+   relación.
+2. **Quien escucha solo intenta entender.** Nada de consejos, de defenderse
+   ni de llevar la conversación hacia sí. Cuando la otra persona haga una
+   pausa, repita con sus propias palabras lo que oyó y nombre el sentimiento
+   que percibió por debajo: *"O sea, la reunión volvió a alargarse y, por lo
+   que oigo, eso se vivió como quedar en segundo plano."*
+3. **Quien habla confirma o corrige.** Si algo se perdió, dígalo con
+   amabilidad y deje que quien escucha lo intente otra vez.
+4. **Intercambien los papeles** y repitan el ejercicio.
+
+Al terminar, cada uno completa esta página por su cuenta.
+""",
+        {
+            "what_i_shared": "Cuando le tocó hablar: ¿de qué habló?",
+            "what_i_heard": "Cuando le tocó escuchar: ¿qué oyó, y qué sentimiento notó por debajo?",
+            "heard": (
+                "Cuando le tocó hablar, ¿hasta qué punto sintió que le escuchaban?",
+                "En absoluto",
+                "Por completo",
+            ),
+            "what_helped": "¿Qué hizo su pareja que le ayudó a sentir que le escuchaba?",
+        },
+    ),
+    "i-statements": spanish(
+        "Frases en primera persona",
+        "Convierta una queja en palabras sobre su propia experiencia y en un pedido claro y posible.",
+        """\
+Piense en un momento reciente que le haya molestado. En lugar de describir
+cómo *es* su pareja, cuente qué pasó y cómo lo vivió usted. Complete cada
+parte:
+
+- **Me siento** … una o dos palabras que nombren lo que siente: dolor,
+  soledad, inquietud, la sensación de no contar;
+- **cuando** … lo que pasó, tal como lo habría registrado una cámara de video;
+- **porque** … por qué le importa;
+- **lo que me gustaría es** … algo concreto que su pareja podría hacer.
+
+Un ejemplo: *Me siento sola cuando pasamos la noche cada uno con su
+teléfono, porque esas horas juntos son lo que espero durante todo el día. Lo
+que me gustaría es una noche por semana con los dos teléfonos apagados.*
+
+Si alguna línea suena a reproche, la página le propone otra forma de
+decirla. Es solo una sugerencia: puede enviar lo que escribió de todos modos.
+""",
+        {
+            "i_feel": "Me siento…",
+            "when": "cuando…",
+            "because": "porque…",
+            "would_like": "Lo que me gustaría es…",
+            "reflection": "¿Cómo se sintió al decirlo de esta manera?",
+        },
+    ),
+    "rituals-of-connection": spanish(
+        "Rituales de conexión",
+        "Mantengan un ritual pequeño y regular que sea solo de ustedes dos, y registren cada vez.",
+        """\
+Un ritual es algo pequeño que hacen juntos, a propósito y con cierta
+regularidad, para que seguir cerca no dependa de que sobre tiempo. Elijan uno
+que encaje en su semana, o inventen el suyo:
+
+- un café o un té juntos antes de empezar el día, sin pantallas;
+- una charla semanal en la que cada uno cuenta el mejor y el peor momento de
+  su semana;
+- una cita al mes, que organiza cada uno por turnos.
+
+Cada vez que toque, cada uno registra si se hizo y cuánta cercanía sintió.
+Regístrenlo por separado aunque lo hayan hecho juntos: su consejero o
+consejera puede ver cuándo los dos coinciden en que ocurrió.
+""",
+        {
+            "ritual": (
+                "¿Qué ritual?",
+                {
+                    "morning_coffee": "Café o té juntos antes de empezar el día",
+                    "highs_and_lows": "Charla semanal sobre el mejor y el peor momento",
+                    "date_night": "Cita mensual",
+                    "our_own": "Uno propio",
+                },
+            ),
+            "our_own": "Si es uno propio, ¿en qué consiste?",
+            "happened": "¿Se llevó a cabo esta vez?",
+            "minutes": "Aproximadamente, ¿cuántos minutos duró?",
+            "closeness": ("¿Cuánta cercanía sintió?", "Mucha distancia", "Mucha cercanía"),
+            "note": "Algo que quiera recordar de esta vez",
+        },
+    ),
+    "weekly-check-in": spanish(
+        "Conversación semanal",
+        "Una charla breve cada semana: un buen momento, uno difícil, un agradecimiento y un pedido.",
+        """\
+Una vez por semana, en un momento tranquilo, dedíquense un cuarto de hora.
+Primero escriba aquí sus respuestas por su cuenta; después, túrnense para
+leerlas en voz alta.
+
+- **Un buen momento**: algo de esta semana que disfrutó o que le hizo bien.
+- **Un momento difícil**: algo que le costó.
+- **Un agradecimiento**: algo que hizo su pareja y que usted valoró.
+- **Un pedido**: una cosa pequeña y concreta que le gustaría para la semana
+  próxima.
+
+Escuchen las respuestas del otro sin debatirlas. Esta conversación sirve para
+notar a tiempo las cosas pequeñas, no para resolverlo todo de una sola vez.
+""",
+        {
+            "high": "Un buen momento de su semana",
+            "low": "Un momento difícil de su semana",
+            "appreciation": "Algo que hizo su pareja y que usted agradeció",
+            "request": "Un pedido para la semana que viene",
+        },
+    ),
+    "appreciation-log": spanish(
+        "Registro de aprecio y gratitud",
+        "Fíjese en algo que hizo su pareja y que usted agradece, y dígaselo.",
+        """\
+Los gestos amables de todos los días se vuelven invisibles cuando se hacen
+costumbre. Cada vez que toque este ejercicio, anote una cosa que hizo su
+pareja, por sencilla que sea: llevar a los niños a la escuela, un mensaje en
+medio de un día largo, la paciencia en una mala noche.
+
+Escriba por qué fue importante para usted y, si puede, dígaselo también a su
+pareja, en persona o en una nota. Su pareja puede leer lo que escriba aquí.
+""",
+        {
+            "what_they_did": "¿Qué hizo su pareja?",
+            "why_it_mattered": "¿Por qué fue importante para usted?",
+            "told_them": "¿Le dio las gracias por ello?",
+        },
+    ),
+    "turning-toward": spanish(
+        "Responder a las invitaciones a conectar",
+        "Fíjese en las pequeñas invitaciones a conectar y en cómo se respondió a cada una.",
+        """\
+A lo largo del día, cada miembro de la pareja busca la atención del otro con
+gestos pequeños: un comentario sobre una noticia, un suspiro, una mano en el
+hombro, *"ven a ver esto"*. Cada una de esas invitaciones puede recibir tres
+respuestas:
+
+- **acercarse**: notarla y responder, aunque sea con poco;
+- **alejarse**: pasarla por alto o ignorarla, muchas veces sin querer;
+- **ir en contra**: contestar con fastidio o con un comentario hiriente.
+
+Registre una invitación, ya sea una que hizo usted o una de su pareja que
+usted notó. Describa con honestidad cómo se respondió: se trata de darse
+cuenta, no de llevar la cuenta.
+""",
+        {
+            "who": ("¿De quién fue la invitación?", {"mine": "Mía", "partner": "De mi pareja"}),
+            "bid": "¿En qué consistió la invitación?",
+            "answer": (
+                "¿Cómo se respondió?",
+                {"toward": "Con un acercamiento", "away": "Con un alejamiento", "against": "En contra"},
+            ),
+            "connected": ("¿Cuánta conexión sintió después de ese momento?", "Ninguna", "Mucha"),
+            "next_time": "Si hubo alejamiento o una respuesta en contra, ¿qué se podría intentar la próxima vez?",
+        },
+    ),
+    "vulnerability-ladder": spanish(
+        "La escalera de la vulnerabilidad",
+        "Comparta algo personal peldaño a peldaño, empezando donde le resulte llevadero.",
+        """\
+La apertura crece por etapas, y la confianza avanza a su lado. Empiece por el
+peldaño más bajo que le resulte llevadero, y suba solo cuando el paso
+anterior le haya dado seguridad.
+
+1. Elija un peldaño.
+2. Cuénteselo a su pareja en un momento en que ninguno de los dos tenga prisa.
+3. Quien escucha agradece lo compartido y responde con cuidado: sin intentar
+   arreglar nada y sin juzgar.
+4. Cambien de papel.
+
+Los peldaños, del más liviano al más hondo: un recuerdo de la infancia; algo
+que le ha preocupado últimamente; una esperanza para los próximos años; un
+temor sobre usted o sobre la relación; algo que casi nunca le cuenta a nadie.
+
+No hace falta anotar lo que dijo; bastan unas pocas palabras.
+""",
+        {
+            "rung": (
+                "¿Desde qué peldaño compartió?",
+                {
+                    "childhood_memory": "1. Un recuerdo de la infancia",
+                    "recent_worry": "2. Una preocupación reciente",
+                    "hope": "3. Una esperanza para los próximos años",
+                    "fear": "4. Un temor sobre mí o sobre nosotros",
+                    "rarely_told": "5. Algo que casi nunca le cuento a nadie",
+                },
+            ),
+            "shared_note": "Unas palabras sobre lo que compartió",
+            "felt_safe": ("¿Cuánta seguridad sintió al compartirlo?", "Ninguna", "Mucha"),
+            "partner_response": "¿Qué hizo su pareja que le ayudó, o que no le ayudó?",
+            "next_rung": "¿Tiene ganas de intentar el peldaño siguiente la próxima vez?",
+        },
+    ),
+    "what-blocks-closeness": spanish(
+        "Lo que frena la cercanía",
+        "Una mirada privada a los hábitos propios que alejan la cercanía, y uno en el que trabajar.",
+        """\
+Muchas personas, sin darse cuenta, siguen haciendo cosas que dificultan la
+cercanía aunque desean más de ella. Esta página trata de sus propios hábitos,
+no de los de su pareja.
+
+Marque los que reconozca en usted durante las últimas semanas. Casi todo el
+mundo marca varios; es algo común, y es un punto de partida, no un juicio.
+Luego escriba lo que observa y elija un hábito en el que trabajar.
+
+Esta página solo la ve su consejero o consejera.
+""",
+        {
+            "habits": (
+                "¿Cuáles de estas cosas se ha sorprendido haciendo últimamente?",
+                {
+                    "feelings_as_leverage": "Expresar quejas o sentimientos sobre todo para que mi pareja cambie",
+                    "pressing_needs": "Insistir en tener relaciones sexuales, o esperar que mi pareja cubra todas "
+                    "mis necesidades",
+                    "blaming": "Hacer responsable a mi pareja de mi propia conducta",
+                    "unasked_advice": "Dar consejos que nadie me pidió, o analizar a mi pareja",
+                    "criticising": "Criticar o juzgar a mi pareja",
+                    "talk_now": "Exigir que hablemos ya mismo, antes de que mi pareja esté lista",
+                    "silence_threats": "Amenazar con dejar de hablar si no se hace lo que yo quiero",
+                    "explosive": "Estallar, o reaccionar de maneras que mi pareja no puede prever",
+                    "escaping": "Refugiarme en el trabajo, los pasatiempos, alguna sustancia, los hijos u otra "
+                    "persona para esquivar el conflicto",
+                    "false_agreement": "Decir que sí en voz alta y después hacer, callado, lo que yo quería",
+                    "tuned_out": "Estar en la misma habitación sin estar realmente presente",
+                    "overgiving": "Dejar de lado mis propias metas y necesidades para estar disponible para "
+                    "todos los demás",
+                },
+            ),
+            "reflection": "¿Qué observa sobre los momentos en que aparecen?",
+            "focus": "Un hábito en el que quiere trabajar, y un primer paso pequeño",
+        },
+    ),
+    "emotional-availability": spanish(
+        "Señales de disponibilidad emocional",
+        "Evalúese en ocho hábitos que permiten que su pareja se abra con confianza.",
+        """\
+Estar disponible emocionalmente significa que su pareja puede acercarle lo
+que le pasa por dentro y contar con que usted lo recibirá con respeto. Para
+cada afirmación, indique con qué frecuencia ha sido cierta en su caso
+últimamente, de 1 (casi nunca) a 5 (casi siempre).
+
+Busque la honestidad antes que la indulgencia o la dureza: esto muestra dónde
+está hoy, y no es una calificación.
+""",
+        {
+            "owns_self": (
+                "Me hago cargo de mis pensamientos, sentimientos y actos en lugar de atribuírselos a otros.",
+                *CASI_NUNCA_SIEMPRE,
+            ),
+            "open_to_views": ("Puedo escuchar una opinión distinta de la mía sin juzgarla.", *CASI_NUNCA_SIEMPRE),
+            "growing": ("Me esfuerzo por conocerme mejor y por crecer.", *CASI_NUNCA_SIEMPRE),
+            "self_soothes": (
+                "Noto mis propias emociones y puedo calmarme cuando algo me altera.",
+                *CASI_NUNCA_SIEMPRE,
+            ),
+            "witnesses": (
+                "Puedo acompañar los sentimientos de mi pareja sin apresurarme a solucionarlos.",
+                *CASI_NUNCA_SIEMPRE,
+            ),
+            "apologises": ("Cuando me equivoco, pido disculpas y lo digo en serio.", *CASI_NUNCA_SIEMPRE),
+            "follows_through": ("Mi pareja puede contar con que cumplo lo que digo.", *CASI_NUNCA_SIEMPRE),
+            "curious": ("Llevo curiosidad y respeto a nuestras conversaciones.", *CASI_NUNCA_SIEMPRE),
+            "reflection": "¿En cuál de estas le gustaría crecer más, y por qué?",
+        },
+    ),
+    "five-skills": spanish(
+        "Cinco habilidades para la cercanía",
+        "Reflexione sobre conocerse, valorarse, calmarse y mostrarse, y sobre mantener la curiosidad.",
+        """\
+Sentirse cerca tiene menos que ver con emociones intensas que con serenarse
+lo suficiente para seguir descubriéndose el uno al otro, y eso empieza por
+usted. Cinco habilidades ayudan:
+
+1. **Conocerse**: notar lo que siente, necesita y desea, para tener algo que
+   compartir.
+2. **Valorarse**: su valor no sube ni baja según la aprobación de su pareja
+   en un día cualquiera.
+3. **Calmarse**: serenar su propio malestar antes de una conversación
+   difícil, para que no sea la emoción la que hable.
+4. **Mostrarse**: decir lo que piensa y siente sin necesitar que su pareja
+   esté de acuerdo.
+5. **Tener curiosidad**: preguntar y escuchar tanto como habla, sin dar por
+   hecho que ya conoce la respuesta.
+
+Escriba unas líneas sobre cada una a partir de la última semana y luego elija
+una para practicar.
+""",
+        {
+            "know": "Conocerse: algo que notó sobre sus propios sentimientos o necesidades",
+            "value": "Valorarse: un momento en que sostuvo su propio valor, o en que le costó hacerlo",
+            "soothe": "Calmarse: qué le ayudó a serenarse cuando algo le alteró",
+            "share": "Mostrarse: algo sobre usted que le contó a su pareja",
+            "curious": "Tener curiosidad: una pregunta que le hizo a su pareja, y lo que descubrió",
+            "focus": (
+                "¿Qué habilidad va a practicar ahora?",
+                {
+                    "know": "Conocerme",
+                    "value": "Valorarme",
+                    "soothe": "Calmarme",
+                    "share": "Mostrarme",
+                    "curious": "Tener curiosidad",
+                },
+            ),
+        },
+    ),
+    "relationship-expectations": spanish(
+        "Expectativas sobre la relación",
+        "Ponga en palabras lo que espera de la relación y mírelo con honestidad.",
+        """\
+Las expectativas que nadie ha dicho en voz alta suelen terminar en
+desilusión: cada uno mide la relación con una imagen que el otro nunca ha
+visto. Ponga las suyas en palabras.
+
+Escriba lo que espera de la relación en términos cotidianos: tiempo juntos,
+ayuda en la casa, cariño, la manera de manejar los desacuerdos, la fe, el
+dinero. Después revise cada una. ¿Quién tendría que cambiar para que se
+cumpla? ¿Está ese cambio en sus manos? ¿Qué tan realista es? Las decisiones de
+su pareja le corresponden a su pareja; a usted le corresponden su manera de
+reaccionar y lo que pide.
+
+Traiga lo que escriba a su próxima sesión.
+""",
+        {
+            "expectations": "¿Qué espera de la relación?",
+            "who_changes": "Para que esto ocurra, ¿qué tendría que cambiar, y a quién le toca ese cambio?",
+            "in_my_hands": "¿Qué parte está en sus propias manos?",
+            "realistic": (
+                "En conjunto, ¿qué tan realistas le parecen sus expectativas?",
+                "Nada realistas",
+                "Muy realistas",
+            ),
+            "discuss": "¿Le gustaría conversarlas en la sesión?",
+        },
+    ),
+    "empathy-and-validation": spanish(
+        "Empatía y validación",
+        "Practique mostrarle a su pareja que sus sentimientos tienen sentido, aunque usted lo vea de otra manera.",
+        """\
+Validar no es estar de acuerdo. Es decirle a su pareja: *desde donde lo
+viviste, lo que sientes tiene sentido.*
+
+Pídale a su pareja que le cuente algo que le resultó difícil hace poco
+(empiece por algo que no tenga que ver con usted). Escuche y luego responda
+con palabras que muestren que captó cómo lo vivió, por ejemplo:
+
+- "Con razón terminaste sin energía después de eso."
+- "Entiendo por qué eso te dolió."
+- "Suena a mucho peso para cargarlo en soledad."
+
+Por ahora, deje de lado los consejos, las comparaciones y el lado bueno de
+las cosas. Luego cambien de papel y, al final, cada uno anota cómo le fue.
+""",
+        {
+            "what_they_shared": "¿Sobre qué le habló su pareja?",
+            "what_i_said": "¿Qué dijo usted para mostrar que había entendido?",
+            "hardest": "¿Qué le resultó más difícil al guardarse los consejos o el desacuerdo?",
+            "felt_understood": (
+                "Cuando le tocó compartir, ¿cuánta comprensión sintió de parte de su pareja?",
+                "Ninguna comprensión",
+                "Una comprensión profunda",
+            ),
+        },
+    ),
+    "new-shared-experience": spanish(
+        "Planear una experiencia nueva en pareja",
+        "Elijan algo que ninguno de los dos haya hecho antes y pónganlo juntos en el calendario.",
+        """\
+Hacer algo nuevo juntos crea recuerdos frescos y les permite verse fuera de
+sus papeles de siempre. Planéenlo entre los dos y envíen una sola respuesta
+por la pareja; cualquiera de los dos puede enviarla, y ambos pueden editarla
+hasta que su consejero o consejera la haya leído.
+
+Algunas ideas: una clase (cocina, baile, cerámica), un sendero o un barrio
+que nunca hayan recorrido, un pasatiempo para compartir, como la jardinería o
+la pintura. Elijan algo que a los dos les despierte al menos un poco de
+curiosidad, fijen una fecha y acuerden un primer paso. Cuando haya sucedido,
+vuelvan aquí y cuenten cómo les fue.
+""",
+        {
+            "idea": (
+                "¿Qué tipo de experiencia?",
+                {
+                    "class": "Una clase o un taller",
+                    "outdoors": "Un lugar nuevo al aire libre",
+                    "hobby": "Un pasatiempo para compartir",
+                    "other": "Otra cosa",
+                },
+            ),
+            "plan": "¿Qué harán exactamente?",
+            "planned_for": "¿Cuándo?",
+            "first_step": "El primer paso, y quién lo da",
+            "budget": "Presupuesto aproximado en dólares, si lo hay",
+            "how_it_went": "Después: ¿cómo les fue?",
+        },
+    ),
+    "keeping-promises": spanish(
+        "Cumplir lo prometido",
+        "Haga una promesa pequeña para la semana, cúmplala y repare si falla.",
+        """\
+La confianza crece menos con los grandes gestos que con las promesas
+pequeñas que se cumplen, semana tras semana. Prométale a su pareja algo
+concreto y modesto para la próxima semana: llegar a casa a las seis el
+jueves, pedir la cita con el dentista, dejar los teléfonos a un lado durante
+la cena.
+
+Al final de la semana, anote si lo cumplió. Si no, cuente qué se lo impidió y
+cómo se lo reconoció a su pareja. Una falla reconocida con honestidad también
+puede construir confianza.
+""",
+        {
+            "promise": "¿Qué prometió?",
+            "kept": ("¿Lo cumplió?", {"yes": "Sí", "partly": "En parte", "no": "No"}),
+            "obstacle": "¿Qué se lo impidió, si hubo algo?",
+            "repair": "Si no lo cumplió, ¿cómo se lo reconoció a su pareja?",
+            "confidence": (
+                "¿Cuánta confianza tiene en cumplir la promesa de la semana próxima?",
+                "Poca",
+                "Mucha",
+            ),
+        },
+    ),
+}
+for _entry in BUILTIN_TEMPLATES:
+    _entry["translations"] = _SPANISH[_entry["slug"]]
+
 # The intake packet's questionnaires are built-ins too (exercises/builtin_intake.py).
 BUILTIN_TEMPLATES += INTAKE_TEMPLATES
 
@@ -703,11 +1146,16 @@ _SYNCED = (
 )
 
 
-def _wanted(entry: dict[str, Any]) -> dict[str, Any]:
+def _wanted(entry: dict[str, Any], *, with_languages: bool) -> dict[str, Any]:
     values = {name: entry[name] for name in _SYNCED}
     values["fields"] = clean_field_specs(entry["fields"])
     values["instructions"] = entry["instructions"].strip()
     values.update(is_builtin=True, is_archived=False)
+    if with_languages:  # not in the migrations before exercises 0005
+        values["language"] = "en"
+        values["translations"] = clean_translations(
+            entry.get("translations", {}), language="en", fields=values["fields"]
+        )
     return values
 
 
@@ -721,10 +1169,11 @@ def install_builtin_templates(template_model: type[Any] | None = None) -> dict[s
 
         template_model = ExerciseTemplate
     manager = template_model._default_manager
+    with_languages = any(field.name == "translations" for field in template_model._meta.get_fields())
     existing = {template.slug: template for template in manager.filter(owner__isnull=True)}
     counts = {"created": 0, "updated": 0, "archived": 0}
     for entry in BUILTIN_TEMPLATES:
-        wanted = _wanted(entry)
+        wanted = _wanted(entry, with_languages=with_languages)
         current = existing.get(entry["slug"])
         if current is None:
             manager.create(slug=entry["slug"], owner=None, **wanted)

@@ -12,10 +12,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, gettext_noop
+
 from exercises.fields import FieldSpec
+from exercises.translations import localized_title
 
 INTAKE_QUESTIONNAIRE_SLUG = "intake-about-you"
 SAFETY_SCREEN_SLUG = "intake-private-safety-check-in"
+
+
+# A question's Spanish: its label; or (label, {choice value: label}) for a
+# choice; or (label, low end, high end) for a scale; or a dict of the
+# translation's own keys (label, help_text, choices, min_label, max_label).
+SpanishQuestion = str | tuple[str, dict[str, str]] | tuple[str, str, str] | dict[str, Any]
+
+
+def spanish(title: str, summary: str, instructions: str, questions: dict[str, SpanishQuestion]) -> dict[str, Any]:
+    """A built-in's ``translations`` entry for Spanish, written compactly."""
+    fields: list[dict[str, Any]] = []
+    for key, question in questions.items():
+        if isinstance(question, str):
+            fields.append({"key": key, "label": question})
+        elif isinstance(question, dict):
+            fields.append({"key": key, **question})
+        elif len(question) == 2:
+            fields.append({"key": key, "label": question[0], "choices": question[1]})
+        else:
+            fields.append({"key": key, "label": question[0], "min_label": question[1], "max_label": question[2]})
+    text = {"title": title, "summary": summary, "instructions": instructions.strip(), "fields": fields}
+    return {"es": text}
 
 
 def _field(key: str, kind: str, label: str, *, required: bool = True, help_text: str = "", **extra: Any) -> FieldSpec:
@@ -154,12 +179,97 @@ Hotline answers day and night at 1-800-799-7233 (or text START to 88788).
 
 # What e-mails, in-app notices and calendar feeds call the safety check-in:
 # they may be read over a partner's shoulder, on a shared device or calendar.
-DISCREET_TITLE = "A private questionnaire"
+DISCREET_TITLE = gettext_noop("A private questionnaire")  # translated where it is shown
 
 
 def title_outside_the_portal(template: Any) -> str:
-    """An exercise's title as shown outside the portal's pages: the safety
-    check-in's stays private (DISCREET_TITLE), any other is its title."""
+    """An exercise's title as shown outside the portal's pages, in the active
+    language (e-mails are written inside the recipient's override_for): the
+    safety check-in's stays private (DISCREET_TITLE), any other is its title."""
     if getattr(template, "is_builtin", False) and getattr(template, "slug", "") == SAFETY_SCREEN_SLUG:
-        return DISCREET_TITLE
-    return str(template.title)
+        return gettext(DISCREET_TITLE)
+    return localized_title(template)
+
+
+# --- Their Spanish (see spanish()) ---------------------------------------------------
+
+_SPANISH = {
+    INTAKE_QUESTIONNAIRE_SLUG: spanish(
+        "Antes de su primera sesión: sobre usted",
+        "Algunas preguntas sobre lo que le trae, para que su consejero o consejera pueda prepararse. "
+        "Cada uno responde por separado.",
+        """\
+*Borrador: el consultorio debe revisarlo antes de usarlo.*
+
+Su consejero o consejera lee sus respuestas antes de la primera sesión. Su
+pareja no las ve: cada uno contesta por su cuenta y con sus propias
+palabras. No hay respuestas correctas, y bastan unas pocas líneas. Lo que
+prefiera contar en persona puede esperar a la sesión.
+""",
+        {
+            "what_brings_you": "¿Qué le trae a la consejería en este momento?",
+            "hopes": "Si la consejería da resultado, ¿qué será distinto dentro de seis meses?",
+            "years_together": "¿Cuántos años llevan juntos?",
+            "counseled_before": "¿Han asistido juntos a consejería de pareja anteriormente?",
+            "stress": ("¿Cuánta tensión está atravesando la relación ahora mismo?", "Muy poca", "Muchísima"),
+            "health": "¿Hay algo sobre su salud, sus medicamentos o su situación que su consejero o consejera "
+            "deba saber?",
+        },
+    ),
+    SAFETY_SCREEN_SLUG: spanish(
+        "Consulta privada: seguridad en casa",
+        "Unas preguntas breves y privadas sobre su seguridad. Solo las lee su consejero o consejera; su pareja, nunca.",
+        """\
+*Borrador: el consultorio debe revisarlo antes de usarlo. Sirve para abrir
+una conversación con su consejero o consejera; no es una prueba ni un
+diagnóstico.*
+
+La consejería en pareja da mejores frutos cuando las dos personas se sienten
+a salvo para hablar con franqueza. Por eso preguntamos a cada una, en
+privado, algunas cosas sobre la seguridad en casa. **Solo su consejero o
+consejera lee sus respuestas.** Su pareja no las ve, y tampoco se le avisa si
+usted respondió o no. Puede dejar sin contestar lo que prefiera hablar en
+persona.
+
+Si en este momento corre peligro, llame al 911. La Línea Nacional contra la
+Violencia Doméstica atiende a toda hora en el 1-800-799-7233 (también puede
+enviar un mensaje de texto con la palabra START al 88788).
+""",
+        {
+            "feel_safe": (
+                "¿Siente que está a salvo en su casa?",
+                {"yes": "Sí", "mostly": "Casi siempre", "unsure": "No lo sé con certeza", "no": "No"},
+            ),
+            "afraid": (
+                "Durante el último año, ¿ha sentido miedo de su pareja?",
+                {"never": "Nunca", "sometimes": "A veces", "often": "Con frecuencia"},
+            ),
+            "hurt": (
+                "Durante el último año, ¿su pareja le ha empujado, golpeado, estrangulado o lastimado "
+                "físicamente de alguna otra manera?",
+                {"no": "No", "yes": "Sí", "rather_not_say": "Prefiero no responder esto aquí"},
+            ),
+            "control": (
+                "Durante el último año, ¿su pareja ha hecho alguna de estas cosas? Marque todas las que correspondan.",
+                {
+                    "watches": "Revisar mi teléfono, mis mensajes o mi paradero en contra de mi voluntad",
+                    "money": "Impedirme disponer del dinero que necesito",
+                    "isolates": "Impedirme ver a mis amistades o a mi familia",
+                    "threatens": "Amenazarme a mí, a los hijos o a las mascotas, o amenazar con hacerse daño",
+                    "pressures": "Presionarme u obligarme a tener actividad sexual",
+                },
+            ),
+            "speak_openly": (
+                "¿Cómo se siente ante la idea de hablar con franqueza en las sesiones conjuntas?",
+                {
+                    "comfortable": "Con tranquilidad",
+                    "hesitant": "Con algo de duda",
+                    "afraid": "Con miedo de lo que pueda pasar después",
+                },
+            ),
+            "for_counselor": "¿Hay algo que quiera que su consejero o consejera sepa en privado?",
+        },
+    ),
+}
+for _entry in INTAKE_TEMPLATES:
+    _entry["translations"] = _SPANISH[_entry["slug"]]

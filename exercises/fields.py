@@ -22,20 +22,23 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 FieldSpec = dict[str, Any]
 Answers = dict[str, Any]
 
 
 class FieldKind(models.TextChoices):
-    SHORT_TEXT = "short_text", "Short text"
-    LONG_TEXT = "long_text", "Long text"
-    SINGLE_CHOICE = "single_choice", "Single choice"
-    CHECKLIST = "checklist", "Checklist (several choices)"
-    SCALE = "scale", "Scale 1-5"
-    NUMBER = "number", "Number"
-    DATE = "date", "Date"
-    YES_NO = "yes_no", "Yes / no"
+    SHORT_TEXT = "short_text", _("Short text")
+    LONG_TEXT = "long_text", _("Long text")
+    SINGLE_CHOICE = "single_choice", _("Single choice")
+    CHECKLIST = "checklist", _("Checklist (several choices)")
+    SCALE = "scale", _("Scale 1-5")
+    NUMBER = "number", _("Number")
+    DATE = "date", pgettext_lazy("kind of answer", "Date")
+    YES_NO = "yes_no", _("Yes / no")
 
 
 TEXT_KINDS = (FieldKind.SHORT_TEXT, FieldKind.LONG_TEXT)
@@ -84,12 +87,14 @@ def _text(spec: Mapping[str, Any], name: str, *, max_length: int, required: bool
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise _SpecError(f"“{name}” must be text.", name)
+        raise _SpecError(gettext("“%(name)s” must be text.") % {"name": name}, name)
     value = value.strip()
     if required and not value:
-        raise _SpecError(f"give it a {name.replace('_', ' ')}.", name)
+        raise _SpecError(gettext("give it a label.") if name == "label" else gettext("give it a value."), name)
     if len(value) > max_length:
-        raise _SpecError(f"“{name}” must be at most {max_length} characters.", name)
+        raise _SpecError(
+            gettext("“%(name)s” must be at most %(limit)d characters.") % {"name": name, "limit": max_length}, name
+        )
     return value
 
 
@@ -98,29 +103,29 @@ def _optional_number(spec: Mapping[str, Any], name: str) -> int | float | None:
     if value is None:
         return None
     if not _is_number(value):
-        raise _SpecError(f"“{name}” must be a number.", name)
+        raise _SpecError(gettext("“%(name)s” must be a number.") % {"name": name}, name)
     return value
 
 
 def _choices(spec: Mapping[str, Any]) -> list[dict[str, str]]:
     raw = spec.get("choices")
     if not isinstance(raw, list) or not raw:
-        raise _SpecError("list at least one choice.", "choices")
+        raise _SpecError(gettext("list at least one choice."), "choices")
     if len(raw) > MAX_CHOICES:
-        raise _SpecError(f"offer at most {MAX_CHOICES} choices.", "choices")
+        raise _SpecError(gettext("offer at most %(count)d choices.") % {"count": MAX_CHOICES}, "choices")
     choices: list[dict[str, str]] = []
     for item in raw:
         if not isinstance(item, Mapping) or set(item) - {"value", "label"}:
-            raise _SpecError("each choice needs a “value” and a “label”.", "choices")
+            raise _SpecError(gettext("each choice needs a “value” and a “label”."), "choices")
         try:
             value = _text(item, "value", max_length=60, required=True)
             label = _text(item, "label", max_length=200, required=True)
         except _SpecError as exc:
-            raise _SpecError(f"each choice's {exc}", "choices") from None
+            raise _SpecError(gettext("each choice: %(problem)s") % {"problem": exc}, "choices") from None
         choices.append({"value": value, "label": label})
     values = [c["value"] for c in choices]
     if len(set(values)) != len(values):
-        raise _SpecError("each choice needs its own value.", "choices")
+        raise _SpecError(gettext("each choice needs its own value."), "choices")
     return choices
 
 
@@ -128,17 +133,19 @@ def _clean_text_extras(spec: Mapping[str, Any], kind: str) -> FieldSpec:
     default, ceiling = TEXT_LIMITS[FieldKind(kind)]
     max_length = spec.get("max_length", default)
     if not isinstance(max_length, int) or isinstance(max_length, bool) or not 1 <= max_length <= ceiling:
-        raise _SpecError(f"“max_length” must be a whole number from 1 to {ceiling}.", "max_length")
+        raise _SpecError(
+            gettext("“max_length” must be a whole number from 1 to %(ceiling)d.") % {"ceiling": ceiling}, "max_length"
+        )
     blame_hints = spec.get("blame_hints", False)
     if not isinstance(blame_hints, bool):
-        raise _SpecError("“blame_hints” must be true or false.", "blame_hints")
+        raise _SpecError(gettext("“blame_hints” must be true or false."), "blame_hints")
     return {"max_length": max_length, "blame_hints": blame_hints}
 
 
 def _clean_bounds(spec: Mapping[str, Any]) -> FieldSpec:
     low, high = _optional_number(spec, "min"), _optional_number(spec, "max")
     if low is not None and high is not None and low > high:
-        raise _SpecError("“min” must not be greater than “max”.", "min")
+        raise _SpecError(gettext("“min” must not be greater than “max”."), "min")
     return {"min": low, "max": high}
 
 
@@ -149,7 +156,9 @@ def _clean_checklist_extras(spec: Mapping[str, Any]) -> FieldSpec:
         bound = bounds[name]
         if bound is not None and (not isinstance(bound, int) or not 0 <= bound <= len(choices)):
             raise _SpecError(
-                f"“{name}” (how many may be ticked) must be a whole number from 0 to {len(choices)}.", name
+                gettext("“%(name)s” (how many may be ticked) must be a whole number from 0 to %(count)d.")
+                % {"name": name, "count": len(choices)},
+                name,
             )
     return {"choices": choices, **bounds}
 
@@ -176,19 +185,23 @@ _EXTRA_CLEANERS: dict[str, Callable[[Mapping[str, Any], str], FieldSpec]] = {
 def clean_field_spec(spec: Any) -> FieldSpec:
     """One field spec, checked and with defaults filled in, keys in a fixed order."""
     if not isinstance(spec, Mapping):
-        raise _SpecError("each field must be an object.")
+        raise _SpecError(gettext("each field must be an object."))
     kind = spec.get("kind")
     if kind not in FieldKind.values:
-        raise _SpecError(f"“kind” must be one of: {', '.join(FieldKind.values)}.", "kind")
+        raise _SpecError(gettext("“kind” must be one of: %(kinds)s.") % {"kinds": ", ".join(FieldKind.values)}, "kind")
     unknown = set(spec) - set(COMMON_KEYS) - set(EXTRA_KEYS[kind])
     if unknown:
-        raise _SpecError(f"a {kind} field does not take: {', '.join(sorted(unknown))}.")
+        raise _SpecError(
+            gettext("a %(kind)s field does not take: %(names)s.") % {"kind": kind, "names": ", ".join(sorted(unknown))}
+        )
     key = spec.get("key")
     if not isinstance(key, str) or not KEY_PATTERN.match(key):
-        raise _SpecError("“key” must start with a lowercase letter and use only a-z, 0-9 and _ (40 at most).", "key")
+        raise _SpecError(
+            gettext("“key” must start with a lowercase letter and use only a-z, 0-9 and _ (40 at most)."), "key"
+        )
     required = spec.get("required", False)
     if not isinstance(required, bool):
-        raise _SpecError("“required” must be true or false.", "required")
+        raise _SpecError(gettext("“required” must be true or false."), "required")
     return {
         "key": key,
         "kind": kind,
@@ -213,20 +226,28 @@ def check_field_spec(spec: Any) -> FieldSpec:
 def clean_field_specs(fields: Any) -> list[FieldSpec]:
     """A template's whole list of fields, or ValidationError({"fields": [...]})."""
     if not isinstance(fields, list) or not fields:
-        raise ValidationError({"fields": "An exercise needs at least one field."})
+        raise ValidationError({"fields": gettext("An exercise needs at least one field.")})
     if len(fields) > MAX_FIELDS:
-        raise ValidationError({"fields": f"An exercise can have at most {MAX_FIELDS} fields."})
+        raise ValidationError(
+            {"fields": gettext("An exercise can have at most %(count)d fields.") % {"count": MAX_FIELDS}}
+        )
     cleaned: list[FieldSpec] = []
     problems: list[str] = []
     for position, spec in enumerate(fields, start=1):
         name = spec.get("key") if isinstance(spec, Mapping) and isinstance(spec.get("key"), str) else ""
-        where = f"Field {position}" + (f" (“{name}”)" if name else "")
         try:
             cleaned.append(clean_field_spec(spec))
         except _SpecError as exc:
-            problems.append(f"{where}: {exc}")
+            if name:
+                problem = gettext("Field %(position)d (“%(key)s”): %(problem)s")
+                problems.append(problem % {"position": position, "key": name, "problem": exc})
+            else:
+                problems.append(gettext("Field %(position)d: %(problem)s") % {"position": position, "problem": exc})
     keys = [spec["key"] for spec in cleaned]
-    problems += [f"The key “{key}” is used twice." for key in sorted({k for k in keys if keys.count(k) > 1})]
+    problems += [
+        gettext("The key “%(key)s” is used twice.") % {"key": key}
+        for key in sorted({k for k in keys if keys.count(k) > 1})
+    ]
     if problems:
         raise ValidationError({"fields": problems})
     return cleaned
@@ -245,50 +266,55 @@ def _is_blank(value: Any) -> bool:
 
 def _answer_text(field: FieldSpec, value: Any) -> str:
     if not isinstance(value, str):
-        raise _AnswerError("Enter text here.")
+        raise _AnswerError(gettext("Enter text here."))
     value = value.strip()
     if len(value) > field["max_length"]:
-        raise _AnswerError(f"Keep this to {field['max_length']} characters or fewer (it has {len(value)}).")
+        raise _AnswerError(
+            gettext("Keep this to %(limit)s characters or fewer (it has %(length)s).")
+            % {"limit": number_format(field["max_length"]), "length": number_format(len(value))}
+        )
     return value
 
 
 def _answer_single_choice(field: FieldSpec, value: Any) -> str:
     offered = [choice["value"] for choice in field["choices"]]
     if not isinstance(value, str) or value not in offered:
-        raise _AnswerError("Choose one of the options offered.")
+        raise _AnswerError(gettext("Choose one of the options offered."))
     return value
 
 
 def _answer_checklist(field: FieldSpec, value: Any) -> list[str]:
     offered = [choice["value"] for choice in field["choices"]]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise _AnswerError("Tick the options that apply.")
+        raise _AnswerError(gettext("Tick the options that apply."))
     if any(item not in offered for item in value):
-        raise _AnswerError("Tick only the options offered.")
+        raise _AnswerError(gettext("Tick only the options offered."))
     # Keep the template's order and drop repeats, so equal answers compare equal.
     ticked = [choice for choice in offered if choice in value]
     if field["min"] is not None and len(ticked) < field["min"]:
-        raise _AnswerError(f"Tick at least {field['min']}.")
+        raise _AnswerError(gettext("Tick at least %(count)s.") % {"count": field["min"]})
     if field["max"] is not None and len(ticked) > field["max"]:
-        raise _AnswerError(f"Tick at most {field['max']}.")
+        raise _AnswerError(gettext("Tick at most %(count)s.") % {"count": field["max"]})
     return ticked
 
 
 def _answer_scale(field: FieldSpec, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise _AnswerError(f"Choose a whole number from {SCALE_MIN} to {SCALE_MAX}.")
+        raise _AnswerError(
+            gettext("Choose a whole number from %(low)d to %(high)d.") % {"low": SCALE_MIN, "high": SCALE_MAX}
+        )
     if not SCALE_MIN <= value <= SCALE_MAX:
-        raise _AnswerError(f"Choose a number from {SCALE_MIN} to {SCALE_MAX}.")
+        raise _AnswerError(gettext("Choose a number from %(low)d to %(high)d.") % {"low": SCALE_MIN, "high": SCALE_MAX})
     return value
 
 
 def _answer_number(field: FieldSpec, value: Any) -> int | float:
     if not _is_number(value):
-        raise _AnswerError("Enter a number.")
+        raise _AnswerError(gettext("Enter a number."))
     if field["min"] is not None and value < field["min"]:
-        raise _AnswerError(f"Enter a number of at least {field['min']}.")
+        raise _AnswerError(gettext("Enter a number of at least %(low)s.") % {"low": number_format(field["min"])})
     if field["max"] is not None and value > field["max"]:
-        raise _AnswerError(f"Enter a number of at most {field['max']}.")
+        raise _AnswerError(gettext("Enter a number of at most %(high)s.") % {"high": number_format(field["max"])})
     return value
 
 
@@ -298,12 +324,12 @@ def _answer_date(field: FieldSpec, value: Any) -> str:
             return date.fromisoformat(value).isoformat()
         except ValueError:  # 2026-02-30 has the right shape but is no date
             pass
-    raise _AnswerError("Enter a date as YYYY-MM-DD.")
+    raise _AnswerError(gettext("Enter a date as YYYY-MM-DD."))
 
 
 def _answer_yes_no(field: FieldSpec, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise _AnswerError("Answer yes or no.")
+        raise _AnswerError(gettext("Answer yes or no."))
     return value
 
 
@@ -325,15 +351,16 @@ def clean_answers(fields: list[FieldSpec], answers: Any, *, partial: bool = Fals
     empty, but whatever is there must fit. Raises ValidationError keyed by
     field key, with every problem at once."""
     if not isinstance(answers, Mapping):
-        raise ValidationError({NON_FIELD_ERRORS: "Answers must be an object keyed by field."})
+        raise ValidationError({NON_FIELD_ERRORS: gettext("Answers must be an object keyed by field.")})
     by_key = {field["key"]: field for field in fields}
-    errors: dict[str, str] = {str(key): "This exercise has no such question." for key in answers if key not in by_key}
+    no_such = gettext("This exercise has no such question.")
+    errors: dict[str, str] = {str(key): no_such for key in answers if key not in by_key}
     cleaned: Answers = {}
     for key, field in by_key.items():
         value = answers.get(key)
         if _is_blank(value):
             if field["required"] and not partial:
-                errors[key] = "This question needs an answer."
+                errors[key] = gettext("This question needs an answer.")
             continue
         try:
             cleaned[key] = _ANSWER_CLEANERS[field["kind"]](field, value)

@@ -19,37 +19,44 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from exercises import recurrence
 from exercises.fields import clean_field_specs
+from exercises.translations import DEFAULT_LANGUAGE, LANGUAGE_CODES, clean_translations
 from portal.crypto import EncryptedJSONField, EncryptedTextField
 
 
 class Category(models.TextChoices):
-    COMMUNICATION = "communication", "Communication"
-    CONNECTION = "connection", "Connection and rituals"
-    APPRECIATION = "appreciation", "Appreciation"
-    VULNERABILITY = "vulnerability", "Vulnerability"
-    SELF_AWARENESS = "self_awareness", "Self-awareness"
-    EMPATHY = "empathy", "Empathy"
-    TRUST = "trust", "Trust"
-    OTHER = "other", "Other"
+    COMMUNICATION = "communication", _("Communication")
+    CONNECTION = "connection", _("Connection and rituals")
+    APPRECIATION = "appreciation", _("Appreciation")
+    VULNERABILITY = "vulnerability", _("Vulnerability")
+    SELF_AWARENESS = "self_awareness", _("Self-awareness")
+    EMPATHY = "empathy", _("Empathy")
+    TRUST = "trust", _("Trust")
+    OTHER = "other", pgettext_lazy("exercise category", "Other")
 
 
 class CompletionMode(models.TextChoices):
-    EACH_PARTNER = "each_partner", "Each partner separately"
-    JOINT = "joint", "One joint answer for the couple"
+    EACH_PARTNER = "each_partner", _("Each partner separately")
+    JOINT = "joint", _("One joint answer for the couple")
 
 
 class Visibility(models.TextChoices):
-    COUNSELOR_ONLY = "counselor_only", "Counselor only"
-    AFTER_BOTH = "after_both", "Counselor, and partner once both have submitted"
-    AT_ONCE = "at_once", "Counselor and partner at once"
+    COUNSELOR_ONLY = "counselor_only", _("Counselor only")
+    AFTER_BOTH = "after_both", _("Counselor, and partner once both have submitted")
+    AT_ONCE = "at_once", _("Counselor and partner at once")
 
 
 class TemplateKind(models.TextChoices):
-    ONCE = "once", "Done once"
-    PRACTICE = "practice", "A practice logged again and again"
+    ONCE = "once", _("Done once")
+    PRACTICE = "practice", _("A practice logged again and again")
+
+
+# The languages an exercise's text may be written in (settings.LANGUAGES).
+LANGUAGE_CHOICES = [(code, code) for code in LANGUAGE_CODES]
 
 
 class ExerciseTemplate(models.Model):
@@ -76,6 +83,17 @@ class ExerciseTemplate(models.Model):
     is_builtin = models.BooleanField(default=False)
     is_archived = models.BooleanField(default=False, help_text="No longer offered for new assignments.")
     copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies")
+    language = models.CharField(
+        max_length=8,
+        choices=LANGUAGE_CHOICES,
+        default=DEFAULT_LANGUAGE,
+        help_text="The language its title, instructions and questions are written in.",
+    )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Its text in other languages, keyed by language; see exercises/translations.py.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -114,16 +132,17 @@ class ExerciseTemplate(models.Model):
     def clean(self) -> None:
         super().clean()
         self.fields = clean_field_specs(self.fields)
+        self.translations = clean_translations(self.translations, language=self.language, fields=self.fields)
         if self.completion_mode == CompletionMode.JOINT and self.visibility != Visibility.AT_ONCE:
             raise ValidationError(
-                {"visibility": "A joint answer is written by both partners, so both see it: choose “at once”."}
+                {"visibility": gettext("A joint answer is written by both partners, so both see it: choose “at once”.")}
             )
 
 
 class AssignmentStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    ENDED = "ended", "Ended"
+    ACTIVE = "active", pgettext_lazy("assignment status", "Active")
+    PAUSED = "paused", pgettext_lazy("assignment status", "Paused")
+    ENDED = "ended", pgettext_lazy("assignment status", "Ended")
 
 
 class Assignment(models.Model):
@@ -139,6 +158,10 @@ class Assignment(models.Model):
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     note = models.TextField(blank=True, max_length=2000)
     fields = models.JSONField(default=list)
+    # The language of the fields' text, and the fields' translations, copied
+    # with the fields (exercises/translations.py).
+    language = models.CharField(max_length=8, choices=LANGUAGE_CHOICES, default=DEFAULT_LANGUAGE)
+    translations = models.JSONField(default=dict, blank=True)
     completion_mode = models.CharField(max_length=20, choices=CompletionMode.choices)
     visibility = models.CharField(max_length=20, choices=Visibility.choices)
     starts_on = models.DateField()
@@ -220,8 +243,8 @@ class Occurrence(models.Model):
 
 
 class ResponseState(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    SUBMITTED = "submitted", "Submitted"
+    DRAFT = "draft", pgettext_lazy("answer state", "Draft")
+    SUBMITTED = "submitted", pgettext_lazy("answer state", "Submitted")
 
 
 class Response(models.Model):

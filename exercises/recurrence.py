@@ -22,6 +22,9 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 from django.core.exceptions import ValidationError
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 DAILY, WEEKLY = "DAILY", "WEEKLY"
 FREQUENCIES = (DAILY, WEEKLY)
@@ -46,19 +49,19 @@ class RecurrenceSpec:
 def _check(spec: RecurrenceSpec) -> None:
     errors = []
     if spec.freq not in FREQUENCIES:
-        errors.append("Repeat daily or weekly.")
+        errors.append(gettext("Repeat daily or weekly."))
     if not 1 <= spec.interval <= MAX_INTERVAL:
-        errors.append(f"Repeat every 1 to {MAX_INTERVAL} days or weeks.")
+        errors.append(gettext("Repeat every 1 to %(most)d days or weeks.") % {"most": MAX_INTERVAL})
     if spec.weekdays and spec.freq != WEEKLY:
-        errors.append("Weekdays can be chosen only for a weekly repeat.")
+        errors.append(gettext("Weekdays can be chosen only for a weekly repeat."))
     if any(day not in range(7) for day in spec.weekdays) or len(set(spec.weekdays)) != len(spec.weekdays):
-        errors.append("Choose each weekday at most once.")
+        errors.append(gettext("Choose each weekday at most once."))
     if list(spec.weekdays) != sorted(spec.weekdays):
-        errors.append("Weekdays must be in order from Monday.")
+        errors.append(gettext("Weekdays must be in order from Monday."))
     if spec.until is not None and spec.count is not None:
-        errors.append("End on a date or after a number of times, not both.")
+        errors.append(gettext("End on a date or after a number of times, not both."))
     if spec.count is not None and not 1 <= spec.count <= MAX_COUNT:
-        errors.append(f"Repeat from 1 to {MAX_COUNT} times.")
+        errors.append(gettext("Repeat from 1 to %(most)d times.") % {"most": MAX_COUNT})
     if errors:
         raise ValidationError({"rrule": errors})
 
@@ -98,17 +101,19 @@ def parse(text: str) -> RecurrenceSpec:
     text = (text or "").strip()
     text = text.removeprefix("RRULE:")
     if not text:
-        raise ValidationError({"rrule": "Choose how often it repeats."})
+        raise ValidationError({"rrule": gettext("Choose how often it repeats.")})
     parts: dict[str, str] = {}
     for part in text.split(";"):
         name, sep, value = part.partition("=")
         name = name.strip().upper()
         if not sep or not value or name in parts:
-            raise ValidationError({"rrule": f"“{part}” is not a valid RRULE part."})
+            raise ValidationError({"rrule": gettext("“%(part)s” is not a valid RRULE part.") % {"part": part}})
         parts[name] = value.strip().upper()
     unsupported = set(parts) - {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT"}
     if unsupported:
-        raise ValidationError({"rrule": f"Not supported here: {', '.join(sorted(unsupported))}."})
+        raise ValidationError(
+            {"rrule": gettext("Not supported here: %(names)s.") % {"names": ", ".join(sorted(unsupported))}}
+        )
     return RecurrenceSpec(
         freq=parts.get("FREQ", ""),
         interval=_parse_int(parts.get("INTERVAL", "1"), "INTERVAL"),
@@ -125,7 +130,7 @@ def normalize(text: str) -> str:
 
 def _parse_int(value: str, name: str) -> int:
     if not value.isdigit():
-        raise ValidationError({"rrule": f"{name} must be a whole number."})
+        raise ValidationError({"rrule": gettext("%(name)s must be a whole number.") % {"name": name}})
     return int(value)
 
 
@@ -135,9 +140,9 @@ def _parse_weekdays(value: str) -> tuple[int, ...]:
     codes = value.split(",")
     if any(code not in WEEKDAY_CODES for code in codes):
         # Also refuses "1MO" (the first Monday of a month): not offered here.
-        raise ValidationError({"rrule": "BYDAY takes weekdays such as MO,TH."})
+        raise ValidationError({"rrule": gettext("BYDAY takes weekdays such as MO,TH.")})
     if len(set(codes)) != len(codes):
-        raise ValidationError({"rrule": "Choose each weekday at most once."})
+        raise ValidationError({"rrule": gettext("Choose each weekday at most once.")})
     return tuple(sorted(WEEKDAY_CODES.index(code) for code in codes))
 
 
@@ -148,7 +153,7 @@ def _parse_until(value: str) -> date:
             return datetime.strptime(match.group(1), "%Y%m%d").date()
     except ValueError:
         pass
-    raise ValidationError({"rrule": "UNTIL must be a date such as 20260630."})
+    raise ValidationError({"rrule": gettext("UNTIL must be a date such as 20260630.")})
 
 
 # --- Occurrences ---------------------------------------------------------------
@@ -195,15 +200,23 @@ def occurrences(
 
 
 def describe(rrule_text: str) -> str:
-    """A short English description for pages: "every 2 weeks on Mon, Thu, 10 times"."""
+    """A short description for pages, in the active language: "every 2 weeks
+    on Mon, Thu, 10 times" ("cada 2 semanas los lun, jue, 10 veces")."""
     spec = parse(rrule_text)
-    unit = "day" if spec.freq == DAILY else "week"
-    text = f"every {unit}" if spec.interval == 1 else f"every {spec.interval} {unit}s"
+    n = spec.interval
+    if spec.freq == DAILY:
+        text = ngettext("every day", "every %(n)d days", n) % {"n": n}
+    else:
+        text = ngettext("every week", "every %(n)d weeks", n) % {"n": n}
     if spec.weekdays:
-        names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-        text += " on " + ", ".join(names[day] for day in spec.weekdays)
+        days = ", ".join(str(WEEKDAYS_ABBR[day]) for day in spec.weekdays)
+        text = gettext("%(schedule)s on %(days)s") % {"schedule": text, "days": days}
     if spec.until:
-        text += f" until {spec.until:%b} {spec.until.day}, {spec.until.year}"
+        until = date_format(spec.until, gettext("M j, Y"))
+        text = gettext("%(schedule)s until %(date)s") % {"schedule": text, "date": until}
     if spec.count:
-        text += f", {spec.count} time" + ("s" if spec.count != 1 else "")
+        text = ngettext("%(schedule)s, %(count)d time", "%(schedule)s, %(count)d times", spec.count) % {
+            "schedule": text,
+            "count": spec.count,
+        }
     return text

@@ -4,11 +4,14 @@ ValidationError becomes a 400 naming the field (portal.api.exception_handler).""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from accounts.languages import language_for
 from accounts.serializers import CounselorSerializer
 from exercises.models import (
     Assignment,
@@ -21,6 +24,21 @@ from exercises.models import (
     TemplateKind,
     Visibility,
 )
+from exercises.translations import localized_title
+
+TRANSLATIONS_HELP = (
+    "Its text in other languages, keyed by language code: {title, summary, instructions, "
+    "fields: [{key, label, help_text, choices: {value: label}, min_label, max_label}]}. "
+    "Answers are never translated."
+)
+
+
+def _reader_language(context: Mapping[str, Any]) -> str:
+    """The requester's language (accounts.languages): titles are given in it."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return language_for(user if getattr(user, "is_authenticated", False) else None)
+
 
 I_STATEMENT_FIELDS = [
     {
@@ -70,6 +88,10 @@ class TemplateSerializer(serializers.ModelSerializer):
     completion_mode = serializers.ChoiceField(choices=CompletionMode.choices, default=CompletionMode.EACH_PARTNER)
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.AFTER_BOTH)
     kind = serializers.ChoiceField(choices=TemplateKind.choices, default=TemplateKind.ONCE)
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, help_text="The language its own text is written in (default en)."
+    )
+    translations = serializers.JSONField(required=False, help_text=TRANSLATIONS_HELP)
 
     class Meta:
         model = ExerciseTemplate
@@ -85,6 +107,8 @@ class TemplateSerializer(serializers.ModelSerializer):
             "completion_mode",
             "visibility",
             "kind",
+            "language",
+            "translations",
             "is_builtin",
             "is_archived",
             "owner",
@@ -95,7 +119,11 @@ class TemplateSerializer(serializers.ModelSerializer):
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    template_title = serializers.CharField(source="template.title", read_only=True)
+    template_title = serializers.SerializerMethodField(help_text="The exercise's title in the requester's language.")
+    language = serializers.CharField(read_only=True, help_text="The language of the fields' own text.")
+    translations = serializers.JSONField(
+        read_only=True, help_text="The fields' translations, copied with the fields when it was assigned."
+    )
     schedule_text = serializers.CharField(read_only=True)
     # Plain text, not an enum: the schema already has a "status" enum (a
     # couple's), and two enums of one name make drf-spectacular warn.
@@ -107,6 +135,8 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "id",
             "template",
             "template_title",
+            "language",
+            "translations",
             "couple",
             "note",
             "completion_mode",
@@ -121,6 +151,9 @@ class AssignmentSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = fields
+
+    def get_template_title(self, assignment: Assignment) -> str:
+        return localized_title(assignment, _reader_language(self.context))
 
 
 @extend_schema_serializer(
@@ -167,7 +200,7 @@ class AssignmentNoteSerializer(serializers.Serializer):
 
 
 class OccurrenceSerializer(serializers.ModelSerializer):
-    template_title = serializers.CharField(source="assignment.template.title", read_only=True)
+    template_title = serializers.SerializerMethodField(help_text="The exercise's title in the requester's language.")
     couple = serializers.IntegerField(source="assignment.couple_id", read_only=True)
     completed_at = serializers.SerializerMethodField(
         help_text="When every answer needed was in. For a partner, null where the other partner's answer "
@@ -184,6 +217,9 @@ class OccurrenceSerializer(serializers.ModelSerializer):
         model = Occurrence
         fields = ["id", "assignment", "template_title", "couple", "sequence", "due_at", "completed_at"]
         read_only_fields = fields
+
+    def get_template_title(self, occurrence: Occurrence) -> str:
+        return localized_title(occurrence.assignment, _reader_language(self.context))
 
 
 class ResponseSerializer(serializers.ModelSerializer):

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from exercises import audit
+from exercises import audit, views_translations
 from exercises.views import couple, home, live_hints, occurrences, templates
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -11,6 +11,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("exercises/templates/<int:template_id>/", templates.template_detail, name="template_detail"),
     path("exercises/templates/<int:template_id>/copy/", templates.template_copy, name="template_copy"),
     path("exercises/templates/<int:template_id>/edit/", templates.template_edit, name="template_edit"),
+    path(
+        "exercises/templates/<int:template_id>/translation/",
+        views_translations.template_translation,
+        name="template_translation",
+    ),
     path("exercises/done/", home.client_done, name="client_done"),
     path("exercises/occurrences/<int:occurrence_id>/", occurrences.occurrence_detail, name="occurrence_detail"),
     path(

@@ -50,6 +50,7 @@ from exercises.services.templates import (
     template_copy,
     template_create,
     template_follow_measure,
+    template_set_translation,
     template_update,
 )
 
@@ -90,5 +91,6 @@ __all__ = [
     "template_copy",
     "template_create",
     "template_follow_measure",
+    "template_set_translation",
     "template_update",
 ]

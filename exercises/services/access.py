@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, Couple, User
 from accounts.services import audit_record, audit_record_many
@@ -19,7 +20,7 @@ from portal.errors import require
 @transaction.atomic
 def couple_set_high_conflict(*, couple: Couple, counselor: User, high_conflict: bool) -> CoupleExerciseSettings:
     """Turn cross-partner sharing of answers off (or back on) for a couple."""
-    require(policy.can_manage_assignments(counselor, couple), "Only the couple's counselors change this.")
+    require(policy.can_manage_assignments(counselor, couple), gettext("Only the couple's counselors change this."))
     settings_row, _ = CoupleExerciseSettings.objects.update_or_create(
         couple=couple, defaults={"high_conflict": high_conflict, "updated_by": counselor}
     )
@@ -79,6 +80,6 @@ def response_open(*, viewer: User, response: Response) -> Response:
     """The answer, if ``viewer`` may read it (else 404, as elsewhere), with the
     access recorded."""
     if not policy.can_view_response(viewer, response):
-        raise Http404("No such answer.")
+        raise Http404(gettext("No such answer."))
     responses_record_access(viewer=viewer, responses=[response])
     return response

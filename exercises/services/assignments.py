@@ -8,12 +8,14 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, Couple, CoupleStatus, User
 from accounts.services import audit_record
 from exercises import recurrence, signals
 from exercises.models import Assignment, AssignmentStatus, ExerciseTemplate
 from exercises.services.occurrences import OCCURRENCE_WINDOW, occurrences_generate
+from exercises.translations import snapshot_for_assignment
 from portal import policy
 from portal.errors import require
 
@@ -36,17 +38,17 @@ def _schedule(
 ) -> tuple[datetime | None, str]:
     """(due_at, canonical rrule) for a one-off or a recurring assignment."""
     if (due_on is None) == (not rrule):
-        raise ValidationError({"due_on": "Give either a due date or a recurrence."})
+        raise ValidationError({"due_on": gettext("Give either a due date or a recurrence.")})
     if due_on is not None:
         if due_on < starts_on:
-            raise ValidationError({"due_on": "The due date cannot be before the start date."})
+            raise ValidationError({"due_on": gettext("The due date cannot be before the start date.")})
         due_at = recurrence.local_to_utc(datetime.combine(due_on, due_time), couple.time_zone)
         if due_at <= now:
-            raise ValidationError({"due_on": "That due time has already passed."})
+            raise ValidationError({"due_on": gettext("That due time has already passed.")})
         return due_at, ""
     rrule = recurrence.normalize(rrule)
     if not _recurrence_first_due(rrule, starts_on=starts_on, due_time=due_time, time_zone=couple.time_zone, after=now):
-        raise ValidationError({"rrule": "This schedule has no dates left: check its start and end."})
+        raise ValidationError({"rrule": gettext("This schedule has no dates left: check its start and end.")})
     return None, rrule
 
 
@@ -67,11 +69,13 @@ def assignment_create(
     at due_time) or on a recurrence (rrule, at due_time), both in the couple's
     time zone. Occurrences for the coming window are created at once."""
     now = now or timezone.now()
-    require(policy.can_manage_assignments(counselor, couple), "You can assign exercises only to your own couples.")
+    require(
+        policy.can_manage_assignments(counselor, couple), gettext("You can assign exercises only to your own couples.")
+    )
     if not policy.can_use_template(counselor, template):
-        raise ValidationError({"template": "Choose a built-in exercise or one of your own."})
+        raise ValidationError({"template": gettext("Choose a built-in exercise or one of your own.")})
     if couple.status != CoupleStatus.ACTIVE:
-        raise ValidationError("Exercises can be assigned only to an active couple.")
+        raise ValidationError(gettext("Exercises can be assigned only to an active couple."))
     due_at, rrule = _schedule(
         couple=couple, starts_on=starts_on, due_time=due_time, due_on=due_on, rrule=rrule, now=now
     )
@@ -81,6 +85,8 @@ def assignment_create(
         assigned_by=counselor,
         note=note.strip(),
         fields=template.fields,
+        language=template.language,
+        translations=snapshot_for_assignment(template),
         completion_mode=template.completion_mode,
         visibility=template.visibility,
         starts_on=starts_on,
@@ -98,7 +104,9 @@ def assignment_create(
 
 def _lock_assignment(assignment: Assignment, counselor: User) -> Assignment:
     locked = Assignment.objects.select_for_update(of=("self",)).select_related("couple").get(pk=assignment.pk)
-    require(policy.can_manage_assignments(counselor, locked.couple), "This assignment is not on your caseload.")
+    require(
+        policy.can_manage_assignments(counselor, locked.couple), gettext("This assignment is not on your caseload.")
+    )
     return locked
 
 
@@ -113,13 +121,21 @@ def _drop_future_unstarted(assignment: Assignment, now: datetime) -> int:
     return deleted
 
 
+# Why a status change is refused: the assignment is already in that state.
+_STATUS_IS = {
+    "active": lambda: gettext("This assignment is active."),
+    "paused": lambda: gettext("This assignment is paused."),
+    "ended": lambda: gettext("This assignment is ended."),
+}
+
+
 def _set_status(
     assignment: Assignment, counselor: User, *, allowed_from: tuple[str, ...], status: str, now: datetime | None
 ) -> Assignment:
     now = now or timezone.now()
     locked = _lock_assignment(assignment, counselor)
     if locked.status not in allowed_from:
-        raise ValidationError({"status": f"This assignment is {locked.get_status_display().lower()}."})
+        raise ValidationError({"status": _STATUS_IS[locked.status]() if locked.status in _STATUS_IS else locked.status})
     previous = locked.status
     locked.status = status
     if status == AssignmentStatus.ENDED:

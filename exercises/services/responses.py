@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
@@ -33,8 +34,10 @@ def _lock_occurrence_for_answer(occurrence: Occurrence, user: User) -> Occurrenc
     assignment = locked.assignment
     if not policy.can_respond(user, assignment):
         if policy.can_answer_exercises(user) and policy.is_partner_in(user, assignment.couple):
-            raise ValidationError(f"This exercise is {assignment.get_status_display().lower()}: it takes no answers.")
-        raise PermissionDenied("Only the couple's partners answer their exercises.")
+            if assignment.status == "paused":
+                raise ValidationError(gettext("This exercise is paused: it takes no answers."))
+            raise ValidationError(gettext("This exercise has ended: it takes no answers."))
+        raise PermissionDenied(gettext("Only the couple's partners answer their exercises."))
     return locked
 
 
@@ -56,7 +59,7 @@ def response_save_draft(*, occurrence: Occurrence, user: User, answers: dict[str
     cleaned = clean_answers(locked.assignment.fields, answers, partial=True)
     response = _existing_response(locked, user) or _new_response(locked, user)
     if response.is_submitted:
-        raise ValidationError("This answer is already submitted: submit your changes instead.")
+        raise ValidationError(gettext("This answer is already submitted: submit your changes instead."))
     response.answers = cleaned
     response.last_edited_by = user
     response.save()
@@ -89,7 +92,9 @@ def response_submit(
     cleaned = clean_answers(locked.assignment.fields, answers)
     response = _existing_response(locked, user) or _new_response(locked, user)
     if response.is_reviewed:
-        raise ValidationError("Your counselor has already reviewed this answer, so it can no longer be changed.")
+        raise ValidationError(
+            gettext("Your counselor has already reviewed this answer, so it can no longer be changed.")
+        )
     action = AuditAction.RESPONSE_SUBMITTED
     if response.is_submitted:
         if cleaned == response.answers:
@@ -124,14 +129,14 @@ def response_mark_reviewed(*, response: Response, counselor: User, now: datetime
     )
     require(
         policy.can_manage_assignments(counselor, locked.occurrence.assignment.couple),
-        "This answer is not on your caseload.",
+        gettext("This answer is not on your caseload."),
     )
     if locked.occurrence.assignment.template.kind == TemplateKind.PRACTICE:
         # A ritual is followed through its periods and streaks; a reviewed
         # log would also lock the partner out of correcting it.
         raise ValidationError("A ritual's logs are followed through its streak, not reviewed one by one.")
     if not locked.is_submitted:
-        raise ValidationError("Only a submitted answer can be marked reviewed.")
+        raise ValidationError(gettext("Only a submitted answer can be marked reviewed."))
     if locked.is_reviewed:
         return locked  # already done: marking twice changes nothing
     locked.reviewed_at = now or timezone.now()
@@ -151,19 +156,19 @@ def comment_add(
     """A counselor's comment on an occurrence, or on one submitted answer (then
     only those who may read that answer see the comment)."""
     if (occurrence is None) == (response is None):
-        raise ValidationError("Comment on an occurrence or on an answer.")
+        raise ValidationError(gettext("Comment on an occurrence or on an answer."))
     if response is not None:
         occurrence = response.occurrence
     assert occurrence is not None
     require(
         policy.can_manage_assignments(counselor, occurrence.assignment.couple),
-        "Only the couple's counselors comment on their exercises.",
+        gettext("Only the couple's counselors comment on their exercises."),
     )
     if response is not None and not response.is_submitted:
-        raise ValidationError({"response": "Comment on an answer once it is submitted."})
+        raise ValidationError({"response": gettext("Comment on an answer once it is submitted.")})
     comment = Comment(occurrence=occurrence, response=response, author=counselor, body=body.strip())
     if not comment.body:
-        raise ValidationError({"body": "Write a comment."})
+        raise ValidationError({"body": gettext("Write a comment.")})
     comment.full_clean()
     comment.save()
     audit_record(actor=counselor, action=AuditAction.EXERCISE_COMMENT_ADDED, target=comment, occurrence=occurrence.pk)

@@ -8,11 +8,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
 from exercises.fields import FieldSpec
 from exercises.models import Category, CompletionMode, ExerciseTemplate, TemplateKind, Visibility
+from exercises.translations import DEFAULT_LANGUAGE, clean_translations
 from portal import policy
 from portal.errors import require
 
@@ -49,8 +51,12 @@ def template_create(
     completion_mode: str = CompletionMode.EACH_PARTNER,
     visibility: str = Visibility.AFTER_BOTH,
     kind: str = TemplateKind.ONCE,
+    language: str = DEFAULT_LANGUAGE,
+    translations: dict[str, Any] | None = None,
 ) -> ExerciseTemplate:
-    require(owner.is_active and policy.uses_template_library(owner), "Only counselors write exercise templates.")
+    require(
+        owner.is_active and policy.uses_template_library(owner), gettext("Only counselors write exercise templates.")
+    )
     template = ExerciseTemplate(
         owner=owner,
         is_builtin=False,
@@ -64,6 +70,8 @@ def template_create(
         completion_mode=completion_mode,
         visibility=visibility,
         kind=kind,
+        language=language,
+        translations=translations or {},
     )
     _save_template(template)
     audit_record(actor=owner, action=AuditAction.EXERCISE_TEMPLATE_CREATED, target=template)
@@ -81,6 +89,8 @@ TEMPLATE_EDITABLE = (
     "visibility",
     "kind",
     "is_archived",
+    "language",
+    "translations",
 )
 
 
@@ -89,7 +99,10 @@ def template_update(*, template: ExerciseTemplate, actor: User, **changes: Any) 
     """Change a counselor's own template: pass only what changes, among
     TEMPLATE_EDITABLE. Assignments already made keep their copy of the fields
     and visibility, so this never changes what a partner was promised."""
-    require(policy.can_edit_template(actor, template), "You can edit only your own templates; copy a built-in first.")
+    require(
+        policy.can_edit_template(actor, template),
+        gettext("You can edit only your own templates; copy a built-in first."),
+    )
     return _template_change(template, actor=actor, changes=changes)
 
 
@@ -100,7 +113,7 @@ def template_follow_measure(*, template: ExerciseTemplate, actor: User, **change
     not through template_update; only its owner's own actions reach it."""
     require(
         policy.carries_a_measure(template) and template.owner_id == actor.pk,
-        "Only a measure's own template follows the measure.",
+        gettext("Only a measure's own template follows the measure."),
     )
     return _template_change(template, actor=actor, changes=changes)
 
@@ -108,7 +121,7 @@ def template_follow_measure(*, template: ExerciseTemplate, actor: User, **change
 def _template_change(template: ExerciseTemplate, *, actor: User, changes: dict[str, Any]) -> ExerciseTemplate:
     unknown = set(changes) - set(TEMPLATE_EDITABLE)
     if unknown:
-        raise ValidationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("These cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     for name, value in changes.items():
         setattr(template, name, value.strip() if name in ("title", "summary", "instructions") else value)
     _save_template(template)
@@ -119,7 +132,9 @@ def _template_change(template: ExerciseTemplate, *, actor: User, changes: dict[s
 @transaction.atomic
 def template_copy(*, template: ExerciseTemplate, counselor: User) -> ExerciseTemplate:
     """An editable copy, owned by the counselor, of a built-in (or their own)."""
-    require(policy.can_copy_template(counselor, template), "You can copy built-ins and your own templates only.")
+    require(
+        policy.can_copy_template(counselor, template), gettext("You can copy built-ins and your own templates only.")
+    )
     copy = ExerciseTemplate(
         owner=counselor,
         is_builtin=False,
@@ -129,6 +144,8 @@ def template_copy(*, template: ExerciseTemplate, counselor: User) -> ExerciseTem
         summary=template.summary,
         instructions=template.instructions,
         fields=template.fields,
+        language=template.language,
+        translations=template.translations,
         estimated_minutes=template.estimated_minutes,
         category=template.category,
         completion_mode=template.completion_mode,
@@ -138,3 +155,31 @@ def template_copy(*, template: ExerciseTemplate, counselor: User) -> ExerciseTem
     _save_template(copy)
     audit_record(actor=counselor, action=AuditAction.EXERCISE_TEMPLATE_COPIED, target=copy, copied_from=template.pk)
     return copy
+
+
+@transaction.atomic
+def template_set_translation(
+    *, template: ExerciseTemplate, actor: User, language: str, text: dict[str, Any]
+) -> ExerciseTemplate:
+    """Add, change or (with nothing in ``text``) remove the counselor's own
+    template's translation into ``language``: its title, summary,
+    instructions and questions' text (exercises/translations.py). Assignments
+    already made keep the questions' text they were given."""
+    require(
+        policy.can_edit_template(actor, template),
+        gettext("You can translate only your own templates; copy a built-in first."),
+    )
+    if language == template.language or not language:
+        # Named here, on the language chosen, rather than as a whole-template error.
+        clean_translations({language: {}}, language=template.language, fields=template.fields)
+    others = {code: value for code, value in (template.translations or {}).items() if code != language}
+    cleaned = clean_translations({language: text}, language=template.language, fields=template.fields)
+    template.translations = {**others, **cleaned}
+    _save_template(template)
+    audit_record(
+        actor=actor,
+        action=AuditAction.EXERCISE_TEMPLATE_UPDATED,
+        target=template,
+        changed=[f"translations.{language}"],
+    )
+    return template

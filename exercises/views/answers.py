@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
 
 from exercises.fields import DATE_PATTERN, FieldKind, FieldSpec
 from exercises.models import Response, ResponseVersion
@@ -27,12 +28,16 @@ def _display(spec: FieldSpec, value: Any) -> str:
         labels = {c["value"]: c["label"] for c in spec["choices"]}
         return ", ".join(labels.get(item, item) for item in value)
     if kind == FieldKind.YES_NO:
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     if kind == FieldKind.DATE and isinstance(value, str) and DATE_PATTERN.match(value):
         return date_format(date.fromisoformat(value), "DATE_FORMAT")
     if kind == FieldKind.SCALE:
         ends = " – ".join(label for label in (spec.get("min_label"), spec.get("max_label")) if label)
-        return f"{value} of 5" + (f" ({ends})" if ends else "")
+        if ends:
+            return gettext("%(value)s of 5 (%(ends)s)") % {"value": value, "ends": ends}
+        return gettext("%(value)s of 5") % {"value": value}
+    if kind == FieldKind.NUMBER and isinstance(value, int | float) and not isinstance(value, bool):
+        return number_format(value)
     return str(value)
 
 
@@ -68,7 +73,7 @@ def shown(responses: list[Response], fields: list[FieldSpec], *, with_versions: 
         ShownResponse(
             r,
             answer_rows(fields, r.answers),
-            r.author.full_name if r.author else "Together",
+            r.author.full_name if r.author else gettext("Together"),
             earlier_versions(r, fields, with_versions),
         )
         for r in responses

@@ -15,12 +15,14 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.models import Couple, User
 from exercises import selectors, services
 from exercises.forms import AssignForm, NoteForm
 from exercises.models import Assignment, AssignmentStatus
+from exercises.translations import localized_title
 from exercises.views.scope import get_or_404
 from portal import policy
 from portal.errors import add_errors_to_form, error_dict
@@ -82,7 +84,11 @@ def couple_exercises(request: AuthenticatedHttpRequest, couple_id: int) -> HttpR
                     errors["schedule"] = errors.pop("rrule")
                 add_errors_to_form(form, ValidationError(errors))
             else:
-                messages.success(request, f"“{data['template'].title}” is assigned to {couple.display_name}.")
+                messages.success(
+                    request,
+                    gettext("“%(title)s” is assigned to %(couple)s.")
+                    % {"title": localized_title(data["template"]), "couple": couple.display_name},
+                )
                 return redirect("couple_exercises", couple_id=couple.pk)
 
     # Current assignments show their occurrences of the last RECENT_DAYS and
@@ -140,10 +146,11 @@ def couple_exercises(request: AuthenticatedHttpRequest, couple_id: int) -> HttpR
     return render(request, "exercises/couple_exercises.html", context, status=status)
 
 
+# Each action's message names the exercise: “%(title)s”.
 ASSIGNMENT_ACTIONS = {
-    "pause": (services.assignment_pause, "paused"),
-    "resume": (services.assignment_resume, "resumed"),
-    "end": (services.assignment_end, "ended; its history is kept"),
+    "pause": (services.assignment_pause, gettext_lazy("“%(title)s” is paused.")),
+    "resume": (services.assignment_resume, gettext_lazy("“%(title)s” is resumed.")),
+    "end": (services.assignment_end, gettext_lazy("“%(title)s” is ended; its history is kept.")),
 }
 
 
@@ -168,7 +175,7 @@ def assignment_action(request: AuthenticatedHttpRequest, assignment_id: int, act
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"“{assignment.template.title}” is {done}.")
+        messages.success(request, str(done) % {"title": localized_title(assignment)})
     return redirect("couple_exercises", couple_id=assignment.couple_id)
 
 
@@ -179,7 +186,7 @@ def assignment_note(request: AuthenticatedHttpRequest, assignment_id: int) -> Ht
     form = NoteForm(request.POST, prefix=f"a{assignment.pk}")
     if form.is_valid():
         services.assignment_update_note(assignment=assignment, counselor=user, note=form.cleaned_data["note"])
-        messages.success(request, "The note is saved.")
+        messages.success(request, gettext("The note is saved."))
     else:
         messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("couple_exercises", couple_id=assignment.couple_id)
@@ -192,7 +199,7 @@ def couple_high_conflict(request: AuthenticatedHttpRequest, couple_id: int) -> H
     on = request.POST.get("high_conflict") == "on"
     services.couple_set_high_conflict(couple=couple, counselor=user, high_conflict=on)
     if on:
-        messages.success(request, "High-conflict is on: partners no longer see each other's answers.")
+        messages.success(request, gettext("High-conflict is on: partners no longer see each other's answers."))
     else:
-        messages.success(request, "High-conflict is off: the exercises' own sharing rules apply again.")
+        messages.success(request, gettext("High-conflict is off: the exercises' own sharing rules apply again."))
     return redirect("couple_exercises", couple_id=couple.pk)

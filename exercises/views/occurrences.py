@@ -10,6 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
@@ -18,13 +20,14 @@ from exercises.fields import answers_from_form, clean_answers
 from exercises.forms import AnswerForm, CommentForm
 from exercises.hints import Hint, hints_for_answers
 from exercises.models import Assignment, Occurrence, Response, TemplateKind, Visibility
+from exercises.translations import localized_text
 from exercises.views.answers import answer_rows, earlier_versions, shown
 from exercises.views.scope import get_or_404
 from portal import policy
 from portal.errors import submit_form
 from portal.http import AuthenticatedHttpRequest
 
-ANSWERING_IS_FOR_PARTNERS = "Only the partners answer their exercises; you can read, review and comment on them."
+ANSWERING_IS_FOR_PARTNERS = _("Only the partners answer their exercises; you can read, review and comment on them.")
 
 
 def _occurrence_for(user: User, occurrence_id: Any) -> Occurrence:
@@ -53,12 +56,15 @@ def _partner_answer(request: AuthenticatedHttpRequest, occurrence: Occurrence) -
     user = request.user
     assignment = occurrence.assignment
     fields = assignment.fields
+    # The exercise's text in the partner's language; the answers as written.
+    exercise = localized_text(assignment)
+    shown_fields = exercise.fields
     responses = list(selectors.occurrence_responses(user, occurrence, with_versions=True))
     own = next((r for r in responses if r.author_id in (None, user.pk)), None)
     others = [r for r in responses if r is not own]
     can_answer = policy.can_respond(user, assignment) and not (own and own.is_reviewed)
 
-    form = AnswerForm(request.POST or None, field_specs=fields, answers=own.answers if own else None)
+    form = AnswerForm(request.POST or None, field_specs=shown_fields, answers=own.answers if own else None)
     hints: dict[str, list[Hint]] = hints_for_answers(fields, own.answers) if own and not own.is_submitted else {}
     confirm_submit = False
     status = 200
@@ -79,7 +85,7 @@ def _partner_answer(request: AuthenticatedHttpRequest, occurrence: Occurrence) -
                 form, lambda: services.response_submit(occurrence=occurrence, user=user, answers=answers)
             )
             if submitted is not None:
-                messages.success(request, "Your answer is submitted. Thank you.")
+                messages.success(request, gettext("Your answer is submitted. Thank you."))
                 return redirect("occurrence_detail", occurrence_id=occurrence.pk)
             status = 400
         else:
@@ -87,7 +93,7 @@ def _partner_answer(request: AuthenticatedHttpRequest, occurrence: Occurrence) -
                 form, lambda: services.response_save_draft(occurrence=occurrence, user=user, answers=answers)
             )
             if saved is not None:
-                messages.success(request, "Your draft is saved. Only you can see it until you submit.")
+                messages.success(request, gettext("Your draft is saved. Only you can see it until you submit."))
                 return redirect("occurrence_detail", occurrence_id=occurrence.pk)
             status = 400
 
@@ -99,15 +105,16 @@ def _partner_answer(request: AuthenticatedHttpRequest, occurrence: Occurrence) -
         "occurrence": occurrence,
         "assignment": assignment,
         "template": assignment.template,
+        "exercise": exercise,
         "form": form,
         "hints": hints,
         "confirm_submit": confirm_submit,
         "can_answer": can_answer,
         "own": own,
-        "own_rows": answer_rows(fields, own.answers) if own else [],
+        "own_rows": answer_rows(shown_fields, own.answers) if own else [],
         # The author sees their earlier versions; the other partner sees only the current one.
-        "own_earlier": earlier_versions(own, fields, True) if own else [],
-        "others": shown(others, fields),
+        "own_earlier": earlier_versions(own, shown_fields, True) if own else [],
+        "others": shown(others, shown_fields),
         "waiting_for_partner": _waiting_for_partner(assignment, own, others),
         "comments": selectors.occurrence_comments(user, occurrence),
     }
@@ -137,8 +144,8 @@ def _waiting_for_partner(assignment: Assignment, own: Response | None, others: l
     if policy.is_high_conflict(assignment.couple):
         return ""
     if assignment.visibility == "after_both" and not (own and own.is_submitted):
-        return "Your partner's answer appears here once you have both submitted."
-    return "Your partner has not submitted an answer yet."
+        return gettext("Your partner's answer appears here once you have both submitted.")
+    return gettext("Your partner has not submitted an answer yet.")
 
 
 def _counselor_review(
@@ -154,14 +161,17 @@ def _counselor_review(
     services.responses_record_access(viewer=user, responses=responses, with_versions=True)
     submitted_by = {r.author_id for r in responses}
     if occurrence.assignment.is_joint:
-        pending = [] if None in submitted_by else ["the couple's joint answer"]
+        pending = [] if None in submitted_by else [gettext("the couple's joint answer")]
     else:
         pending = [p.full_name for p in couple.partners if p.pk not in submitted_by]
+    # The exercise's text in the counselor's language, next to the answers exactly as written.
+    exercise = localized_text(occurrence.assignment)
     context = {
         "occurrence": occurrence,
         "assignment": occurrence.assignment,
+        "exercise": exercise,
         "couple": couple,
-        "responses": shown(responses, occurrence.assignment.fields, with_versions=True),
+        "responses": shown(responses, exercise.fields, with_versions=True),
         "pending": pending,
         # A ritual's logs are followed through its streak (see the service).
         "reviewable": occurrence.assignment.template.kind != TemplateKind.PRACTICE,
@@ -191,7 +201,7 @@ def occurrence_comment(request: AuthenticatedHttpRequest, occurrence_id: int) ->
             ),
         )
         if comment is not None:
-            messages.success(request, "Your comment is posted.")
+            messages.success(request, gettext("Your comment is posted."))
             return redirect("occurrence_detail", occurrence_id=occurrence.pk)
     return _counselor_review(request, occurrence, comment_form=form, status=400)
 
@@ -206,5 +216,5 @@ def response_review(request: AuthenticatedHttpRequest, response_id: int) -> Http
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _counselor_review(request, _occurrence_for(user, response.occurrence_id), status=400)
-    messages.success(request, "Marked as reviewed.")
+    messages.success(request, gettext("Marked as reviewed."))
     return redirect("occurrence_detail", occurrence_id=response.occurrence_id)

@@ -9,12 +9,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from exercises import selectors, services
 from exercises.forms import TemplateEditForm, field_formset
 from exercises.models import ExerciseTemplate
+from exercises.translations import current_language, localized_text, translation_summaries
 from exercises.views.scope import get_or_404
 from portal import policy
 from portal.errors import add_errors_to_form, error_dict
@@ -45,9 +47,13 @@ def _template_for(user: User, template_id: Any) -> ExerciseTemplate:
 def template_detail(request: AuthenticatedHttpRequest, template_id: int) -> HttpResponse:
     user = request.user
     template = _template_for(user, template_id)
+    can_edit = policy.can_edit_template(user, template)
     context = {
         "template": template,
-        "can_edit": policy.can_edit_template(user, template),
+        # Its text in the reader's language where it has a translation.
+        "exercise": localized_text(template),
+        "translations": translation_summaries(template) if can_edit else [],
+        "can_edit": can_edit,
         "can_copy": policy.can_copy_template(user, template),
     }
     return render(request, "exercises/template_detail.html", context)
@@ -58,7 +64,9 @@ def template_copy(request: AuthenticatedHttpRequest, template_id: int) -> HttpRe
     user = request.user
     template = _template_for(user, template_id)
     copy = services.template_copy(template=template, counselor=user)
-    messages.success(request, f"“{copy.title}” is now one of your own exercises: edit it as you like.")
+    messages.success(
+        request, gettext("“%(title)s” is now one of your own exercises: edit it as you like.") % {"title": copy.title}
+    )
     return redirect("template_edit", template_id=copy.pk)
 
 
@@ -78,7 +86,10 @@ def _save_template_form(
         if form.is_valid() and formset.is_valid():
             try:
                 if template is None:
-                    template = services.template_create(owner=user, fields=formset.specs, **form.changes())
+                    # Written, most likely, in the language the counselor reads the portal in.
+                    template = services.template_create(
+                        owner=user, fields=formset.specs, language=current_language(), **form.changes()
+                    )
                 else:
                     services.template_update(template=template, actor=user, fields=formset.specs, **form.changes())
             except ValidationError as exc:
@@ -87,7 +98,9 @@ def _save_template_form(
                     formset.non_form_errors().append(message)
                 add_errors_to_form(form, ValidationError(errors))
             else:
-                messages.success(request, "The exercise is saved. Assignments already made keep their questions.")
+                messages.success(
+                    request, gettext("The exercise is saved. Assignments already made keep their questions.")
+                )
                 return redirect("template_detail", template_id=template.pk)
     context = {"template": template, "form": form, "formset": formset}
     return render(request, "exercises/template_edit.html", context, status=status)
