@@ -58,7 +58,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def create(self, request: Request) -> ApiResponse:
         """A new document of the practice, its text saved as draft version 1 (practice admins)."""
         user = request_user(request)
-        require(policy.can_manage_documents(user), services.documents.ADMINS_ONLY)
+        require(policy.can_manage_documents(user), str(services.documents.ADMINS_ONLY))
         serializer = DocumentCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = services.document_create(actor=user, **serializer.validated_data)
@@ -82,7 +82,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         """Publish the draft with this number: its SHA-256 is stamped, the live version retired."""
         document = self.get_object()
         user = request_user(request)
-        require(policy.can_manage_documents(user), services.documents.ADMINS_ONLY)
+        require(policy.can_manage_documents(user), str(services.documents.ADMINS_ONLY))
         serializer = PublishSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         version = document.versions.filter(number=serializer.validated_data["number"]).first()
@@ -144,6 +144,7 @@ class SignatureViewSet(
             agreed=data["agreed"],
             ip_address=client_ip(request),
             user_agent=request.headers.get("User-Agent", ""),
+            language=data.get("language"),
         )
         created = selectors.signatures_visible_to(user).get(pk=signature.pk)
         return ApiResponse(SignatureSerializer(created).data, status=status.HTTP_201_CREATED)

@@ -20,7 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from exercises.translations import localized_title
 
 # The name PostgreSQL's triggers report (portal.errors.violated_constraint finds it).
 SIGNATURE_IMMUTABLE = "intake_signature_immutable"
@@ -38,20 +42,30 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# The language a document's own text (title, version text) is written in; the
+# others are carried in ``translations`` (see DocumentVersion).
+SOURCE_LANGUAGE = "en"
+
+
+def active_language() -> str:
+    """The language being written in now (a page's, or an override's), as a bare code ("es")."""
+    return (translation.get_language() or SOURCE_LANGUAGE).split("-")[0]
+
+
 class DocumentKind(models.TextChoices):
-    CONSENT_TO_TREATMENT = "consent_to_treatment", "Consent to treatment"
-    PRIVACY_NOTICE = "privacy_notice", "Notice of privacy practices"
-    TELEHEALTH_CONSENT = "telehealth_consent", "Telehealth consent"
-    COUPLES_CONFIDENTIALITY = "couples_confidentiality", "Confidentiality in couples work (no-secrets policy)"
-    CANCELLATION_POLICY = "cancellation_policy", "Cancellation policy"
-    RELEASE_OF_INFORMATION = "release_of_information", "Release of information"
-    OTHER = "other", "Other"
+    CONSENT_TO_TREATMENT = "consent_to_treatment", _("Consent to treatment")
+    PRIVACY_NOTICE = "privacy_notice", _("Notice of privacy practices")
+    TELEHEALTH_CONSENT = "telehealth_consent", _("Telehealth consent")
+    COUPLES_CONFIDENTIALITY = "couples_confidentiality", _("Confidentiality in couples work (no-secrets policy)")
+    CANCELLATION_POLICY = "cancellation_policy", _("Cancellation policy")
+    RELEASE_OF_INFORMATION = "release_of_information", _("Release of information")
+    OTHER = "other", pgettext_lazy("document kind", "Other")
 
 
 class VersionStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    RETIRED = "retired", "Retired"
+    DRAFT = "draft", pgettext_lazy("document version status", "Draft")
+    PUBLISHED = "published", pgettext_lazy("document version status", "Published")
+    RETIRED = "retired", pgettext_lazy("document version status", "Retired")
 
 
 class Document(models.Model):
@@ -61,6 +75,9 @@ class Document(models.Model):
     is_builtin = models.BooleanField(default=False)
     requires_signature = models.BooleanField(default=True)
     archived = models.BooleanField(default=False)
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='The title in other languages: {"es": {"title": "..."}}.'
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -70,9 +87,18 @@ class Document(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def title_in(self, language: str | None = None) -> str:
+        found = (self.translations or {}).get(language or active_language())
+        return str(found.get("title") or self.title) if isinstance(found, dict) else self.title
+
+    @property
+    def local_title(self) -> str:
+        """The title in the language being written in now (templates)."""
+        return self.title_in()
+
 
 class DocumentVersionQuerySet(models.QuerySet["DocumentVersion"]):
-    FROZEN_FIELDS = frozenset({"text", "sha256", "number", "document", "document_id", "published_at"})
+    FROZEN_FIELDS = frozenset({"text", "sha256", "number", "document", "document_id", "published_at", "translations"})
 
     def update(self, **kwargs: Any) -> int:
         # Drafts are edited one by one through save(), which checks the stored state.
@@ -83,9 +109,19 @@ class DocumentVersionQuerySet(models.QuerySet["DocumentVersion"]):
 
 
 class DocumentVersion(models.Model):
+    """One version of a document. Its ``text`` is in English (SOURCE_LANGUAGE);
+    ``translations`` carries the same version in other languages,
+    ``{"es": {"text": "...", "sha256": "..."}}``, written with the draft and
+    frozen with it on publishing (each translation's hash stamped then). A
+    partner reads and signs the version in their language where it has one,
+    in English otherwise; the signature records which (Signature.language)."""
+
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     text = models.TextField(help_text="Markdown.")
+    translations = models.JSONField(
+        default=dict, blank=True, help_text='The text in other languages: {"es": {"text", "sha256"}} (Markdown).'
+    )
     sha256 = models.CharField(max_length=64, blank=True, help_text="SHA-256 of the text, set on publishing.")
     status = models.CharField(max_length=10, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
     must_resign = models.BooleanField(
@@ -125,9 +161,15 @@ class DocumentVersion(models.Model):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding and self.pk is not None:
-            stored = DocumentVersion.objects.filter(pk=self.pk).values("status", "text", "sha256", "number").first()
+            stored = (
+                DocumentVersion.objects.filter(pk=self.pk)
+                .values("status", "text", "sha256", "number", "translations")
+                .first()
+            )
             if stored is not None and stored["status"] != VersionStatus.DRAFT:
-                changed = [name for name in ("text", "sha256", "number") if getattr(self, name) != stored[name]]
+                changed = [
+                    name for name in ("text", "sha256", "number", "translations") if getattr(self, name) != stored[name]
+                ]
                 if changed or self.status == VersionStatus.DRAFT:
                     raise ImmutableRecordError("A published version is never changed: write a new version.")
         super().save(*args, **kwargs)
@@ -140,6 +182,31 @@ class DocumentVersion(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == VersionStatus.PUBLISHED
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages this version can be read and signed in, its own first."""
+        others = [code for code, entry in (self.translations or {}).items() if (entry or {}).get("text")]
+        return [SOURCE_LANGUAGE, *sorted(others)]
+
+    def reading_language(self, language: str | None = None) -> str:
+        """The language a reader of ``language`` (default: the active one) reads this version in."""
+        wanted = language or active_language()
+        return wanted if wanted in self.languages else SOURCE_LANGUAGE
+
+    def text_in(self, language: str | None = None) -> str:
+        language = self.reading_language(language)
+        if language == SOURCE_LANGUAGE:
+            return self.text
+        return str(self.translations[language]["text"])
+
+    def sha256_in(self, language: str | None = None) -> str:
+        """The SHA-256 of the text in ``language``: stamped on publishing (computed for a draft)."""
+        language = self.reading_language(language)
+        if language == SOURCE_LANGUAGE:
+            return self.sha256 or text_sha256(self.text)
+        entry = self.translations[language]
+        return str(entry.get("sha256") or text_sha256(entry["text"]))
 
 
 class ImmutableQuerySet(models.QuerySet[Any]):
@@ -177,7 +244,12 @@ class Signature(ImmutableModel):
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
     couple = models.ForeignKey("accounts.Couple", on_delete=models.PROTECT, related_name="signatures")
     attempt = models.PositiveSmallIntegerField(default=1)
-    version_sha256 = models.CharField(max_length=64, help_text="The signed version's hash, copied when signing.")
+    version_sha256 = models.CharField(
+        max_length=64, help_text="The hash of the signed text (in ``language``), copied when signing."
+    )
+    language = models.CharField(
+        max_length=8, default=SOURCE_LANGUAGE, help_text="The language of the text that was read and signed."
+    )
     typed_name = models.CharField(max_length=150)
     agreed = models.BooleanField()
     signed_at = models.DateTimeField(default=timezone.now)
@@ -331,3 +403,10 @@ class IntakePacketItem(models.Model):
     @property
     def title(self) -> str:
         return self.document.title if self.document is not None else self.template.title  # type: ignore[union-attr]
+
+    @property
+    def local_title(self) -> str:
+        """The title in the language being written in now."""
+        if self.document is not None:
+            return self.document.local_title
+        return localized_title(self.template)  # type: ignore[arg-type]

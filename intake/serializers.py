@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -61,7 +63,7 @@ def _signable_versions(user: User) -> QuerySet[DocumentVersion]:
 
 class SignatureSerializer(serializers.ModelSerializer):
     document = serializers.IntegerField(source="version.document_id", read_only=True)
-    document_title = serializers.CharField(source="version.document.title", read_only=True)
+    document_title = serializers.CharField(source="version.document.local_title", read_only=True)
     version_number = serializers.IntegerField(source="version.number", read_only=True)
     signer_name = serializers.CharField(source="signer.full_name", read_only=True)
     revoked_at = serializers.SerializerMethodField()
@@ -76,6 +78,7 @@ class SignatureSerializer(serializers.ModelSerializer):
             "version",
             "version_number",
             "version_sha256",
+            "language",
             "signer",
             "signer_name",
             "couple",
@@ -107,6 +110,12 @@ class SignatureCreateSerializer(serializers.Serializer):
     agreed = serializers.BooleanField(help_text="Must be true: “I agree”.")
     signer = serializers.IntegerField(
         required=False, help_text="Optional; if given, your own user id (anyone else's answers 404)."
+    )
+    language = serializers.ChoiceField(
+        choices=settings.LANGUAGES,
+        required=False,
+        help_text="The language of the text you read and sign (default: yours); a version without that text "
+        "is signed in English.",
     )
 
 
@@ -157,7 +166,7 @@ class PacketItemAddSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if (attrs.get("document") is None) == (attrs.get("template") is None):
-            raise serializers.ValidationError("Give either a document or a template (a questionnaire).")
+            raise serializers.ValidationError(gettext("Give either a document or a template (a questionnaire)."))
         return attrs
 
 

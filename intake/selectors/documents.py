@@ -95,7 +95,7 @@ def unsigned_documents(
         .exclude(status=VersionStatus.DRAFT)
         .filter(Q(status=VersionStatus.PUBLISHED) | Q(must_resign=True))
         .select_related("document")
-        .defer("text")  # the texts are long, and only what to sign is asked here
+        .defer("text", "translations")  # the texts are long, and only what to sign is asked here
         .order_by("document__title", "document_id", "number")
     )
     if document_ids is not None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import OPEN_COUPLE_STATUSES, UNREVIEWED_RISK_FLAG, PartnerSafety, User
 from exercises.models import ExerciseTemplate, Occurrence, Response, ResponseState
@@ -25,7 +26,11 @@ class PartnerStatus:
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     COMPLETE = "complete"
-    LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETE: "Complete"}
+    LABELS = {
+        NOT_STARTED: pgettext_lazy("intake status", "Not started"),
+        IN_PROGRESS: pgettext_lazy("intake status", "In progress"),
+        COMPLETE: pgettext_lazy("intake status", "Complete"),
+    }
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,7 @@ class PartnerProgress:
 
     @property
     def status_label(self) -> str:
-        return PartnerStatus.LABELS[self.status]
+        return str(PartnerStatus.LABELS[self.status])
 
     @property
     def missing(self) -> list[str]:
@@ -167,7 +172,7 @@ def _progress(packets: Sequence[IntakePacket], people: dict[int, list[User]]) ->
                     progress.items.append(
                         ItemProgress(
                             item=item,
-                            title=item.title,
+                            title=item.local_title,
                             kind="questionnaire",
                             done=done,
                             started=answer_state == ResponseState.DRAFT,
@@ -200,7 +205,7 @@ def _document_progress(item: IntakePacketItem, needed: NeededSignature | None, p
     done = available and needed is None
     return ItemProgress(
         item=item,
-        title=item.title,
+        title=item.local_title,
         kind="document",
         done=done,
         started=False,
@@ -271,18 +276,18 @@ def first_appointment_hold(appointment: Appointment) -> str | None:
     if earlier.exists():
         return None
     missing = [
-        f"{partner.partner.full_name} has not signed {', '.join(partner.unsigned_documents)}"
+        gettext("%(name)s has not signed %(documents)s")
+        % {"name": partner.partner.full_name, "documents": ", ".join(partner.unsigned_documents)}
         for partner in packet_progress_all(packet).partners
         if partner.unsigned_documents
     ]
     if not missing:
         return None
-    return (
-        "This is the couple's first session, and their paperwork is not complete: "
-        + "; ".join(missing)
-        + ". It can be confirmed once they have signed, or a practice admin can lift the hold "
+    return gettext(
+        "This is the couple's first session, and their paperwork is not complete: %(missing)s. "
+        "It can be confirmed once they have signed, or a practice admin can lift the hold "
         "on the couple's intake page."
-    )
+    ) % {"missing": "; ".join(missing)}
 
 
 def questionnaire_usable(user: User, packet: IntakePacket, template_id: int) -> bool:

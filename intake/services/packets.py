@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, Couple, User
 from accounts.services import audit_record
@@ -43,14 +44,14 @@ DEFAULT_PACKET = SimpleNamespace(_meta=DefaultPacketItem._meta, pk="default")
 def _usable_template(template_id: int, *, counselor: User) -> ExerciseTemplate:
     template = ExerciseTemplate.objects.filter(pk=template_id).first()
     if template is None or not policy.can_use_template(counselor, template):
-        raise ValidationError({"template": "Choose a built-in questionnaire or one of the counselor's own."})
+        raise ValidationError({"template": gettext("Choose a built-in questionnaire or one of the counselor's own.")})
     return template
 
 
 def _document(document_id: int) -> Document:
     document = Document.objects.filter(pk=document_id, archived=False).first()
     if document is None:
-        raise ValidationError({"document": "Choose one of the practice's documents."})
+        raise ValidationError({"document": gettext("Choose one of the practice's documents.")})
     return document
 
 
@@ -59,13 +60,13 @@ def default_packet_set(
     *, actor: User, document_ids: Sequence[int], template_ids: Sequence[int]
 ) -> list[DefaultPacketItem]:
     """Replace the practice's default packet (documents first, then questionnaires, in the order given)."""
-    require(policy.can_manage_default_packet(actor), "Only a practice admin sets the default intake packet.")
+    require(policy.can_manage_default_packet(actor), gettext("Only a practice admin sets the default intake packet."))
     documents = [_document(pk) for pk in dict.fromkeys(document_ids)]
     templates = []
     for pk in dict.fromkeys(template_ids):
         template = ExerciseTemplate.objects.filter(pk=pk, is_builtin=True, is_archived=False).first()
         if template is None:
-            raise ValidationError({"template": "The default packet holds built-in questionnaires only."})
+            raise ValidationError({"template": gettext("The default packet holds built-in questionnaires only.")})
         templates.append(template)
     DefaultPacketItem.objects.all().delete()
     items = [DefaultPacketItem(document=d, position=i) for i, d in enumerate(documents)]
@@ -107,7 +108,7 @@ def _assigning_counselor(actor: User, couple: Couple) -> User:
 def packet_create(*, actor: User, couple: Couple, now: datetime | None = None) -> IntakePacket:
     """The couple's packet, copied from the practice's default."""
     now = now or timezone.now()
-    require(policy.can_manage_couple(actor, couple), "You cannot prepare this couple's intake packet.")
+    require(policy.can_manage_couple(actor, couple), gettext("You cannot prepare this couple's intake packet."))
     packet, created = IntakePacket.objects.get_or_create(couple=couple, defaults={"created_by": actor})
     if not created:
         return packet
@@ -127,7 +128,9 @@ def _locked_packet(actor: User, packet: IntakePacket) -> IntakePacket:
     locked = IntakePacket.objects.select_for_update(of=("self",)).select_related("couple").filter(pk=packet.pk).first()
     if locked is None or not policy.can_see_intake_packet(actor, locked.couple):
         raise Http404("No such intake packet.")
-    require(policy.can_adjust_intake_packet(actor, locked.couple), "You cannot change this couple's intake packet.")
+    require(
+        policy.can_adjust_intake_packet(actor, locked.couple), gettext("You cannot change this couple's intake packet.")
+    )
     return locked
 
 
@@ -144,18 +147,18 @@ def packet_item_add(
     now = now or timezone.now()
     packet = _locked_packet(actor, packet)
     if (document_id is None) == (template_id is None):
-        raise ValidationError("Choose either a document or a questionnaire.")
+        raise ValidationError(gettext("Choose either a document or a questionnaire."))
     position = (packet.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     if document_id is not None:
         document = _document(document_id)
         if packet.items.filter(document=document).exists():
-            raise ValidationError({"document": "This document is already in the packet."})
+            raise ValidationError({"document": gettext("This document is already in the packet.")})
         item = IntakePacketItem.objects.create(packet=packet, document=document, position=position, added_at=now)
     else:
         counselor = _assigning_counselor(actor, packet.couple)
         template = _usable_template(int(template_id or 0), counselor=counselor)
         if packet.items.filter(template=template).exists():
-            raise ValidationError({"template": "This questionnaire is already in the packet."})
+            raise ValidationError({"template": gettext("This questionnaire is already in the packet.")})
         item = IntakePacketItem(packet=packet, template=template, position=position, added_at=now)
         item.assignment_id = _assign_questionnaire(packet=packet, template=template, counselor=counselor, now=now)
         item.save()
@@ -202,12 +205,14 @@ def packet_hold_override(*, actor: User, packet: IntakePacket, reason: str) -> I
     locked = IntakePacket.objects.select_for_update(of=("self",)).select_related("couple").filter(pk=packet.pk).first()
     if locked is None or not policy.can_see_intake_packet(actor, locked.couple):
         raise Http404("No such intake packet.")
-    require(policy.can_override_intake_hold(actor), "Only a practice admin can confirm without the paperwork.")
+    require(policy.can_override_intake_hold(actor), gettext("Only a practice admin can confirm without the paperwork."))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": "Say why the first appointment may go ahead without the paperwork."})
+        raise ValidationError({"reason": gettext("Say why the first appointment may go ahead without the paperwork.")})
     if len(reason) > MAX_OVERRIDE_REASON:
-        raise ValidationError({"reason": f"Keep the reason under {MAX_OVERRIDE_REASON:,} characters."})
+        raise ValidationError(
+            {"reason": gettext("Keep the reason under %(count)s characters.") % {"count": f"{MAX_OVERRIDE_REASON:,}"}}
+        )
     locked.hold_override_reason = reason
     locked.hold_overridden_by = actor
     locked.hold_overridden_at = timezone.now()

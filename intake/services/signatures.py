@@ -16,7 +16,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.languages import language_for
 from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, Couple, User
 from accounts.services import audit_record, audit_record_many
 from intake.models import DocumentVersion, Signature, SignatureRevocation, VersionStatus
@@ -30,7 +32,7 @@ MAX_REASON = 2000
 
 class AlreadySigned(ServiceConflict):
     def __init__(self) -> None:
-        super().__init__("You have already signed this version of the document.")
+        super().__init__(gettext("You have already signed this version of the document."))
 
 
 def _same_name(typed: str, full_name: str) -> bool:
@@ -65,8 +67,12 @@ def signature_create(
     agreed: bool,
     ip_address: str | None,
     user_agent: str,
+    language: str | None = None,
 ) -> Signature:
-    """``signer`` signs the published ``version`` for themselves."""
+    """``signer`` signs the published ``version`` for themselves, in the
+    ``language`` of the text they read (the page says which; default: the
+    signer's own language). A language the version has no text in signs its
+    English text. The signature keeps the language and the hash of that text."""
     if not policy.can_sign_documents(signer):
         raise Http404("No such document.")
     couple = _open_couple_of(signer)
@@ -83,13 +89,16 @@ def signature_create(
     typed_name = " ".join((typed_name or "").split())
     errors: dict[str, str] = {}
     if not typed_name:
-        errors["typed_name"] = "Type your full name to sign."
+        errors["typed_name"] = gettext("Type your full name to sign.")
     elif not _same_name(typed_name, signer.full_name):
-        errors["typed_name"] = f"Type your full name as it is on your account: {signer.full_name}."
+        errors["typed_name"] = gettext("Type your full name as it is on your account: %(name)s.") % {
+            "name": signer.full_name
+        }
     if agreed is not True:
-        errors["agreed"] = "Tick “I agree” to sign."
+        errors["agreed"] = gettext("Tick “I agree” to sign.")
     if errors:
         raise ValidationError(errors)
+    signed_language = version.reading_language(language or language_for(signer))
     earlier = list(Signature.objects.filter(version=version, signer=signer).select_related("revocation"))
     if any(not hasattr(signature, "revocation") for signature in earlier):
         raise AlreadySigned()
@@ -100,7 +109,8 @@ def signature_create(
                 signer=signer,
                 couple=couple,
                 attempt=len(earlier) + 1,
-                version_sha256=version.sha256,
+                version_sha256=version.sha256_in(signed_language),
+                language=signed_language,
                 typed_name=typed_name,
                 agreed=True,
                 signed_at=timezone.now(),
@@ -118,6 +128,7 @@ def signature_create(
         document=version.document_id,
         version=version.number,
         couple=couple.pk,
+        language=signed_language,
     )
     paperwork_reminders_refresh(couple_id=couple.pk)
     return signature
@@ -136,14 +147,18 @@ def signature_revoke(*, actor: User, signature: Signature, reason: str) -> Signa
     if locked is None or not policy.can_view_signature(actor, locked):
         raise Http404("No such signature.")
     signature = locked
-    require(policy.can_revoke_signature(actor, signature), "Only the person who signed can revoke a signature.")
+    require(
+        policy.can_revoke_signature(actor, signature), gettext("Only the person who signed can revoke a signature.")
+    )
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say briefly why you are revoking it."})
+        raise ValidationError({"reason": gettext("Say briefly why you are revoking it.")})
     if len(reason) > MAX_REASON:
-        raise ValidationError({"reason": f"Keep the reason under {MAX_REASON:,} characters."})
+        raise ValidationError(
+            {"reason": gettext("Keep the reason under %(count)s characters.") % {"count": f"{MAX_REASON:,}"}}
+        )
     if SignatureRevocation.objects.filter(signature=signature).exists():
-        raise ServiceConflict("This signature was already revoked.")
+        raise ServiceConflict(gettext("This signature was already revoked."))
     revocation = SignatureRevocation.objects.create(signature=signature, reason=reason, revoked_at=timezone.now())
     audit_record(
         actor=actor,

@@ -8,11 +8,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 
 from exercises.markdown import render_markdown
 from intake import selectors, services
 from intake.api import signature_pdf_response
-from intake.builtin import DRAFT_NOTE
+from intake.builtin import still_marked_draft
 from intake.forms import DraftForm, PublishForm, RevokeForm, SignForm
 from intake.models import Document, VersionStatus
 from portal import policy
@@ -22,18 +23,18 @@ from portal.http import AuthenticatedHttpRequest, client_ip
 
 def _admin_document(request: AuthenticatedHttpRequest, document_id: int) -> Document:
     if not policy.can_manage_documents(request.user):
-        raise Http404("No such document.")
+        raise Http404(gettext("No such document."))
     return selectors.document_for(request.user, document_id)
 
 
 def _partner_only(request: AuthenticatedHttpRequest) -> None:
     if not policy.can_sign_documents(request.user):
-        raise Http404("No such page.")
+        raise Http404(gettext("No such page."))
 
 
 def document_admin_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_manage_documents(request.user):
-        raise Http404("No such page.")
+        raise Http404(gettext("No such page."))
     documents = list(selectors.documents_visible_to(request.user).order_by("title", "pk"))
     rows = []
     for document in documents:
@@ -54,14 +55,24 @@ def document_admin_detail(request: AuthenticatedHttpRequest, document_id: int) -
     draft = next((v for v in versions if v.status == VersionStatus.DRAFT), None)
     live = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
     start = draft or live
-    form = DraftForm(request.POST if request.method == "POST" else None, initial={"text": start.text if start else ""})
+    initial = {"text": start.text if start else ""}
+    if start is not None:
+        initial["text_es"] = ((start.translations or {}).get("es") or {}).get("text", "")
+    form = DraftForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
+        text, translations = form.cleaned_data["text"], form.translations()
         saved = submit_form(
-            form, lambda: services.document_version_draft(actor=request.user, document=document, text=text)
+            form,
+            lambda: services.document_version_draft(
+                actor=request.user, document=document, text=text, translations=translations
+            ),
         )
         if saved is not None:
-            messages.success(request, f"Draft version {saved.number} saved. Nobody sees it until you publish it.")
+            messages.success(
+                request,
+                gettext("Draft version %(number)d saved. Nobody sees it until you publish it.")
+                % {"number": saved.number},
+            )
             return redirect("document_admin_detail", document_id=document.pk)
     context = {
         "document": document,
@@ -69,6 +80,12 @@ def document_admin_detail(request: AuthenticatedHttpRequest, document_id: int) -
         "draft": draft,
         "live": live,
         "live_html": render_markdown(live.text) if live else "",
+        "live_translations": [
+            {"language": code, "html": render_markdown(live.text_in(code)), "sha256": live.sha256_in(code)}
+            for code in live.languages[1:]
+        ]
+        if live
+        else [],
         "form": form,
     }
     return render(request, "intake/document_admin_detail.html", context, status=400 if form.errors else 200)
@@ -78,7 +95,7 @@ def document_publish(request: AuthenticatedHttpRequest, document_id: int) -> Htt
     document = _admin_document(request, document_id)
     draft = document.versions.filter(status=VersionStatus.DRAFT).first()
     if draft is None:
-        messages.info(request, "There is no draft to publish: save a new version first.")
+        messages.info(request, gettext("There is no draft to publish: save a new version first."))
         return redirect("document_admin_detail", document_id=document.pk)
     form = PublishForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -88,13 +105,20 @@ def document_publish(request: AuthenticatedHttpRequest, document_id: int) -> Htt
             lambda: services.document_version_publish(actor=request.user, version=draft, must_resign=must_resign),
         )
         if published is not None:
-            messages.success(request, f"Version {published.number} is live. SHA-256 {published.sha256[:12]}…")
+            messages.success(
+                request,
+                gettext("Version %(number)d is live. SHA-256 %(hash)s…")
+                % {"number": published.number, "hash": published.sha256[:12]},
+            )
             return redirect("document_admin_detail", document_id=document.pk)
     context = {
         "document": document,
         "draft": draft,
         "draft_html": render_markdown(draft.text),
-        "still_marked_draft": DRAFT_NOTE in draft.text,
+        "draft_translations": [
+            {"language": code, "html": render_markdown(draft.text_in(code))} for code in draft.languages[1:]
+        ],
+        "still_marked_draft": still_marked_draft(draft),
         "has_live": document.versions.filter(status=VersionStatus.PUBLISHED).exists(),
         "form": form,
     }
@@ -114,8 +138,10 @@ def document_sign(request: AuthenticatedHttpRequest, version_id: int) -> HttpRes
     _partner_only(request)
     version = selectors.version_for(request.user, version_id)
     if version.status != VersionStatus.PUBLISHED:
-        raise Http404("No such document.")
-    form = SignForm(request.POST if request.method == "POST" else None)
+        raise Http404(gettext("No such document."))
+    # The partner reads the version in their language where it has that text, in English otherwise.
+    language = version.reading_language()
+    form = SignForm(request.POST if request.method == "POST" else None, initial={"language": language})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         signature = submit_form(
@@ -127,14 +153,22 @@ def document_sign(request: AuthenticatedHttpRequest, version_id: int) -> HttpRes
                 agreed=data["agreed"],
                 ip_address=client_ip(request),
                 user_agent=request.headers.get("User-Agent", ""),
+                language=data.get("language") or language,
             ),
         )
         if signature is not None:
-            messages.success(request, f"Thank you: you signed “{version.document.title}”.")
+            messages.success(
+                request, gettext("Thank you: you signed “%(title)s”.") % {"title": version.document.local_title}
+            )
             # Back to the packet while there is one (its page shows what is left), else the documents.
             in_packet = selectors.packet_progress_for_partner(request.user) is not None
             return redirect("partner_intake" if in_packet else "partner_documents")
-    context = {"version": version, "text_html": render_markdown(version.text), "form": form}
+    context = {
+        "version": version,
+        "text_html": render_markdown(version.text_in(language)),
+        "text_language": language,
+        "form": form,
+    }
     return render(request, "intake/document_sign.html", context, status=400 if form.errors else 200)
 
 
@@ -146,7 +180,7 @@ def signature_revoke(request: AuthenticatedHttpRequest, signature_id: int) -> Ht
     _partner_only(request)
     signature = selectors.signature_for(request.user, signature_id)
     if not policy.can_revoke_signature(request.user, signature) or hasattr(signature, "revocation"):
-        raise Http404("No such signature.")
+        raise Http404(gettext("No such signature."))
     form = RevokeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data["reason"]
@@ -154,7 +188,9 @@ def signature_revoke(request: AuthenticatedHttpRequest, signature_id: int) -> Ht
             form, lambda: services.signature_revoke(actor=request.user, signature=signature, reason=reason)
         )
         if done is not None:
-            messages.success(request, "Your signature is revoked. The record of it and of your reason is kept.")
+            messages.success(
+                request, gettext("Your signature is revoked. The record of it and of your reason is kept.")
+            )
             return redirect("partner_documents")
     return render(
         request,

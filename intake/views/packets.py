@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 from exercises.models import ExerciseTemplate
+from exercises.translations import localized_title
 from intake import selectors, services
 from intake.forms import DefaultPacketForm, HoldOverrideForm, PacketAddForm
 from intake.models import DefaultPacketItem, Document, IntakePacket
@@ -89,11 +91,15 @@ def _add_form(
     user: User, packet: IntakePacket, data: object, in_documents: set[int | None], in_templates: set[int | None]
 ) -> PacketAddForm:
     documents = [
-        (d.pk, d.title) for d in Document.objects.filter(archived=False).exclude(pk__in=[d for d in in_documents if d])
+        (d.pk, d.local_title)
+        for d in Document.objects.filter(archived=False).exclude(pk__in=[d for d in in_documents if d])
     ]
     counselor = user if policy.can_manage_assignments(user, packet.couple) else packet.couple.primary_counselor
     usable = ExerciseTemplate.objects.filter(is_archived=False).filter(Q(is_builtin=True) | Q(owner=counselor))
-    templates = [(t.pk, t.title) for t in usable.exclude(pk__in=[t for t in in_templates if t]).order_by("title", "pk")]
+    templates = [
+        (t.pk, localized_title(t))
+        for t in usable.exclude(pk__in=[t for t in in_templates if t]).order_by("title", "pk")
+    ]
     return PacketAddForm(data, documents=documents, templates=templates)
 
 
@@ -113,7 +119,9 @@ def packet_item_add(request: AuthenticatedHttpRequest, couple_id: int) -> HttpRe
             ),
         )
         if added is not None:
-            messages.success(request, f"“{added.title}” is now in this couple's packet.")
+            messages.success(
+                request, gettext("“%(title)s” is now in this couple's packet.") % {"title": added.local_title}
+            )
             return redirect("packet_detail", couple_id=packet.couple_id)
     return _render_detail(request, packet, add_form=form)
 
@@ -125,7 +133,9 @@ def packet_item_remove(request: AuthenticatedHttpRequest, couple_id: int, item_i
     if item is None:
         raise Http404("No such item.")
     services.packet_item_remove(actor=request.user, item=item)
-    messages.success(request, f"“{item.title}” is no longer in this couple's packet.")
+    messages.success(
+        request, gettext("“%(title)s” is no longer in this couple's packet.") % {"title": item.local_title}
+    )
     return redirect("packet_detail", couple_id=packet.couple_id)
 
 
@@ -139,7 +149,7 @@ def packet_hold_override(request: AuthenticatedHttpRequest, couple_id: int) -> H
             form, lambda: services.packet_hold_override(actor=request.user, packet=packet, reason=reason)
         )
         if done is not None:
-            messages.success(request, "The hold is lifted: the first appointment can now be confirmed.")
+            messages.success(request, gettext("The hold is lifted: the first appointment can now be confirmed."))
             return redirect("packet_detail", couple_id=packet.couple_id)
     return _render_detail(request, packet, override_form=form)
 
@@ -148,9 +158,9 @@ def default_packet(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not policy.can_manage_default_packet(request.user):
         raise Http404("No such page.")
     current = list(DefaultPacketItem.objects.all())
-    documents = [(d.pk, d.title) for d in Document.objects.filter(archived=False).order_by("title", "pk")]
+    documents = [(d.pk, d.local_title) for d in Document.objects.filter(archived=False).order_by("title", "pk")]
     templates = [
-        (t.pk, t.title)
+        (t.pk, localized_title(t))
         for t in ExerciseTemplate.objects.filter(
             is_builtin=True, is_archived=False, measure_link__isnull=True
         ).order_by("title", "pk")
@@ -171,6 +181,6 @@ def default_packet(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
         )
         if saved is not None:
-            messages.success(request, "Saved. Couples invited from now on receive this packet.")
+            messages.success(request, gettext("Saved. Couples invited from now on receive this packet."))
             return redirect("default_packet")
     return render(request, "intake/default_packet.html", {"form": form}, status=400 if form.errors else 200)
