@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import FileResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -83,7 +84,7 @@ def _message(thread: Thread, message_pk: object) -> Message:
     """A message of this thread (with its thread loaded), else 404."""
     found = Message.objects.select_related("author").filter(thread=thread, pk=int(str(message_pk))).first()
     if found is None:
-        raise NotFound("No such message.")
+        raise NotFound(gettext("No such message."))
     found.thread = thread
     return found
 
@@ -135,7 +136,7 @@ class ThreadViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if data.get("partner") is not None:
             partner = next((p for p in couple.partners if p.pk == data["partner"]), None)
             if partner is None:
-                raise NotFound("No such partner.")
+                raise NotFound(gettext("No such partner."))
         thread = services.thread_start(
             actor=user,
             couple=couple,
@@ -232,7 +233,9 @@ def _limit(value: str | None) -> int:
     if value is None:
         return selectors.DEFAULT_PAGE
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= selectors.MAX_PAGE:
-        raise ValidationError({"limit": [f"Give a whole number from 1 to {selectors.MAX_PAGE}."]})
+        raise ValidationError(
+            {"limit": [gettext("Give a whole number from 1 to %(most)d.") % {"most": selectors.MAX_PAGE}]}
+        )
     return int(value)
 
 

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MessagingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "messaging"
-    verbose_name = "Secure messaging"
+    verbose_name = _("Secure messaging")
 
     def ready(self) -> None:
         from messaging import receivers, signals

@@ -28,6 +28,7 @@ import filetype
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import Storage
+from django.utils.translation import gettext, ngettext
 
 from messaging.models import (
     ATTACHMENT_TYPES,
@@ -43,8 +44,7 @@ logger = logging.getLogger(__name__)
 MAX_FILES_PER_MESSAGE = 10
 # filetype reads at most this many bytes to recognise a file.
 HEAD_BYTES = 8192
-LIMIT_TEXT = f"{MAX_ATTACHMENT_BYTES // (1024 * 1024)} MB"
-TYPES_TEXT = "a photo (JPEG, PNG, GIF or WebP) or a PDF"
+LIMIT_MB = MAX_ATTACHMENT_BYTES // (1024 * 1024)
 
 
 @dataclass(frozen=True)
@@ -86,22 +86,31 @@ def check_uploads(files: Sequence[Any]) -> list[CheckedUpload]:
     """Every file checked before any is written; a ValidationError on
     ``files`` naming each refused one (the sender's own file names)."""
     if len(files) > MAX_FILES_PER_MESSAGE:
-        raise ValidationError({"files": f"Attach at most {MAX_FILES_PER_MESSAGE} files to one message."})
+        raise ValidationError(
+            {
+                "files": ngettext(
+                    "Attach at most %(count)d file to one message.",
+                    "Attach at most %(count)d files to one message.",
+                    MAX_FILES_PER_MESSAGE,
+                )
+                % {"count": MAX_FILES_PER_MESSAGE}
+            }
+        )
     checked: list[CheckedUpload] = []
     errors: list[str] = []
     for upload in files:
         name = clean_name(getattr(upload, "name", None))
         size = getattr(upload, "size", None)
         if size is not None and size > MAX_ATTACHMENT_BYTES:
-            errors.append(f"“{name}” is larger than {LIMIT_TEXT}.")
+            errors.append(gettext("“%(name)s” is larger than %(size)s MB.") % {"name": name, "size": LIMIT_MB})
             continue
         head = _head(upload)
         if not head:
-            errors.append(f"“{name}” is empty.")
+            errors.append(gettext("“%(name)s” is empty.") % {"name": name})
             continue
         content_type = detected_type(head)
         if content_type is None:
-            errors.append(f"“{name}” is not {TYPES_TEXT}.")
+            errors.append(gettext("“%(name)s” is not a photo (JPEG, PNG, GIF or WebP) or a PDF.") % {"name": name})
             continue
         checked.append(CheckedUpload(upload=upload, original_name=name, content_type=content_type))
     if errors:
@@ -125,7 +134,7 @@ class _CountingFile(File):
         for chunk in self.upload.chunks(chunk_size) if hasattr(self.upload, "chunks") else [self.upload.read()]:
             self.bytes_read += len(chunk)
             if self.bytes_read > MAX_ATTACHMENT_BYTES:
-                raise ValidationError({"files": f"A file is larger than {LIMIT_TEXT}."})
+                raise ValidationError({"files": gettext("A file is larger than %(size)s MB.") % {"size": LIMIT_MB}})
             self.hasher.update(chunk)
             yield chunk
 
@@ -149,7 +158,7 @@ def attachment_store(*, message: Message, checked: CheckedUpload, written: list[
     stored = storage.save(name, stream, max_length=200)
     written[-1] = stored
     if stream.bytes_read == 0:
-        raise ValidationError({"files": f"“{checked.original_name}” is empty."})
+        raise ValidationError({"files": gettext("“%(name)s” is empty.") % {"name": checked.original_name}})
     return Attachment.objects.create(
         message=message,
         file=stored,

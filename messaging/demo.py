@@ -18,7 +18,7 @@ def demo_messages_load(*, couple: Couple) -> None:
         actor=counselor,
         couple=couple,
         kind=ThreadKind.JOINT,
-        subject="Between sessions",
+        subject="After Tuesday's session",
         body=(
             "Thank you both for Tuesday. This week, try the ten-minute check-in on two evenings: "
             "one of you talks, the other only listens and says back what they heard. "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from messaging.models import MAX_BODY, MAX_SUBJECT, ThreadKind
 
@@ -29,29 +30,31 @@ class MultipleFileField(forms.FileField):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label="Your message",
+        label=_("Your message"),
         max_length=MAX_BODY,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Plain text; **bold**, lists and links work.",
+        help_text=_("Plain text; **bold**, lists and links work."),
     )
     attachments = MultipleFileField(
-        label="Attach pictures or PDFs", required=False, help_text="JPEG, PNG, GIF, WebP or PDF, up to 10 MB each."
+        label=_("Attach pictures or PDFs"),
+        required=False,
+        help_text=_("JPEG, PNG, GIF, WebP or PDF, up to 10 MB each."),
     )
 
 
 class EditForm(forms.Form):
-    body = forms.CharField(label="Your message", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(label=_("Your message"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class NewThreadForm(forms.Form):
-    couple = forms.TypedChoiceField(label="Couple", coerce=int)
-    kind = forms.ChoiceField(label="Conversation", choices=ThreadKind.choices, widget=forms.RadioSelect)
+    couple = forms.TypedChoiceField(label=_("Couple"), coerce=int)
+    kind = forms.ChoiceField(label=_("Conversation"), choices=ThreadKind.choices, widget=forms.RadioSelect)
     partner = forms.TypedChoiceField(
-        label="With which partner (a private conversation)", coerce=int, required=False, empty_value=None
+        label=_("With which partner (a private conversation)"), coerce=int, required=False, empty_value=None
     )
-    subject = forms.CharField(label="Subject", max_length=MAX_SUBJECT, required=False)
-    body = forms.CharField(label="Message", max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5}))
+    subject = forms.CharField(label=_("Subject"), max_length=MAX_SUBJECT, required=False)
+    body = forms.CharField(label=_("Message"), max_length=MAX_BODY, widget=forms.Textarea(attrs={"rows": 5}))
 
     def __init__(
         self, *args: Any, couples: list[tuple[int, str]], partners: list[tuple[int, str]], **kwargs: Any

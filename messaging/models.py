@@ -26,6 +26,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from exercises.markdown import render_markdown
 from portal.crypto import EncryptedTextField
@@ -41,8 +43,8 @@ ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "appli
 
 
 class ThreadKind(models.TextChoices):
-    JOINT = "joint", "Joint (both partners)"
-    PRIVATE = "private", "Private (one partner)"
+    JOINT = "joint", _("Joint (both partners)")
+    PRIVATE = "private", _("Private (one partner)")
 
 
 class Thread(models.Model):
@@ -151,8 +153,8 @@ class Message(models.Model):
 
 
 class RevisionReason(models.TextChoices):
-    EDITED = "edited", "Edited"
-    DELETED = "deleted", "Deleted"
+    EDITED = "edited", pgettext_lazy("a message", "Edited")
+    DELETED = "deleted", pgettext_lazy("a message", "Deleted")
 
 
 class MessageRevision(models.Model):
@@ -232,17 +234,17 @@ class MessagingSettings(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
     clients_may_start_threads = models.BooleanField(
-        "clients may start conversations",
+        _("clients may start conversations"),
         default=False,
-        help_text="Off: clients reply to what a counselor started (keeps messaging from becoming therapy by text).",
+        help_text=_("Off: clients reply to what a counselor started (keeps messaging from becoming therapy by text)."),
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "messaging settings"
+        verbose_name = verbose_name_plural = _("messaging settings")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="messaging_settings_singleton")]
 
     def __str__(self) -> str:
-        return "Messaging settings"
+        return str(_("Messaging settings"))
 
     @classmethod
     def load(cls) -> MessagingSettings:

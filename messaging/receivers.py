@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from messaging import selectors
@@ -113,6 +114,8 @@ def caseload_attention(sender: type, counselor: User, **kwargs: Any) -> dict[str
     messages the counselor has not read needs attention on the dashboard."""
     return {
         "unread_messages": AttentionCount(
-            count=selectors.unread_client_messages(counselor), one="unread message", many="unread messages"
+            count=selectors.unread_client_messages(counselor),
+            one=gettext_noop("unread message"),
+            many=gettext_noop("unread messages"),
         )
     }

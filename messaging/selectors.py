@@ -27,6 +27,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.http import Http404, QueryDict
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 
 from accounts.models import Couple, User
 from intake.models import DocumentVersion, VersionStatus
@@ -183,7 +184,7 @@ class Cursor:
                 raise ValueError(stamp)
             return cls(created_at=created_at, id=int(pk))
         except (ValueError, UnicodeDecodeError, binascii.Error):
-            raise ValidationError({"before": "This is not a position in the conversation."}) from None
+            raise ValidationError({"before": gettext("This is not a position in the conversation.")}) from None
 
 
 @dataclass(frozen=True)
@@ -238,7 +239,7 @@ def confidentiality_text() -> tuple[str, str]:
         .first()
     )
     if version is None:
-        return texts.CONFIDENTIALITY_TITLE, texts.CONFIDENTIALITY_TEXT
+        return str(texts.CONFIDENTIALITY_TITLE), str(texts.CONFIDENTIALITY_TEXT)
     return version.document.title, version.text
 
 

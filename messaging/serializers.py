@@ -4,9 +4,10 @@ type, size and download address, never the name they were sent with."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -19,13 +20,17 @@ def attachment_url(attachment_id: int) -> str:
     return reverse("messaging:attachment", args=[attachment_id])
 
 
+# The labels are lazy (translated); the API shows the values only.
+THREAD_KINDS = cast(list[tuple[str, str]], ThreadKind.choices)
+
+
 class ThreadSerializer(serializers.ModelSerializer):
     """A conversation as its reader sees it in a list (no message text)."""
 
-    kind = choice_field(ThreadKind.choices, read_only=True)
-    unread_count = serializers.IntegerField(read_only=True, help_text="Messages of others after my_last_read_at.")
+    kind = choice_field(THREAD_KINDS, read_only=True)
+    unread_count = serializers.IntegerField(read_only=True, help_text=_("Messages of others after my_last_read_at."))
     my_last_read_at = serializers.DateTimeField(
-        read_only=True, allow_null=True, help_text="How far the caller has read; null: never opened."
+        read_only=True, allow_null=True, help_text=_("How far the caller has read; null: never opened.")
     )
 
     class Meta:
@@ -59,7 +64,7 @@ class ThreadDetailSerializer(ThreadSerializer):
 
     fields_for_some_callers = ("read_states",)
     read_states = serializers.SerializerMethodField(
-        help_text="The couple's counselors only: who has read the conversation up to when."
+        help_text=_("The couple's counselors only: who has read the conversation up to when.")
     )
 
     class Meta(ThreadSerializer.Meta):
@@ -79,16 +84,16 @@ class ThreadDetailSerializer(ThreadSerializer):
 
 
 class ThreadCreateSerializer(serializers.Serializer):
-    couple = serializers.IntegerField(min_value=1, help_text="The couple's id (outside your reach: 404).")
-    kind = choice_field(ThreadKind.choices)
+    couple = serializers.IntegerField(min_value=1, help_text=_("The couple's id (outside your reach: 404)."))
+    kind = choice_field(THREAD_KINDS)
     partner = serializers.IntegerField(
         min_value=1,
         required=False,
         allow_null=True,
-        help_text="A private conversation's partner: one of the couple's partners (anyone else: 404).",
+        help_text=_("A private conversation's partner: one of the couple's partners (anyone else: 404)."),
     )
     subject = serializers.CharField(max_length=MAX_SUBJECT, required=False, allow_blank=True, default="")
-    body = serializers.CharField(max_length=MAX_BODY, help_text="The first message, in Markdown.")
+    body = serializers.CharField(max_length=MAX_BODY, help_text=_("The first message, in Markdown."))
 
 
 class MessageAuthorSerializer(serializers.Serializer):
@@ -97,9 +102,9 @@ class MessageAuthorSerializer(serializers.Serializer):
 
 
 class MessageAttachmentSerializer(serializers.ModelSerializer):
-    content_type = serializers.CharField(read_only=True, help_text="What the file's bytes are (checked at upload).")
+    content_type = serializers.CharField(read_only=True, help_text=_("What the file's bytes are (checked at upload)."))
     url = serializers.SerializerMethodField(
-        help_text=(
+        help_text=_(
             "The download in the portal's pages (a signed-in browser). With an API token, use "
             "/api/v1/threads/{thread_pk}/messages/{message_pk}/attachments/{id}/."
         )
@@ -116,8 +121,8 @@ class MessageAttachmentSerializer(serializers.ModelSerializer):
 
 class MessageSerializer(serializers.ModelSerializer):
     author = MessageAuthorSerializer(read_only=True)
-    body = serializers.CharField(source="shown_body", read_only=True, help_text="Markdown; empty once deleted.")
-    attachments = serializers.SerializerMethodField(help_text="None once the message is deleted.")
+    body = serializers.CharField(source="shown_body", read_only=True, help_text=_("Markdown; empty once deleted."))
+    attachments = serializers.SerializerMethodField(help_text=_("None once the message is deleted."))
 
     class Meta:
         model = Message
@@ -130,9 +135,9 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 class MessagesPageSerializer(serializers.Serializer):
-    results = MessageSerializer(many=True, read_only=True, help_text="Newest first.")
+    results = MessageSerializer(many=True, read_only=True, help_text=_("Newest first."))
     next = serializers.CharField(
-        read_only=True, allow_null=True, help_text="Older messages remain: ask again with before=<next>; null: none."
+        read_only=True, allow_null=True, help_text=_("Older messages remain: ask again with before=<next>; null: none.")
     )
 
 
@@ -147,19 +152,19 @@ class MessagePostSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         default="",
-        help_text="Markdown. May be empty when a file is attached.",
+        help_text=_("Markdown. May be empty when a file is attached."),
     )
     files = FilesField(
         child=serializers.FileField(allow_empty_file=True),
         required=False,
         default=list,
-        help_text="multipart/form-data only: photos (JPEG, PNG, GIF, WebP) or PDFs, up to 10 MB each.",
+        help_text=_("multipart/form-data only: photos (JPEG, PNG, GIF, WebP) or PDFs, up to 10 MB each."),
     )
 
 
 class MessageEditSerializer(serializers.Serializer):
     body = serializers.CharField(
-        max_length=MAX_BODY, allow_blank=True, help_text="The new Markdown (empty only if files are attached)."
+        max_length=MAX_BODY, allow_blank=True, help_text=_("The new Markdown (empty only if files are attached).")
     )
 
 

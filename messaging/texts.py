@@ -8,9 +8,12 @@ messaging.selectors.confidentiality_text.
 
 from __future__ import annotations
 
-CONFIDENTIALITY_TITLE = "Writing to your counselor privately"
+from django.utils.translation import gettext_lazy as _
 
-CONFIDENTIALITY_TEXT = """\
+CONFIDENTIALITY_TITLE = _("Writing to your counselor privately")
+
+CONFIDENTIALITY_TEXT = _(
+    """\
 In couples counseling your counselor works for your relationship, not for
 one of you against the other. Please read this before you write privately.
 
@@ -29,3 +32,4 @@ one of you against the other. Please read this before you write privately.
 - **This is not for emergencies.** Messages are not read around the clock. In a
   crisis call 988 (the Suicide and Crisis Lifeline) or 911.
 """
+)

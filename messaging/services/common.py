@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.formats import number_format
+from django.utils.translation import gettext
 
 from accounts.models import User
 from messaging.models import MAX_BODY, Thread
@@ -15,9 +17,17 @@ def clean_body(body: str | None, *, required: bool = True) -> str:
     ``body`` when it is empty (and must not be) or too long."""
     text = (body or "").strip()
     if required and not text:
-        raise ValidationError({"body": "Write a message."})
+        raise ValidationError({"body": gettext("Write a message.")})
     if len(text) > MAX_BODY:
-        raise ValidationError({"body": f"Keep a message to {MAX_BODY:,} characters (this one has {len(text):,})."})
+        raise ValidationError(
+            {
+                "body": gettext("Keep a message to %(limit)s characters (this one has %(length)s).")
+                % {
+                    "limit": number_format(MAX_BODY, force_grouping=True),
+                    "length": number_format(len(text), force_grouping=True),
+                }
+            }
+        )
     return text
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
@@ -40,7 +41,7 @@ def message_post(*, actor: User, thread: Thread, body: str, files: Sequence[Any]
     try:
         with transaction.atomic():
             thread_row = locked_thread(actor, thread)
-            require(policy.can_post(actor, thread_row), "You cannot write in this conversation.")
+            require(policy.can_post(actor, thread_row), gettext("You cannot write in this conversation."))
             text = clean_body(body, required=not files)
             checked = attachments.check_uploads(files)
             now = timezone.now()
@@ -77,7 +78,9 @@ def _locked_message(actor: User, message: Message) -> Message:
 
 
 def _window_refusal() -> str:
-    return f"A message can be changed by its author only, for {WINDOW_MINUTES} minutes after sending it."
+    return gettext("A message can be changed by its author only, for %(minutes)d minutes after sending it.") % {
+        "minutes": WINDOW_MINUTES
+    }
 
 
 @transaction.atomic

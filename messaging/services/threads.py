@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, Couple, User
 from accounts.services import audit_record
@@ -17,10 +18,10 @@ from portal.errors import require
 
 def _refusal(actor: User, couple: Couple, kind: str) -> str:
     if kind == ThreadKind.JOINT and policy.is_high_conflict(couple):
-        return "This couple is marked high-conflict: write to each partner in a private conversation."
+        return gettext("This couple is marked high-conflict: write to each partner in a private conversation.")
     if policy.is_partner_in(actor, couple) and not MessagingSettings.load().clients_may_start_threads:
-        return "Your counselor starts conversations here; you can reply to theirs."
-    return "You cannot start this conversation."
+        return gettext("Your counselor starts conversations here; you can reply to theirs.")
+    return gettext("You cannot start this conversation.")
 
 
 @transaction.atomic
@@ -40,17 +41,19 @@ def thread_start(
     start conversations) 403."""
     couple = policy.couple_for(actor, couple.pk)
     if kind not in ThreadKind.values:
-        raise ValidationError({"kind": "Choose a joint or a private conversation."})
+        raise ValidationError({"kind": gettext("Choose a joint or a private conversation.")})
     if kind == ThreadKind.PRIVATE and partner is None:
-        raise ValidationError({"partner": "Choose the partner this private conversation is with."})
+        raise ValidationError({"partner": gettext("Choose the partner this private conversation is with.")})
     if kind == ThreadKind.PRIVATE and partner is not None and not policy.is_partner_in(partner, couple):
-        raise ValidationError({"partner": "Choose one of the couple's partners."})
+        raise ValidationError({"partner": gettext("Choose one of the couple's partners.")})
     if kind == ThreadKind.JOINT and partner is not None:
-        raise ValidationError({"partner": "A joint conversation is with both partners: choose no partner."})
+        raise ValidationError({"partner": gettext("A joint conversation is with both partners: choose no partner.")})
     require(policy.can_start_thread(actor, couple, kind, partner), _refusal(actor, couple, kind))
     subject = " ".join((subject or "").split())
     if len(subject) > MAX_SUBJECT:
-        raise ValidationError({"subject": f"Keep the subject to {MAX_SUBJECT} characters."})
+        raise ValidationError(
+            {"subject": gettext("Keep the subject to %(limit)d characters.") % {"limit": MAX_SUBJECT}}
+        )
     text = clean_body(body)
     now = timezone.now()
     thread = Thread.objects.create(

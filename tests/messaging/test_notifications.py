@@ -143,7 +143,7 @@ def test_a_partner_in_safety_mode_gets_the_neutral_notice(counselor, couple, sta
 
     start("private", partner, couple=couple)
 
-    assert [n.text for n in notices(partner)] == [emails.SAFETY_NOTICE_LINE]
+    assert [n.text for n in notices(partner)] == [str(emails.SAFETY_NOTICE_LINE)]
 
 
 @pytest.mark.django_db
