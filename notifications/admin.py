@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from notifications import services
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderSettings, ReminderState
@@ -46,14 +48,19 @@ class ReminderAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Resend the selected failed reminders")
+    @admin.action(description=_("Resend the selected failed reminders"))
     def resend(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Reminder]) -> None:
         actor = request.user
         resent = sum(
             services.reminder_resend(reminder=reminder, actor=actor)
             for reminder in queryset.filter(state=ReminderState.FAILED)
         )
-        self.message_user(request, f"{resent} reminder(s) will be sent again within a minute.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)d reminder will be sent again within a minute.",
+            "%(count)d reminders will be sent again within a minute.",
+            resent,
+        )
+        self.message_user(request, text % {"count": resent}, messages.SUCCESS)
 
 
 @admin.register(NotificationPreference)

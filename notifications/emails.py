@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -21,20 +21,32 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
+from accounts.languages import override_for
 from accounts.services import SAFETY_NOTICE_SUBJECT, safety_notice_message
 from exercises.builtin_intake import title_outside_the_portal
-from notifications import selectors
+from notifications import email_frame, selectors
 from notifications.models import APPOINTMENT_KINDS, Reminder, ReminderKind
 from notifications.paperwork import first_start_of
 from portal import policy
 from scheduling.models import AppointmentStatus, ChangeAction, IntakeRequest
 
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
-WHEN_FORMAT = "l, F j \\a\\t g:i A"
 T = TypeVar("T")
 # The in-app notice of a person in safety mode (see accounts.models.PartnerSafety).
-SAFETY_NOTICE_LINE = "There is something new for you in your portal."
+SAFETY_NOTICE_LINE = gettext_lazy("There is something new for you in your portal.")
+
+
+def when_format() -> str:
+    """How a reminder names a moment (PHP-style date format), in the active
+    language: "Wednesday, April 8 at 7:00 PM", "miércoles 8 de abril a las 19:00"."""
+    return pgettext("date format of a reminder (Django date syntax)", "l, F j \\a\\t g:i A")
+
+
+def format_when(local: datetime) -> str:
+    """``local`` (an aware datetime in the reader's zone) as a reminder names it."""
+    return dateformat.format(local, when_format())
 
 
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
@@ -140,12 +152,14 @@ class Wording:
 
 def _when(reminder: Reminder, tz: ZoneInfo) -> str:
     assert reminder.occurrence is not None
-    return dateformat.format(reminder.occurrence.due_at.astimezone(tz), "l, F j \\a\\t g:i A")
+    return format_when(reminder.occurrence.due_at.astimezone(tz))
 
 
 def wording(reminder: Reminder) -> Wording:
-    """Subject and one line, in the recipient's time zone. The exercise's
-    title is named (it is what was assigned, not what anyone answered)."""
+    """Subject and one line, in the recipient's time zone and the active
+    language (callers activate the recipient's: reminder_message,
+    in_app_text). The exercise's title is named (it is what was assigned,
+    not what anyone answered)."""
     return _kept_on(reminder, "_wording", _wording)
 
 
@@ -155,42 +169,58 @@ def in_safety_mode(reminder: Reminder) -> bool:
     return _kept_on(reminder, "_in_safety_mode", lambda r: policy.in_safety_mode(r.recipient))
 
 
+def _exercise_title(reminder: Reminder) -> str:
+    return title_outside_the_portal(reminder.occurrence.assignment.template)  # type: ignore[union-attr]
+
+
 def _wording(reminder: Reminder) -> Wording:
     if in_safety_mode(reminder):
-        return Wording(SAFETY_NOTICE_SUBJECT, SAFETY_NOTICE_LINE)
+        return Wording(str(SAFETY_NOTICE_SUBJECT), str(SAFETY_NOTICE_LINE))
     tz = ZoneInfo(reminder.recipient.time_zone)
     practice = settings.PRACTICE_NAME
     if reminder.kind == ReminderKind.EXERCISE_DUE_SOON:
-        title = title_outside_the_portal(reminder.occurrence.assignment.template)  # type: ignore[union-attr]
-        return Wording(f"{practice}: “{title}” is due soon", f"“{title}” is due {_when(reminder, tz)}.")
-    if reminder.kind == ReminderKind.EXERCISE_OVERDUE:
-        title = title_outside_the_portal(reminder.occurrence.assignment.template)  # type: ignore[union-attr]
+        names = {"practice": practice, "title": _exercise_title(reminder), "when": _when(reminder, tz)}
         return Wording(
-            f"{practice}: “{title}” is waiting for you",
-            f"“{title}” was due {_when(reminder, tz)}. There is still time to do it.",
+            gettext("%(practice)s: “%(title)s” is due soon") % names,
+            gettext("“%(title)s” is due %(when)s.") % names,
+        )
+    if reminder.kind == ReminderKind.EXERCISE_OVERDUE:
+        names = {"practice": practice, "title": _exercise_title(reminder), "when": _when(reminder, tz)}
+        return Wording(
+            gettext("%(practice)s: “%(title)s” is waiting for you") % names,
+            gettext("“%(title)s” was due %(when)s. There is still time to do it.") % names,
         )
     if reminder.kind == ReminderKind.PARTNER_FINISHED:
-        title = title_outside_the_portal(reminder.occurrence.assignment.template)  # type: ignore[union-attr]
+        names = {"practice": practice, "title": _exercise_title(reminder)}
         return Wording(
-            f"{practice}: your partner has finished “{title}”",
-            f"Your partner has finished “{title}”. Once you submit yours, you can read each other's.",
+            gettext("%(practice)s: your partner has finished “%(title)s”") % names,
+            gettext("Your partner has finished “%(title)s”. Once you submit yours, you can read each other's.") % names,
         )
     if reminder.kind in APPOINTMENT_KINDS:
-        return _appointment_wording(reminder, tz, practice)
+        return _appointment_wording(reminder, practice)
     if reminder.kind == ReminderKind.INTAKE_REQUESTED:
         intake = _intake(reminder)
-        names = intake.names if intake is not None else "a prospective client"
-        return Wording(f"{practice}: a new client request", f"New request for an intake from {names}.")
-    if reminder.kind == ReminderKind.INTAKE_PAPERWORK:
-        local = first_start_of(reminder).astimezone(tz)
+        names = {"practice": practice, "names": intake.names if intake is not None else gettext("a prospective client")}
         return Wording(
-            f"{practice}: forms to finish before your first session",
-            f"Please finish your forms before your first session on {dateformat.format(local, WHEN_FORMAT)}.",
+            gettext("%(practice)s: a new client request") % names,
+            gettext("New request for an intake from %(names)s.") % names,
+        )
+    if reminder.kind == ReminderKind.INTAKE_PAPERWORK:
+        names = {"practice": practice, "when": format_when(first_start_of(reminder).astimezone(tz))}
+        return Wording(
+            gettext("%(practice)s: forms to finish before your first session") % names,
+            gettext("Please finish your forms before your first session on %(when)s.") % names,
         )
     if reminder.kind == ReminderKind.MESSAGE_RECEIVED:
         # No name: an e-mail may be read by someone other than its recipient.
-        return Wording(f"{practice}: you have a new message", "You have a new message in the portal.")
-    return Wording(f"{practice}: your weekly summary", "Your weekly summary of your couples' exercises is ready.")
+        return Wording(
+            gettext("%(practice)s: you have a new message") % {"practice": practice},
+            gettext("You have a new message in the portal."),
+        )
+    return Wording(
+        gettext("%(practice)s: your weekly summary") % {"practice": practice},
+        gettext("Your weekly summary of your couples' exercises is ready."),
+    )
 
 
 def _intake(reminder: Reminder) -> IntakeRequest | None:
@@ -201,31 +231,45 @@ def appointment_when(reminder: Reminder) -> str:
     """The appointment's start in the recipient's time zone, with the zone's name."""
     assert reminder.appointment is not None
     local = reminder.appointment.start.astimezone(ZoneInfo(reminder.recipient.time_zone))
-    return f"{dateformat.format(local, WHEN_FORMAT)} ({local.tzname()})"
+    return f"{format_when(local)} ({local.tzname()})"
 
 
-def _appointment_wording(reminder: Reminder, tz: ZoneInfo, practice: str) -> Wording:
+def _appointment_wording(reminder: Reminder, practice: str) -> Wording:
     appointment = reminder.appointment
     assert appointment is not None
-    when = appointment_when(reminder)
+    names = {"practice": practice, "when": appointment_when(reminder)}
     if reminder.kind == ReminderKind.APPOINTMENT_REMINDER:
-        return Wording(f"{practice}: your appointment {when}", f"A reminder of your appointment on {when}.")
-    if reminder.kind == ReminderKind.APPOINTMENT_REQUESTED:
         return Wording(
-            f"{practice}: appointment requested",
-            f"{appointment.client_label} requested an appointment with {appointment.counselor.full_name} on {when}.",
+            gettext("%(practice)s: your appointment %(when)s") % names,
+            gettext("A reminder of your appointment on %(when)s.") % names,
+        )
+    if reminder.kind == ReminderKind.APPOINTMENT_REQUESTED:
+        names |= {"client": appointment.client_label, "counselor": appointment.counselor.full_name}
+        return Wording(
+            gettext("%(practice)s: appointment requested") % names,
+            gettext("%(client)s requested an appointment with %(counselor)s on %(when)s.") % names,
         )
     last = appointment.changes.order_by("-at", "-pk").values_list("action", flat=True).first()
     if appointment.status == AppointmentStatus.CANCELLED:
         if last == ChangeAction.DECLINED:
             return Wording(
-                f"{practice}: your appointment request",
-                f"Your request for {when} could not be confirmed. Please see the portal for another time.",
+                gettext("%(practice)s: your appointment request") % names,
+                gettext("Your request for %(when)s could not be confirmed. Please see the portal for another time.")
+                % names,
             )
-        return Wording(f"{practice}: appointment cancelled", f"Your appointment on {when} was cancelled.")
+        return Wording(
+            gettext("%(practice)s: appointment cancelled") % names,
+            gettext("Your appointment on %(when)s was cancelled.") % names,
+        )
     if last == ChangeAction.CONFIRMED:
-        return Wording(f"{practice}: appointment confirmed", f"Your appointment request for {when} is confirmed.")
-    return Wording(f"{practice}: appointment changed", f"Your appointment is now on {when}.")
+        return Wording(
+            gettext("%(practice)s: appointment confirmed") % names,
+            gettext("Your appointment request for %(when)s is confirmed.") % names,
+        )
+    return Wording(
+        gettext("%(practice)s: appointment changed") % names,
+        gettext("Your appointment is now on %(when)s.") % names,
+    )
 
 
 def _appointment_context(reminder: Reminder) -> dict[str, Any]:
@@ -261,6 +305,10 @@ def _digest_context(reminder: Reminder) -> dict[str, Any]:
 
 def context(reminder: Reminder) -> dict[str, Any]:
     words = wording(reminder)
+    unsubscribe = unsubscribe_url(user_id=reminder.recipient_id, kind=reminder.kind)
+    preferences = absolute(_preferences_path())
+    # Not get_kind_display(): its lookup casts every kind's (lazy) label.
+    kind_label = str(ReminderKind(reminder.kind).label)
     return {
         "reminder": reminder,
         "recipient": reminder.recipient,
@@ -269,15 +317,27 @@ def context(reminder: Reminder) -> dict[str, Any]:
         "subject": words.subject,
         "line": words.line,
         "url": absolute(_portal_path(reminder)),
-        "preferences_url": absolute(_preferences_path()),
-        "unsubscribe_url": unsubscribe_url(user_id=reminder.recipient_id, kind=reminder.kind),
-        "kind_label": reminder.get_kind_display(),
+        "preferences_url": preferences,
+        "unsubscribe_url": unsubscribe,
+        "kind_label": kind_label,
+        "frame": email_frame.frame(
+            name=reminder.recipient.get_short_name(),
+            kind_label=kind_label,
+            unsubscribe_url=unsubscribe,
+            preferences_url=preferences,
+        ),
         **(_appointment_context(reminder) if reminder.appointment_id is not None else {}),
         **(_digest_context(reminder) if reminder.kind == ReminderKind.WEEKLY_DIGEST else {}),
     }
 
 
 def reminder_message(reminder: Reminder, *, connection: BaseEmailBackend | None = None) -> EmailMultiAlternatives:
+    """The e-mail, written in the recipient's language (accounts.languages)."""
+    with override_for(reminder.recipient):
+        return _reminder_message(reminder, connection=connection)
+
+
+def _reminder_message(reminder: Reminder, *, connection: BaseEmailBackend | None) -> EmailMultiAlternatives:
     if in_safety_mode(reminder):
         return _safety_notice(reminder, connection=connection)
     ctx = context(reminder)
@@ -329,7 +389,9 @@ def _home_path() -> str:
 
 
 def in_app_text(reminder: Reminder) -> str:
-    return wording(reminder).line[:300]
+    """The bell's line, in the recipient's language (stored as written)."""
+    with override_for(reminder.recipient):
+        return wording(reminder).line[:300]
 
 
 def in_app_url(reminder: Reminder) -> str:

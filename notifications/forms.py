@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from notifications.models import NotificationPreference
@@ -11,7 +12,7 @@ from portal.form_fields import TimeZoneField
 
 
 class PreferencesForm(forms.ModelForm):
-    time_zone = TimeZoneField(label="Your time zone")
+    time_zone = TimeZoneField(label=_("Your time zone"))
 
     class Meta:
         model = NotificationPreference
@@ -34,7 +35,7 @@ class PreferencesForm(forms.ModelForm):
             "quiet_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "quiet_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
-        help_texts = {"quiet_start": "Reminders that fall in your quiet hours are sent when they end."}
+        help_texts = {"quiet_start": _("Reminders that fall in your quiet hours are sent when they end.")}
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -36,24 +36,28 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
+from accounts.languages import override_for
 from accounts.models import User
 from notifications import emails, selectors, timing
 from notifications.models import InAppNotification, Reminder, ReminderKind, ReminderSettings, ReminderState, message_key
 from notifications.services.planning import cancel_pending
 from portal import policy
 
-FROM_YOUR_COUNSELOR = "New message from your counselor"
-FOR_A_PARTNER = "You have a new message"
+FROM_YOUR_COUNSELOR = gettext_lazy("New message from your counselor")
+FOR_A_PARTNER = gettext_lazy("You have a new message")
 
 
 def notice_line(*, recipient: User, to_counselor: bool, author_name: str, author_is_counselor: bool) -> str:
-    """The in-app notice's text for one recipient (no content, ever)."""
-    if policy.in_safety_mode(recipient):
-        return emails.SAFETY_NOTICE_LINE
-    if to_counselor:
-        return f"New message from {author_name}"[:300]
-    return FROM_YOUR_COUNSELOR if author_is_counselor else FOR_A_PARTNER
+    """The in-app notice's text for one recipient (no content, ever), in
+    their language: it is stored as written (accounts.languages)."""
+    with override_for(recipient):
+        if policy.in_safety_mode(recipient):
+            return str(emails.SAFETY_NOTICE_LINE)
+        if to_counselor:
+            return (gettext("New message from %(name)s") % {"name": author_name})[:300]
+        return str(FROM_YOUR_COUNSELOR if author_is_counselor else FOR_A_PARTNER)
 
 
 def _pending(thread_id: int) -> QuerySet[Reminder]:

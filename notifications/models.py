@@ -46,19 +46,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Cast, Concat
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReminderKind(models.TextChoices):
-    EXERCISE_DUE_SOON = "exercise_due_soon", "Exercise due soon"
-    EXERCISE_OVERDUE = "exercise_overdue", "Exercise overdue"
-    PARTNER_FINISHED = "partner_finished", "Your partner has finished"
-    WEEKLY_DIGEST = "weekly_digest", "Counselor's weekly digest"
-    APPOINTMENT_REMINDER = "appointment_reminder", "Appointment reminder"
-    APPOINTMENT_CHANGED = "appointment_changed", "Appointment changed"
-    APPOINTMENT_REQUESTED = "appointment_requested", "Appointment requested"
-    INTAKE_REQUESTED = "intake_requested", "New-client request"
-    INTAKE_PAPERWORK = "intake_paperwork", "Forms to complete before the first session"
-    MESSAGE_RECEIVED = "message_received", "New message"
+    EXERCISE_DUE_SOON = "exercise_due_soon", _("Exercise due soon")
+    EXERCISE_OVERDUE = "exercise_overdue", _("Exercise overdue")
+    PARTNER_FINISHED = "partner_finished", _("Your partner has finished")
+    WEEKLY_DIGEST = "weekly_digest", _("Counselor's weekly digest")
+    APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+    APPOINTMENT_CHANGED = "appointment_changed", _("Appointment changed")
+    APPOINTMENT_REQUESTED = "appointment_requested", _("Appointment requested")
+    INTAKE_REQUESTED = "intake_requested", _("New-client request")
+    INTAKE_PAPERWORK = "intake_paperwork", _("Forms to complete before the first session")
+    MESSAGE_RECEIVED = "message_received", _("New message")
 
 
 # Kinds about one exercise occurrence (they carry its foreign key).
@@ -73,11 +75,11 @@ APPOINTMENT_KINDS = (
 
 
 class ReminderState(models.TextChoices):
-    PENDING = "pending", "Pending"
-    SENDING = "sending", "Sending"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", pgettext_lazy("reminder state", "Pending")
+    SENDING = "sending", pgettext_lazy("reminder state", "Sending")
+    SENT = "sent", pgettext_lazy("reminder state", "Sent")
+    FAILED = "failed", pgettext_lazy("reminder state", "Failed")
+    CANCELLED = "cancelled", pgettext_lazy("reminder state", "Cancelled")
 
 
 def occurrence_key(occurrence_id: int) -> str:
@@ -239,22 +241,22 @@ class NotificationPreference(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="notification_preference"
     )
-    email_exercise_due_soon = models.BooleanField("e-mail when an exercise is due soon", default=True)
-    email_exercise_overdue = models.BooleanField("e-mail when an exercise is overdue", default=True)
-    email_partner_finished = models.BooleanField("e-mail when my partner has finished", default=True)
-    email_weekly_digest = models.BooleanField("e-mail the weekly digest", default=True)
-    email_appointment_reminder = models.BooleanField("e-mail a reminder before each appointment", default=True)
-    email_appointment_changed = models.BooleanField("e-mail when an appointment is changed", default=True)
-    email_appointment_requested = models.BooleanField("e-mail when a client requests an appointment", default=True)
-    email_intake_requested = models.BooleanField("e-mail when a new client asks for an intake", default=True)
+    email_exercise_due_soon = models.BooleanField(_("e-mail when an exercise is due soon"), default=True)
+    email_exercise_overdue = models.BooleanField(_("e-mail when an exercise is overdue"), default=True)
+    email_partner_finished = models.BooleanField(_("e-mail when my partner has finished"), default=True)
+    email_weekly_digest = models.BooleanField(_("e-mail the weekly digest"), default=True)
+    email_appointment_reminder = models.BooleanField(_("e-mail a reminder before each appointment"), default=True)
+    email_appointment_changed = models.BooleanField(_("e-mail when an appointment is changed"), default=True)
+    email_appointment_requested = models.BooleanField(_("e-mail when a client requests an appointment"), default=True)
+    email_intake_requested = models.BooleanField(_("e-mail when a new client asks for an intake"), default=True)
     email_intake_paperwork = models.BooleanField(
-        "e-mail a reminder of forms to complete before my first session", default=True
+        _("e-mail a reminder of forms to complete before my first session"), default=True
     )
-    email_message_received = models.BooleanField("e-mail when I have a new message", default=True)
+    email_message_received = models.BooleanField(_("e-mail when I have a new message"), default=True)
     # Opt-in (default on) to be told at all, in the portal or by e-mail.
-    partner_finished = models.BooleanField("tell me when my partner has finished an exercise", default=True)
-    quiet_start = models.TimeField("quiet hours start", default=default_quiet_start)
-    quiet_end = models.TimeField("quiet hours end", default=default_quiet_end)
+    partner_finished = models.BooleanField(_("tell me when my partner has finished an exercise"), default=True)
+    quiet_start = models.TimeField(_("quiet hours start"), default=default_quiet_start)
+    quiet_end = models.TimeField(_("quiet hours end"), default=default_quiet_end)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -304,33 +306,33 @@ class ReminderSettings(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
     appointment_first_lead_hours = models.PositiveSmallIntegerField(
-        "first appointment reminder, hours before", default=24, help_text="0: none."
+        _("first appointment reminder, hours before"), default=24, help_text=_("0: none.")
     )
     appointment_second_lead_hours = models.PositiveSmallIntegerField(
-        "second appointment reminder, hours before", default=2, help_text="0: none."
+        _("second appointment reminder, hours before"), default=2, help_text=_("0: none.")
     )
     intake_paperwork_lead_hours = models.PositiveSmallIntegerField(
-        "remind of unfinished intake forms, hours before the first appointment",
+        _("remind of unfinished intake forms, hours before the first appointment"),
         default=72,
-        help_text="0: no reminder.",
+        help_text=_("0: no reminder."),
     )
     change_notice_delay_minutes = models.PositiveSmallIntegerField(
-        "wait this long for more changes before telling about one",
+        _("wait this long for more changes before telling about one"),
         default=3,
-        help_text="Changes to one appointment within this time make one notice.",
+        help_text=_("Changes to one appointment within this time make one notice."),
     )
     message_email_delay_minutes = models.PositiveSmallIntegerField(
-        "e-mail about a new message after this many minutes",
+        _("e-mail about a new message after this many minutes"),
         default=10,
-        help_text="Messages in a conversation within this time make one e-mail; none if read in the portal first.",
+        help_text=_("Messages in a conversation within this time make one e-mail; none if read in the portal first."),
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "reminder settings"
+        verbose_name = verbose_name_plural = _("reminder settings")
         constraints = [models.CheckConstraint(condition=Q(id=1), name="reminder_settings_singleton")]
 
     def __str__(self) -> str:
-        return "Reminder settings"
+        return str(_("Reminder settings"))
 
     @classmethod
     def load(cls) -> ReminderSettings:

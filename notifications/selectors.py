@@ -55,12 +55,15 @@ DELIVERY_FIELDS = (
     "recipient__time_zone",
     "recipient__is_active",
     "recipient__role",
+    "recipient__language",  # each e-mail and notice is written in it (accounts.languages)
     "recipient__safety__safety_mode",  # safety mode: the neutral notice instead
     "occurrence__due_at",
     "occurrence__assignment__status",
     "occurrence__assignment__template__title",
     "occurrence__assignment__template__slug",  # with is_builtin: the safety check-in is named discreetly
     "occurrence__assignment__template__is_builtin",
+    "occurrence__assignment__template__language",  # with translations: the title in the reader's language
+    "occurrence__assignment__template__translations",
     "occurrence__assignment__couple__status",
     "occurrence__assignment__visibility",
     "occurrence__assignment__couple__exercise_settings__high_conflict",

@@ -11,9 +11,12 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.languages import language_for
 from accounts.models import User
 from notifications import appointments, emails, selectors, services
 from notifications.forms import PreferencesForm
@@ -56,7 +59,7 @@ def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, "Your notification settings are saved.")
+            messages.success(request, gettext("Your notification settings are saved."))
             return redirect("notifications:preferences")
     return render(request, "notifications/preferences.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -77,9 +80,9 @@ def failed_resend(request: AuthenticatedHttpRequest, reminder_id: int) -> HttpRe
     _require_manager(request)
     reminder = get_object_or_404(Reminder, pk=reminder_id)
     if services.reminder_resend(reminder=reminder, actor=request.user):
-        messages.success(request, "The reminder will be sent again within a minute.")
+        messages.success(request, gettext("The reminder will be sent again within a minute."))
     else:
-        messages.info(request, "That reminder is no longer failed.")
+        messages.info(request, gettext("That reminder is no longer failed."))
     return redirect("notifications:failed")
 
 
@@ -96,10 +99,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     kind = claims[1]
     context = {"kind_label": ReminderKind(kind).label, "email": user.email, "token": token}
-    if request.method == "POST":
-        services.preferences_unsubscribe(user=user, kind=kind)
-        return render(request, "notifications/unsubscribe_done.html", context)
-    return render(request, "notifications/unsubscribe.html", context)
+    # The page speaks the language the e-mail was written in (no one is logged in).
+    with translation.override(language_for(user, request=request)):
+        if request.method == "POST":
+            services.preferences_unsubscribe(user=user, kind=kind)
+            return render(request, "notifications/unsubscribe_done.html", context)
+        return render(request, "notifications/unsubscribe.html", context)
 
 
 @login_not_required
@@ -120,4 +125,7 @@ def attend(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         appointment = appointments.attendance_confirm(token=token)
         context["done"] = True
-    return render(request, "notifications/attend.html", context)
+    # The page speaks the language the reminder was written in (no one is logged in).
+    with translation.override(language_for(user, request=request)):
+        context["when"] = emails.format_when(local)
+        return render(request, "notifications/attend.html", context)

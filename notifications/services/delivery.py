@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.backends.utils import CursorWrapper
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, CoupleStatus, User
 from accounts.services import audit_record
@@ -333,7 +334,7 @@ def reminder_resend(*, reminder: Reminder, actor: User, now: datetime | None = N
     """Put a failed reminder back in the queue, now, with fresh attempts.
     False if it was not failed (resent already, by someone else)."""
     if not policy.can_manage_reminders(actor):
-        raise PermissionDenied("Only practice admins resend reminders.")
+        raise PermissionDenied(gettext("Only practice admins resend reminders."))
     now = now or timezone.now()
     done = Reminder.objects.filter(pk=reminder.pk, state=ReminderState.FAILED).update(
         state=ReminderState.PENDING, attempts=0, last_error="", due_at=now, expires_at=None, updated_at=now

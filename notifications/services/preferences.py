@@ -11,6 +11,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_record, user_update_profile
@@ -43,7 +44,7 @@ def preferences_update(
     zone, then move their pending reminders to fit."""
     unknown = set(changes) - set(PREFERENCE_FIELDS)
     if unknown:
-        raise ValidationError(f"These cannot be changed: {', '.join(sorted(unknown))}.")
+        raise ValidationError(gettext("These cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     pref = selectors.preference_for(user)
     for name, value in changes.items():
         setattr(pref, name, value)
@@ -72,7 +73,7 @@ def preferences_unsubscribe(*, user: User, kind: str) -> NotificationPreference:
     change, nothing pending can still e-mail). Turning "tell me when my
     partner has finished" off altogether (preferences page) cancels those."""
     if kind not in ReminderKind.values:
-        raise ValidationError("Unknown kind of e-mail.")
+        raise ValidationError(gettext("Unknown kind of e-mail."))
     pref = selectors.preference_for(user)
     setattr(pref, f"email_{kind}", False)
     pref.save()
