@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -55,7 +56,7 @@ class MeasureViewSet(
     )
     def create(self, request: Request, *args: Any, **kwargs: Any) -> ApiResponse:
         user = request_user(request)
-        require(policy.can_write_measures(user), "Only counselors write measures.")
+        require(policy.can_write_measures(user), gettext("Only counselors write measures."))
         serializer = MeasureWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -80,7 +81,7 @@ class MeasureViewSet(
         data = dict(serializer.validated_data)
         couple = policy.couples_visible_to(user).filter(pk=data.pop("couple")).first()
         if couple is None:
-            raise ValidationError({"couple": ["No such couple on your caseload."]})
+            raise ValidationError({"couple": [gettext("No such couple on your caseload.")]})
         assignment = services.measure_assign(counselor=user, couple=couple, measure=measure, **data)
         return ApiResponse(AssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
@@ -119,7 +120,8 @@ class DashboardView(APIView):
             raise NotFound()  # no caseload, no dashboard: as for a page that is not there
         status_filter = request.query_params.get("status", "open")
         if status_filter not in dict(selectors.STATUS_FILTERS):
-            raise ValidationError({"status": [f"Choose one of: {', '.join(dict(selectors.STATUS_FILTERS))}."]})
+            choices = ", ".join(dict(selectors.STATUS_FILTERS))
+            raise ValidationError({"status": [gettext("Choose one of: %(choices)s.") % {"choices": choices}]})
         rows = selectors.dashboard(
             user,
             now=timezone.now(),

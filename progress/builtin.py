@@ -53,10 +53,34 @@ BUILTIN_MEASURES: list[dict[str, Any]] = [
             {"label": "Close", "min": "4.25", "max": "5.00"},
         ],
         "visibility": "after_both",
+        # What a Spanish reader sees; the scores and the stored band labels stay the English ones.
+        "translations": {
+            "es": {
+                "title": "Chequeo de intimidad emocional",
+                "summary": "Seis afirmaciones, una por cada parte de sentirse cerca: confianza, conocerse, "
+                "dar y recibir, compromiso, cuidado y apoyarse mutuamente. Un puntaje más alto indica más cercanía.",
+                "items": {
+                    "trust": "Cuento con que mi pareja tenga presentes mis necesidades, aun cuando yo no estoy.",
+                    "knowledge": "Mi pareja podría describir cómo es probable que yo reaccione ante un día difícil.",
+                    "mutuality": "Últimamente pongo mucho más en lo nuestro de lo que recibo.",
+                    "commitment": "Confío en que seguiremos invirtiendo en esta relación durante años.",
+                    "caring": "Cuando paso por un mal momento, mi pareja lo nota y me ofrece ayuda o consuelo.",
+                    "interdependence": "Nos apoyamos el uno en el otro y decidimos las cosas importantes en equipo.",
+                },
+                "scale_labels": [
+                    "Muy en desacuerdo",
+                    "En desacuerdo",
+                    "Ni de acuerdo ni en desacuerdo",
+                    "De acuerdo",
+                    "Muy de acuerdo",
+                ],
+                "bands": {"Distant": "Distantes", "Mixed": "Variable", "Connected": "Conectados", "Close": "Cercanos"},
+            }
+        },
     },
 ]
 
-_SYNCED = ("title", "summary", "items", "scale_labels", "scoring", "bands", "visibility")
+_SYNCED = ("title", "summary", "items", "scale_labels", "scoring", "bands", "visibility", "translations")
 
 
 def _wanted(entry: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +93,7 @@ def _wanted(entry: dict[str, Any]) -> dict[str, Any]:
         "scoring": str(entry["scoring"]),
         "bands": scoring.clean_bands(entry["bands"], method=entry["scoring"], item_count=len(items)),
         "visibility": entry["visibility"],
+        "translations": scoring.clean_translations(entry.get("translations")),
     }
 
 
@@ -83,14 +108,17 @@ def install_builtin_measures(measure_model: type[Any] | None = None) -> dict[str
     manager = measure_model._default_manager
     existing = {measure.slug: measure for measure in manager.filter(owner__isnull=True)}
     counts = {"created": 0, "updated": 0}
+    # A migration's historical model may predate a field (translations came with 0004).
+    known = {field.name for field in measure_model._meta.get_fields()}
+    synced = [name for name in _SYNCED if name in known]
     for entry in BUILTIN_MEASURES:
-        wanted = _wanted(entry)
+        wanted = {name: value for name, value in _wanted(entry).items() if name in known}
         current = existing.get(entry["slug"])
         if current is None:
             manager.create(slug=entry["slug"], owner=None, **wanted)
             counts["created"] += 1
-        elif any(getattr(current, name) != wanted[name] for name in _SYNCED):
-            for name in _SYNCED:
+        elif any(getattr(current, name) != wanted[name] for name in synced):
+            for name in synced:
                 setattr(current, name, wanted[name])
             current.save()
             counts["updated"] += 1

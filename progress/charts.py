@@ -12,7 +12,10 @@ from datetime import datetime
 from decimal import Decimal
 from html import escape
 
+from django.utils.dateformat import format as date_format
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 WIDTH, HEIGHT = 640, 300
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 64
@@ -31,7 +34,8 @@ def _fmt(value: float) -> str:
 
 
 def _score_text(value: Decimal | float) -> str:
-    return f"{Decimal(str(value)).normalize():f}"
+    # In the reader's number format: "2.67" in English, "2,67" in Spanish.
+    return number_format(Decimal(f"{Decimal(str(value)).normalize():f}"))
 
 
 def _marker(shape: str, x: float, y: float, colour: str) -> str:
@@ -75,16 +79,19 @@ def score_chart(
     def y_of(value: float) -> float:
         return TOP + plot_h * (1 - (value - y_min) / y_span)
 
+    day = gettext("M j")  # a short date in the reader's order ("Oct 26", "26 oct")
     summary = "; ".join(
-        f"{s.name}: " + (", ".join(f"{when:%b} {when.day} {_score_text(v)}" for when, v in s.points) or "no scores")
+        f"{s.name}: "
+        + (", ".join(f"{date_format(when, day)} {_score_text(v)}" for when, v in s.points) or gettext("no scores"))
         for s in series
     )
+    description = gettext("Scores from %(low)s to %(high)s over time.") % {"low": f"{y_min:g}", "high": f"{y_max:g}"}
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
         f'preserveAspectRatio="xMidYMid meet" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
-        f'<desc id="{chart_id}-desc">Scores from {y_min:g} to {y_max:g} over time. {escape(summary)}.</desc>',
+        f'<desc id="{chart_id}-desc">{escape(description)} {escape(summary)}.</desc>',
         f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="#fff" stroke="#d3dae1"/>',
     ]
     for tick in _ticks(y_min, y_max):
@@ -98,7 +105,7 @@ def score_chart(
         anchor = ("start", "middle", "middle", "end")[i]
         parts.append(
             f'<text x="{_fmt(x_of(when))}" y="{TOP + plot_h + 22}" text-anchor="{anchor}" font-size="14" '
-            f'fill="#52606d">{when:%b} {when.day}</text>'
+            f'fill="#52606d">{date_format(when, day)}</text>'
         )
     legend_x = LEFT
     for index, s in enumerate(series):

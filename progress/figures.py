@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from exercises.translations import localized_title
 from progress.selectors import CoupleProgress, DashboardRow
 
 
@@ -25,20 +26,20 @@ def progress_figures(progress: CoupleProgress) -> dict[str, Any]:
                 {
                     "partner": partner.pk,
                     "name": partner.full_name,
-                    "scores": [{"at": p.when, "score": p.score, "band": p.band} for p in points],
+                    "scores": [{"at": p.when, "score": p.score, "band": measure.band_label(p.band)} for p in points],
                     "latest": latest.score if latest else None,
-                    "latest_band": latest.band if latest else "",
+                    "latest_band": measure.band_label(latest.band) if latest else "",
                     "change": series.change(partner.pk),
                 }
             )
         measures.append(
             {
                 "id": measure.pk,
-                "title": measure.title,
+                "title": measure.local_title,
                 "scoring": measure.scoring,
                 "score_min": measure.score_min,
                 "score_max": measure.score_max,
-                "bands": measure.bands,
+                "bands": measure.local_bands,
                 "partners": partners,
             }
         )
@@ -61,7 +62,7 @@ def progress_figures(progress: CoupleProgress) -> dict[str, Any]:
     rituals = [
         {
             "assignment": assignment.pk,
-            "title": assignment.template.title,
+            "title": localized_title(assignment),
             "status": assignment.status,
             "current_streak": summary.streak,
             "longest_streak": summary.longest_streak,

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Couple
 from exercises import recurrence
@@ -37,31 +39,37 @@ def parse_bands(text: str) -> list[dict[str, Any]]:
         parts = [part.strip() for part in line.rsplit(",", 2)]
         if len(parts) != 3:
             raise ValidationError(
-                f"Line {number}: write a label, the lowest and the highest score, separated by commas."
+                gettext("Line %(n)d: write a label, the lowest and the highest score, separated by commas.")
+                % {"n": number}
             )
         bands.append({"label": parts[0], "min": parts[1], "max": parts[2]})
     return bands
 
 
 class MeasureForm(forms.Form):
-    title = forms.CharField(max_length=120)
-    summary = forms.CharField(max_length=300, required=False, help_text="What it measures, in a sentence.")
-    items = forms.CharField(
-        label="Statements",
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="One statement per line, each answered from 1 (strongly disagree) to 5 (strongly agree). "
-        "Start a line with (R) if agreeing with it means less of what you measure: it is reverse-scored.",
+    title = forms.CharField(label=_("Title"), max_length=120)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=300, required=False, help_text=_("What it measures, in a sentence.")
     )
-    scoring = forms.ChoiceField(choices=ScoringMethod.choices, initial=ScoringMethod.MEAN)
+    items = forms.CharField(
+        label=_("Statements"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "One statement per line, each answered from 1 (strongly disagree) to 5 (strongly agree). "
+            "Start a line with (R) if agreeing with it means less of what you measure: it is reverse-scored."
+        ),
+    )
+    scoring = forms.ChoiceField(label=_("Scoring"), choices=ScoringMethod.choices, initial=ScoringMethod.MEAN)
     bands = forms.CharField(
-        label="Score bands",
+        label=_("Score bands"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Optional. One band per line, lowest first: label, lowest score, highest score "
-        "(for example: Low, 1, 2.49).",
+        help_text=_(
+            "Optional. One band per line, lowest first: label, lowest score, highest score (for example: Low, 1, 2.49)."
+        ),
     )
     visibility = forms.ChoiceField(
-        label="Who reads a partner's answers and score",
+        label=_("Who reads a partner's answers and score"),
         choices=Visibility.choices,
         initial=Visibility.AFTER_BOTH,
     )
@@ -74,12 +82,16 @@ class MeasureForm(forms.Form):
 
 
 class AssignMeasureForm(forms.Form):
-    couple = forms.ModelChoiceField(queryset=Couple.objects.none(), empty_label=None)
-    starts_on = forms.DateField(label="First due on", widget=forms.DateInput(attrs={"type": "date"}))
-    due_time = forms.TimeField(initial=time(19, 0), widget=forms.TimeInput(attrs={"type": "time"}))
-    every_weeks = forms.IntegerField(label="Repeat every (weeks)", min_value=1, max_value=12, initial=2)
+    couple = forms.ModelChoiceField(label=_("Couple"), queryset=Couple.objects.none(), empty_label=None)
+    starts_on = forms.DateField(label=_("First due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_time = forms.TimeField(label=_("Due time"), initial=time(19, 0), widget=forms.TimeInput(attrs={"type": "time"}))
+    every_weeks = forms.IntegerField(label=_("Repeat every (weeks)"), min_value=1, max_value=12, initial=2)
     times = forms.IntegerField(
-        label="How many times", min_value=1, max_value=52, required=False, help_text="Leave empty to keep repeating."
+        label=_("How many times"),
+        min_value=1,
+        max_value=52,
+        required=False,
+        help_text=_("Leave empty to keep repeating."),
     )
 
     def __init__(self, *args: Any, couples: Any, today: date, **kwargs: Any) -> None:

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
 
 from exercises.models import Visibility
 from progress import scoring
@@ -27,6 +29,11 @@ from progress.scoring import ScoringMethod
 
 def _agreement_labels() -> list[str]:
     return list(scoring.AGREEMENT_LABELS)
+
+
+def active_language() -> str:
+    """The language being written in now (the page's, or an override's), as a bare code ("es")."""
+    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 class Measure(models.Model):
@@ -51,6 +58,12 @@ class Measure(models.Model):
         related_name="measures",
         help_text="The counselor who wrote it; empty for a built-in.",
     )
+    translations = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='The text in other languages: {"es": {"title", "summary", "items": {key: text}, '
+        '"scale_labels": [5 labels], "bands": {label: label}}}; whatever is missing reads in English.',
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -66,6 +79,60 @@ class Measure(models.Model):
 
     def __str__(self) -> str:
         return self.title + (" (built-in)" if self.is_builtin else "")
+
+    # --- The measure in a reader's language. The scores and the stored band
+    # labels stay as they are (English keys); only what is read is translated.
+
+    def _translation(self, language: str | None) -> dict:
+        found = (self.translations or {}).get(language or active_language())
+        return found if isinstance(found, dict) else {}
+
+    def title_in(self, language: str | None = None) -> str:
+        return str(self._translation(language).get("title") or self.title)
+
+    def summary_in(self, language: str | None = None) -> str:
+        return str(self._translation(language).get("summary") or self.summary)
+
+    def items_in(self, language: str | None = None) -> list[dict]:
+        texts = self._translation(language).get("items") or {}
+        return [{**item, "text": texts.get(item["key"]) or item["text"]} for item in self.items]
+
+    def scale_labels_in(self, language: str | None = None) -> list[str]:
+        labels = self._translation(language).get("scale_labels")
+        if isinstance(labels, list) and len(labels) == len(self.scale_labels):
+            return [str(label) for label in labels]
+        if list(self.scale_labels) == scoring.AGREEMENT_LABELS:
+            with translation.override(language or active_language()):
+                return [gettext(label) for label in self.scale_labels]
+        return list(self.scale_labels)
+
+    def band_label(self, label: str, language: str | None = None) -> str:
+        """A stored band label (as a score carries it) in the reader's language."""
+        return str((self._translation(language).get("bands") or {}).get(label) or label)
+
+    def bands_in(self, language: str | None = None) -> list[dict]:
+        return [{**band, "label": self.band_label(band["label"], language)} for band in self.bands]
+
+    # For templates: the active language's.
+    @property
+    def local_title(self) -> str:
+        return self.title_in()
+
+    @property
+    def local_summary(self) -> str:
+        return self.summary_in()
+
+    @property
+    def local_items(self) -> list[dict]:
+        return self.items_in()
+
+    @property
+    def local_scale_labels(self) -> list[str]:
+        return self.scale_labels_in()
+
+    @property
+    def local_bands(self) -> list[dict]:
+        return self.bands_in()
 
     @property
     def is_builtin(self) -> bool:
@@ -94,6 +161,10 @@ class Measure(models.Model):
                 setattr(self, name, clean())
             except ValidationError as exc:
                 errors.update(exc.message_dict)
+        try:
+            self.translations = scoring.clean_translations(self.translations)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
         if not errors:
             try:
                 self.bands = scoring.clean_bands(self.bands, method=self.scoring, item_count=len(self.items))

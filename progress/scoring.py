@@ -20,10 +20,19 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from exercises.fields import SCALE_MAX, SCALE_MIN, FieldSpec
 
-AGREEMENT_LABELS = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+# Stored in English (a measure's scale_labels); read in the reader's language (Measure.scale_labels_in).
+AGREEMENT_LABELS = [
+    gettext_noop("Strongly disagree"),
+    gettext_noop("Disagree"),
+    gettext_noop("Neither agree nor disagree"),
+    gettext_noop("Agree"),
+    gettext_noop("Strongly agree"),
+]
 MAX_ITEMS = 30
 MAX_BANDS = 8
 TWO_PLACES = Decimal("0.01")
@@ -34,8 +43,8 @@ Band = dict[str, Any]
 
 
 class ScoringMethod(models.TextChoices):
-    SUM = "sum", "Sum of the answers"
-    MEAN = "mean", "Mean of the answers"
+    SUM = "sum", gettext_lazy("Sum of the answers")
+    MEAN = "mean", gettext_lazy("Mean of the answers")
 
 
 def score_range(method: str, item_count: int) -> tuple[Decimal, Decimal]:
@@ -47,61 +56,79 @@ def score_range(method: str, item_count: int) -> tuple[Decimal, Decimal]:
 
 def clean_items(items: Any) -> list[Item]:
     if not isinstance(items, list) or not items:
-        raise ValidationError({"items": "A measure needs at least one statement."})
+        raise ValidationError({"items": _("A measure needs at least one statement.")})
     if len(items) > MAX_ITEMS:
-        raise ValidationError({"items": f"A measure can have at most {MAX_ITEMS} statements."})
+        raise ValidationError({"items": _("A measure can have at most %(count)d statements.") % {"count": MAX_ITEMS}})
     cleaned: list[Item] = []
     for position, item in enumerate(items, start=1):
         if not isinstance(item, Mapping) or set(item) - {"key", "text", "reversed"}:
-            raise ValidationError({"items": f"Statement {position}: give a key, a text and whether it is reversed."})
+            raise ValidationError(
+                {"items": _("Statement %(n)d: give a key, a text and whether it is reversed.") % {"n": position}}
+            )
         key, text, reversed_ = item.get("key"), item.get("text"), item.get("reversed", False)
         if not isinstance(key, str) or not _KEY.match(key):
-            raise ValidationError({"items": f"Statement {position}: the key must be lowercase a-z, 0-9 and _."})
+            raise ValidationError(
+                {"items": _("Statement %(n)d: the key must be lowercase a-z, 0-9 and _.") % {"n": position}}
+            )
         if not isinstance(text, str) or not text.strip() or len(text.strip()) > 200:
-            raise ValidationError({"items": f"Statement {position}: write the statement (200 characters at most)."})
+            raise ValidationError(
+                {"items": _("Statement %(n)d: write the statement (200 characters at most).") % {"n": position}}
+            )
         if not isinstance(reversed_, bool):
-            raise ValidationError({"items": f"Statement {position}: “reversed” must be true or false."})
+            raise ValidationError({"items": _("Statement %(n)d: “reversed” must be true or false.") % {"n": position}})
         cleaned.append({"key": key, "text": text.strip(), "reversed": reversed_})
     keys = [item["key"] for item in cleaned]
     if len(set(keys)) != len(keys):
-        raise ValidationError({"items": "Each statement needs its own key."})
+        raise ValidationError({"items": _("Each statement needs its own key.")})
     return cleaned
 
 
 def _decimal(value: Any, what: str) -> Decimal:
+    """``what`` is the whole message, already translated ("Band 2's lowest score must be a number.")."""
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ValidationError({"bands": f"{what} must be a number."})
+        raise ValidationError({"bands": what})
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise ValidationError({"bands": f"{what} must be a number."}) from None
+        raise ValidationError({"bands": what}) from None
     if not number.is_finite():
-        raise ValidationError({"bands": f"{what} must be a number."})
+        raise ValidationError({"bands": what})
     return number.quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
 def clean_bands(bands: Any, *, method: str, item_count: int) -> list[Band]:
     """Bands in ascending order, inside the measure's score range, not overlapping."""
     if not isinstance(bands, list):
-        raise ValidationError({"bands": "Bands must be a list."})
+        raise ValidationError({"bands": _("Bands must be a list.")})
     if len(bands) > MAX_BANDS:
-        raise ValidationError({"bands": f"Use at most {MAX_BANDS} bands."})
+        raise ValidationError({"bands": _("Use at most %(count)d bands.") % {"count": MAX_BANDS}})
     low, high = score_range(method, item_count)
     cleaned: list[Band] = []
     for position, band in enumerate(bands, start=1):
         if not isinstance(band, Mapping) or set(band) - {"label", "min", "max"}:
-            raise ValidationError({"bands": f"Band {position}: give a label, a lowest and a highest score."})
+            raise ValidationError(
+                {"bands": _("Band %(n)d: give a label, a lowest and a highest score.") % {"n": position}}
+            )
         label = band.get("label")
         if not isinstance(label, str) or not label.strip() or len(label.strip()) > 60:
-            raise ValidationError({"bands": f"Band {position}: give it a label (60 characters at most)."})
-        lowest = _decimal(band.get("min"), f"Band {position}'s lowest score")
-        highest = _decimal(band.get("max"), f"Band {position}'s highest score")
+            raise ValidationError(
+                {"bands": _("Band %(n)d: give it a label (60 characters at most).") % {"n": position}}
+            )
+        lowest = _decimal(band.get("min"), _("Band %(n)d's lowest score must be a number.") % {"n": position})
+        highest = _decimal(band.get("max"), _("Band %(n)d's highest score must be a number.") % {"n": position})
         if lowest > highest:
-            raise ValidationError({"bands": f"Band {position}: the lowest score is above the highest."})
+            raise ValidationError({"bands": _("Band %(n)d: the lowest score is above the highest.") % {"n": position}})
         if lowest < low or highest > high:
-            raise ValidationError({"bands": f"Band {position}: scores run from {low} to {high} for this measure."})
+            raise ValidationError(
+                {
+                    "bands": _("Band %(n)d: scores run from %(low)s to %(high)s for this measure.")
+                    % {"n": position, "low": low, "high": high}
+                }
+            )
         if cleaned and lowest <= Decimal(cleaned[-1]["max"]):
-            raise ValidationError({"bands": f"Band {position} overlaps the band before it (list them lowest first)."})
+            raise ValidationError(
+                {"bands": _("Band %(n)d overlaps the band before it (list them lowest first).") % {"n": position}}
+            )
         cleaned.append({"label": label.strip(), "min": str(lowest), "max": str(highest)})
     return cleaned
 
@@ -109,10 +136,37 @@ def clean_bands(bands: Any, *, method: str, item_count: int) -> list[Band]:
 def clean_scale_labels(labels: Any) -> list[str]:
     count = SCALE_MAX - SCALE_MIN + 1
     if not isinstance(labels, list) or len(labels) != count:
-        raise ValidationError({"scale_labels": f"Give a label for each of the {count} points."})
+        raise ValidationError({"scale_labels": _("Give a label for each of the %(count)d points.") % {"count": count}})
     if not all(isinstance(label, str) and label.strip() and len(label.strip()) <= 60 for label in labels):
-        raise ValidationError({"scale_labels": "Each point needs a label of 60 characters at most."})
+        raise ValidationError({"scale_labels": _("Each point needs a label of 60 characters at most.")})
     return [label.strip() for label in labels]
+
+
+def clean_translations(translations: Any) -> dict[str, dict[str, Any]]:
+    """A measure's text in other languages: ``{"es": {"title", "summary", "items": {key: text},
+    "scale_labels": [...], "bands": {label: label}}}``, every part optional (what is missing reads
+    in English). Checked for shape only: the scoring never reads it."""
+    if translations in (None, ""):
+        return {}
+    allowed = {"title", "summary", "items", "scale_labels", "bands"}
+    if not isinstance(translations, Mapping) or not all(
+        isinstance(code, str) and isinstance(text, Mapping) and not set(text) - allowed
+        for code, text in translations.items()
+    ):
+        raise ValidationError({"translations": _("Translations must map a language code to its texts.")})
+    cleaned: dict[str, dict[str, Any]] = {}
+    for code, text in translations.items():
+        entry: dict[str, Any] = {}
+        for name in ("title", "summary"):
+            if isinstance(text.get(name), str) and text[name].strip():
+                entry[name] = text[name].strip()
+        for name in ("items", "bands"):
+            if isinstance(text.get(name), Mapping):
+                entry[name] = {str(k): str(v).strip() for k, v in text[name].items() if str(v).strip()}
+        if isinstance(text.get("scale_labels"), list):
+            entry["scale_labels"] = [str(label).strip() for label in text["scale_labels"]]
+        cleaned[code] = entry
+    return cleaned
 
 
 def counted(item: Item, answer: int) -> int:

@@ -37,6 +37,11 @@ class MeasureSerializer(serializers.ModelSerializer):
     is_builtin = serializers.BooleanField(read_only=True)
     score_min = serializers.FloatField(read_only=True)
     score_max = serializers.FloatField(read_only=True)
+    translations = serializers.JSONField(
+        read_only=True,
+        help_text='The measure in other languages: {"es": {"title", "summary", "items": {key: text}, '
+        '"scale_labels", "bands": {label: label}}}; scores and stored band labels are the English ones.',
+    )
 
     class Meta:
         model = Measure
@@ -52,6 +57,7 @@ class MeasureSerializer(serializers.ModelSerializer):
             "is_builtin",
             "score_min",
             "score_max",
+            "translations",
         ]
 
 

@@ -10,9 +10,12 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import AuditAction, Couple, CoupleStatus, User
 from accounts.services import audit_record
@@ -26,10 +29,11 @@ from progress.models import Measure, MeasureScore, MeasureTemplate
 if TYPE_CHECKING:
     from progress.selectors import CoupleProgress, DashboardRow
 
-INSTRUCTIONS = (
-    "Read each statement and choose how much you agree, from 1 ({low}) to 5 ({high}). "
+INSTRUCTIONS = gettext_noop(
+    "Read each statement and choose how much you agree, from 1 (%(low)s) to 5 (%(high)s). "
     "Answer on your own and go with your first sense of the last two weeks; there are no right answers."
 )
+DEFAULT_SUMMARY = gettext_noop("A short questionnaire, taken again and again.")
 
 
 def _unique_slug(owner: User, title: str) -> str:
@@ -55,7 +59,7 @@ def measure_create(
 ) -> Measure:
     """A counselor's own measure. It cannot be edited afterwards (scores
     already taken must keep their meaning): write a new one instead."""
-    require(policy.can_write_measures(owner), "Only counselors write measures.")
+    require(policy.can_write_measures(owner), gettext("Only counselors write measures."))
     measure = Measure(
         owner=owner,
         title=title.strip(),
@@ -77,8 +81,8 @@ def _template_values(measure: Measure) -> dict[str, Any]:
     labels = measure.scale_labels
     return {
         "title": measure.title,
-        "summary": (measure.summary or "A short questionnaire, taken again and again.")[:300],
-        "instructions": INSTRUCTIONS.format(low=labels[0], high=labels[-1]),
+        "summary": (measure.summary or DEFAULT_SUMMARY)[:300],
+        "instructions": INSTRUCTIONS % {"low": labels[0], "high": labels[-1]},
         "fields": scoring.field_specs(measure.items, labels),
         "estimated_minutes": 5,
         "category": Category.OTHER,
@@ -87,6 +91,45 @@ def _template_values(measure: Measure) -> dict[str, Any]:
         "kind": "once",
         "is_archived": False,
     }
+
+
+def _template_translations(measure: Measure) -> dict[str, Any]:
+    """The backing template's text in each other language (exercises/translations.py's
+    shape): the measure's own translation where it has one, the portal's own words
+    (instructions, the agreement scale) otherwise. The questions' keys, and so the
+    answers and the scores, are the same in every language."""
+    translations: dict[str, Any] = {}
+    for language, _name in settings.LANGUAGES:
+        if language == "en":
+            continue
+        labels = measure.scale_labels_in(language)
+        items = measure.items_in(language)
+        with translation.override(language):
+            text = {
+                "title": measure.title_in(language),
+                "summary": (measure.summary_in(language) or gettext(DEFAULT_SUMMARY))[:300],
+                "instructions": gettext(INSTRUCTIONS) % {"low": labels[0], "high": labels[-1]},
+                "fields": [
+                    {"key": item["key"], "label": item["text"], "min_label": labels[0], "max_label": labels[-1]}
+                    for item in items
+                ],
+            }
+        translations[language] = text
+    return translations
+
+
+def _follow_translations(template: ExerciseTemplate, measure: Measure) -> ExerciseTemplate:
+    """Keep the backing template's translations those of the measure. Written here:
+    a measure's template is not edited in the library, and its translations are
+    the measure's, so progress (which owns the measure) keeps them in step."""
+    if not hasattr(template, "translations"):  # exercises without translations (older schema)
+        return template
+    wanted = _template_translations(measure)
+    if template.translations != wanted:
+        template.translations = wanted
+        template.full_clean()
+        template.save(update_fields=["translations", "updated_at"])
+    return template
 
 
 def measure_template(*, measure: Measure, counselor: User) -> ExerciseTemplate:
@@ -99,12 +142,12 @@ def measure_template(*, measure: Measure, counselor: User) -> ExerciseTemplate:
             owner=counselor, **{k: v for k, v in wanted.items() if k != "is_archived"}
         )
         MeasureTemplate.objects.create(measure=measure, counselor=counselor, template=template)
-        return template
+        return _follow_translations(template, measure)
     template = link.template
     changes = {name: value for name, value in wanted.items() if getattr(template, name) != value}
     if changes:
         template = exercise_services.template_follow_measure(template=template, actor=counselor, **changes)
-    return template
+    return _follow_translations(template, measure)
 
 
 @transaction.atomic
@@ -123,7 +166,7 @@ def measure_assign(
     """Give the measure to a couple, once or on a recurrence (an RRULE, such
     as every two weeks), as an exercise each partner answers on their own."""
     if not policy.can_use_measure(counselor, measure):
-        raise ValidationError({"measure": "Choose a built-in measure or one of your own."})
+        raise ValidationError({"measure": gettext("Choose a built-in measure or one of your own.")})
     template = measure_template(measure=measure, counselor=counselor)
     assignment = exercise_services.assignment_create(
         counselor=counselor,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.dispatch import Signal
+from django.utils.translation import gettext
 
 from accounts.models import Couple, User
 
@@ -23,11 +24,11 @@ caseload_attention = Signal()
 @dataclass(frozen=True)
 class AttentionCount:
     count: Any  # an integer SQL expression on the Couple row
-    one: str  # "unread message"
+    one: str  # "unread message" (marked with gettext_noop by the sender: read in the viewer's language)
     many: str  # "unread messages"
 
     def text(self, n: int) -> str:
-        return f"{n} {self.one if n == 1 else self.many}"
+        return f"{n} {gettext(self.one if n == 1 else self.many)}"
 
 
 def attention_counts(*, counselor: User) -> dict[str, AttentionCount]:

@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext
 
+from accounts.languages import override_for
 from accounts.models import Couple, CoupleStatus, User
 from portal import policy
 from portal.errors import add_errors_to_form, error_dict, submit_form
@@ -82,7 +84,7 @@ def _charts(figures: dict[str, Any]) -> list[dict[str, Any]]:
         )
         svg = charts.score_chart(
             chart_id=f"chart-{index}",
-            title=f"{measure['title']}: each partner's scores over time",
+            title=gettext("%(title)s: each partner's scores over time") % {"title": measure["title"]},
             series=series,
             y_min=measure["score_min"],
             y_max=measure["score_max"],
@@ -154,13 +156,29 @@ def couple_progress_csv(request: AuthenticatedHttpRequest, couple_id: int) -> Ht
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="progress-couple-{couple.pk}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["record", "date", "partner", "measure", "score", "band", "due", "done", "completion_percent"])
+    # The headers and the kinds of row in the requester's language; the figures as they are.
+    with override_for(request.user):
+        writer.writerow(
+            [
+                pgettext("progress CSV column", "record"),
+                pgettext("progress CSV column", "date"),
+                pgettext("progress CSV column", "partner"),
+                pgettext("progress CSV column", "measure"),
+                pgettext("progress CSV column", "score"),
+                pgettext("progress CSV column", "band"),
+                pgettext("progress CSV column", "due"),
+                pgettext("progress CSV column", "done"),
+                pgettext("progress CSV column", "completion_percent"),
+            ]
+        )
+        score_kind = pgettext("progress CSV row", "score")
+        completion_kind = pgettext("progress CSV row", "completion")
     for measure in figures["measures"]:
         for partner in measure["partners"]:
             for point in partner["scores"]:
                 writer.writerow(
                     [
-                        "score",
+                        score_kind,
                         # In the viewer's zone (the middleware activates it), as a spreadsheet reads it.
                         timezone.localtime(point["at"]).strftime("%Y-%m-%d %H:%M"),
                         partner["name"],
@@ -177,7 +195,7 @@ def couple_progress_csv(request: AuthenticatedHttpRequest, couple_id: int) -> Ht
             rate = "" if partner["rate"] is None else partner["rate"]
             writer.writerow(
                 [
-                    "completion",
+                    completion_kind,
                     week["week_start"].isoformat(),
                     partner["name"],
                     "",
@@ -222,7 +240,10 @@ def measure_new(request: AuthenticatedHttpRequest) -> HttpResponse:
                 ),
             )
             if measure is not None:
-                messages.success(request, f"“{measure.title}” is saved. Assign it to a couple below.")
+                messages.success(
+                    request,
+                    gettext("“%(title)s” is saved. Assign it to a couple below.") % {"title": measure.local_title},
+                )
                 return redirect("measure_detail", measure_id=measure.pk)
     return render(request, "progress/measure_new.html", {"form": form}, status=status)
 
@@ -258,6 +279,10 @@ def measure_detail(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRe
                     errors["every_weeks"] = errors.pop("rrule")
                 add_errors_to_form(form, ValidationError(errors))
             else:
-                messages.success(request, f"“{measure.title}” is assigned to {couple.display_name}.")
+                messages.success(
+                    request,
+                    gettext("“%(title)s” is assigned to %(couple)s.")
+                    % {"title": measure.local_title, "couple": couple.display_name},
+                )
                 return redirect("couple_progress", couple_id=couple.pk)
     return render(request, "progress/measure_detail.html", {"measure": measure, "form": form}, status=status)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from accounts.models import UNREVIEWED_RISK_FLAG, Couple, CoupleStatus, PartnerSafety, User
 from exercises.models import AssignmentStatus, ResponseState, TemplateKind
@@ -263,21 +264,28 @@ def _row(figures: Any, now: datetime, extras: dict[str, AttentionCount]) -> Dash
     days = (now - last_activity).days if last_activity else None
     reasons: list[tuple[int, str]] = []
     if waiting:
-        reasons.append((Reason.WAITING, _plural(waiting, "submission") + " waiting for review"))
+        text = ngettext("%(count)d submission waiting for review", "%(count)d submissions waiting for review", waiting)
+        reasons.append((Reason.WAITING, text % {"count": waiting}))
     for name, extra in extras.items():
         if count := getattr(figures, name):  # None when the couple has none
             reasons.append((Reason.WAITING, extra.text(count)))
     if overdue:
-        reasons.append((Reason.OVERDUE, _plural(overdue, "exercise") + " overdue"))
+        text = ngettext("%(count)d exercise overdue", "%(count)d exercises overdue", overdue)
+        reasons.append((Reason.OVERDUE, text % {"count": overdue}))
     for partner in partners:
         if partner.change is not None and partner.change < 0:
-            reasons.append((Reason.FALLING, f"{partner.partner.full_name}'s score fell by {-partner.change}"))
+            text = gettext("%(name)s's score fell by %(change)s") % {
+                "name": partner.partner.full_name,
+                "change": -partner.change,
+            }
+            reasons.append((Reason.FALLING, text))
     if days is not None and days >= INACTIVE_DAYS:
-        reasons.append((Reason.INACTIVE, f"No activity for {days} days"))
+        text = ngettext("No activity for %(count)d day", "No activity for %(count)d days", days)
+        reasons.append((Reason.INACTIVE, text % {"count": days}))
     elif (
         days is None and couple.status == CoupleStatus.ACTIVE and (now.date() - couple.started_on).days >= INACTIVE_DAYS
     ):
-        reasons.append((Reason.INACTIVE, "No activity yet"))
+        reasons.append((Reason.INACTIVE, gettext("No activity yet")))
     return DashboardRow(
         couple=couple,
         next_appointment=figures.next_appointment,
@@ -294,7 +302,11 @@ def _row(figures: Any, now: datetime, extras: dict[str, AttentionCount]) -> Dash
     )
 
 
-STATUS_FILTERS = [("open", "Active and paused"), *CoupleStatus.choices, ("all", "All")]
+STATUS_FILTERS = [
+    ("open", pgettext_lazy("couple status filter", "Active and paused")),
+    *CoupleStatus.choices,
+    ("all", pgettext_lazy("couple status filter", "All")),
+]
 
 
 # Values no real dashboard uses, for compiling its statement once (progress.db.precompiled_rows).

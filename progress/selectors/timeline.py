@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from accounts.models import Couple, User
 from exercises import selectors as exercise_selectors
 from exercises.models import ResponseState
+from exercises.translations import localized_title
 from scheduling.models import Appointment, AppointmentStatus
 
 
@@ -35,33 +37,40 @@ def timeline(couple: Couple, viewer: User, *, since: datetime) -> list[TimelineE
     )
     events: list[TimelineEvent] = []
     for response in responses:
-        title = response.occurrence.assignment.template.title
-        who = response.author.full_name if response.author else "The couple"
+        title = localized_title(response.occurrence.assignment)
         assert response.submitted_at is not None
         if response.submitted_at >= since:
-            events.append(
-                TimelineEvent(response.submitted_at, "submitted", f"{who} submitted “{title}”", response.occurrence_id)
-            )
+            if response.author:
+                text = gettext("%(name)s submitted “%(title)s”") % {"name": response.author.full_name, "title": title}
+            else:
+                text = gettext("The couple submitted “%(title)s”") % {"title": title}
+            events.append(TimelineEvent(response.submitted_at, "submitted", text, response.occurrence_id))
         if response.reviewed_at and response.reviewed_at >= since:
-            reviewer = response.reviewed_by.full_name if response.reviewed_by else "The counselor"
-            whose = f"{who}'s" if response.author else "the couple's"
-            events.append(
-                TimelineEvent(
-                    response.reviewed_at, "reviewed", f"{reviewer} reviewed {whose} “{title}”", response.occurrence_id
-                )
-            )
+            reviewer = response.reviewed_by.full_name if response.reviewed_by else gettext("The counselor")
+            if response.author:
+                text = gettext("%(reviewer)s reviewed %(name)s's “%(title)s”") % {
+                    "reviewer": reviewer,
+                    "name": response.author.full_name,
+                    "title": title,
+                }
+            else:
+                text = gettext("%(reviewer)s reviewed the couple's “%(title)s”") % {
+                    "reviewer": reviewer,
+                    "title": title,
+                }
+            events.append(TimelineEvent(response.reviewed_at, "reviewed", text, response.occurrence_id))
     comments = (
         exercise_selectors.comments_visible_to(viewer)
         .filter(occurrence__assignment__couple=couple, created_at__gte=since)
         .select_related("occurrence__assignment__template")
     )
     for comment in comments:
-        title = comment.occurrence.assignment.template.title
+        title = localized_title(comment.occurrence.assignment)
         events.append(
             TimelineEvent(
                 comment.created_at,
                 "comment",
-                f"{comment.author.full_name} commented on “{title}”",
+                gettext("%(name)s commented on “%(title)s”") % {"name": comment.author.full_name, "title": title},
                 comment.occurrence_id,
             )
         )
@@ -73,7 +82,8 @@ def timeline(couple: Couple, viewer: User, *, since: datetime) -> list[TimelineE
             TimelineEvent(
                 appointment.start,
                 "appointment",
-                f"{appointment.get_kind_display()} with {appointment.counselor.full_name} (attended)",
+                gettext("%(kind)s with %(counselor)s (attended)")
+                % {"kind": appointment.get_kind_display(), "counselor": appointment.counselor.full_name},
             )
         )
     events.sort(key=lambda event: event.when, reverse=True)
