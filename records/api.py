@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from accounts.languages import override_for
 from portal import policy
 from portal.api import request_user
 from records import services
@@ -33,7 +34,8 @@ class MyRecordView(APIView):
         user = request_user(request)
         if not policy.can_download_own_record(user):
             raise NotFound("No such record.")
-        document = services.record_export(actor=user, subject=user, export_format="api")
+        with override_for(user):  # titles and yes/no in the client's language, as in the downloads
+            document = services.record_export(actor=user, subject=user, export_format="api")
         response = ApiResponse(document)
         response["Cache-Control"] = "no-store"
         return response

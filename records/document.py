@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext
 
 from exercises.fields import FieldKind
 from exercises.models import Response
@@ -35,7 +36,7 @@ def _answer_text(field: dict[str, Any], value: Any) -> str:
         chosen = value if isinstance(value, list) else [value]
         return ", ".join(labels.get(v, str(v)) for v in chosen)
     if field["kind"] == FieldKind.YES_NO:
-        return "Yes" if value else "No"
+        return gettext("Yes") if value else gettext("No")
     return str(value)
 
 
@@ -168,9 +169,9 @@ def record_document(record: Record, *, generated_at: datetime) -> dict[str, Any]
         "exercises": _exercises(record.responses),
         "measures": [
             {
-                "measure": score.measure.title,
+                "measure": score.measure.local_title,
                 "score": float(score.score),
-                "band": score.band,
+                "band": score.measure.band_label(score.band),
                 "submitted_at": _when(score.submitted_at),
                 "answer_id": score.response_id,
             }
@@ -186,7 +187,8 @@ def _signed(signature: Signature) -> dict[str, Any]:
     revocation = getattr(signature, "revocation", None)  # loaded with the signature; absent if never revoked
     return {
         "id": signature.pk,
-        "document": signature.version.document.title,
+        "document": signature.version.document.local_title,
+        "language": signature.language,
         "version": signature.version.number,
         "signed_at": _when(signature.signed_at),
         "typed_name": signature.typed_name,

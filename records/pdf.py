@@ -11,9 +11,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from fpdf import FPDF
 
+from accounts.models import CoupleStatus
 from intake.pdf import FAMILY, FONTS
+from scheduling.models import AppointmentKind, AppointmentStatus
 
 
 def _new_pdf() -> FPDF:
@@ -23,6 +28,14 @@ def _new_pdf() -> FPDF:
     pdf.add_font(FAMILY, "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font(FAMILY, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
     return pdf
+
+
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """A status or kind as a person reads it, in the active language (the value itself if unknown)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value.replace("_", " ")
 
 
 def _when(value: str | None) -> str:
@@ -46,88 +59,128 @@ class _Writer:
         self.pdf.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
         self.pdf.set_font(FAMILY, "", 10)
 
-    def none(self, what: str) -> None:
-        self.line(f"No {what}.")
+    def none(self, text: str) -> None:
+        self.line(text)
 
 
 def _exercises(w: _Writer, exercises: list[dict[str, Any]]) -> None:
-    w.heading("Your answers to exercises")
+    w.heading(gettext("Your answers to exercises"))
     if not exercises:
-        w.none("answers")
+        w.none(gettext("No answers."))
+    no_answer = gettext("(no answer)")
     for exercise in exercises:
         w.heading(exercise["title"], size=11)
         for answer in exercise["answers"]:
-            state = f"submitted {_when(answer['submitted_at'])}" if answer["submitted_at"] else "draft, not sent"
-            w.line(f"{'Joint answer' if answer['joint'] else 'Your answer'} ({state}), due {_when(answer['due_at'])}")
+            if answer["submitted_at"]:
+                state = gettext("submitted %(when)s") % {"when": _when(answer["submitted_at"])}
+            else:
+                state = gettext("draft, not sent")
+            if answer["joint"]:
+                text = gettext("Joint answer (%(state)s), due %(when)s")
+            else:
+                text = gettext("Your answer (%(state)s), due %(when)s")
+            w.line(text % {"state": state, "when": _when(answer["due_at"])})
             for question in answer["questions"]:
                 w.line(question["question"], bold=True)
-                w.line(question["answer_text"] or "(no answer)")
+                w.line(question["answer_text"] or no_answer)
             for comment in answer["comments"]:
-                w.line(f"Comment by {comment['author']}, {_when(comment['written_at'])}:", bold=True)
+                when = _when(comment["written_at"])
+                w.line(gettext("Comment by %(name)s, %(when)s:") % {"name": comment["author"], "when": when}, bold=True)
                 w.line(comment["text"])
             for version in answer["earlier_versions"]:
-                w.line(f"Earlier version {version['version']}, submitted {_when(version['submitted_at'])}:", bold=True)
+                w.line(
+                    gettext("Earlier version %(number)s, submitted %(when)s:")
+                    % {"number": version["version"], "when": _when(version["submitted_at"])},
+                    bold=True,
+                )
                 for question in version["questions"]:
-                    w.line(f"{question['question']}: {question['answer_text'] or '(no answer)'}")
+                    w.line(f"{question['question']}: {question['answer_text'] or no_answer}")
 
 
 def _conversations(w: _Writer, conversations: list[dict[str, Any]]) -> None:
-    w.heading("Your conversations")
+    w.heading(gettext("Your conversations"))
     if not conversations:
-        w.none("conversations")
+        w.none(gettext("No conversations."))
     for conversation in conversations:
-        kind = "Joint conversation" if conversation["kind"] == "joint" else "Private conversation"
-        w.heading(f"{kind}: {conversation['subject'] or 'no subject'}", size=11)
+        subject = conversation["subject"] or gettext("no subject")
+        if conversation["kind"] == "joint":
+            w.heading(gettext("Joint conversation: %(subject)s") % {"subject": subject}, size=11)
+        else:
+            w.heading(gettext("Private conversation: %(subject)s") % {"subject": subject}, size=11)
         for message in conversation["messages"]:
             w.line(f"{message['author']}, {_when(message['sent_at'])}", bold=True)
-            w.line("(deleted)" if message["deleted"] else message["text"])
+            w.line(gettext("(deleted)") if message["deleted"] else message["text"])
             for attachment in message["attachments"]:
-                w.line(f"Attached: {attachment['name']} ({attachment['content_type']}, {attachment['size']} bytes)")
+                w.line(
+                    gettext("Attached: %(name)s (%(type)s, %(size)s bytes)")
+                    % {"name": attachment["name"], "type": attachment["content_type"], "size": attachment["size"]}
+                )
 
 
 def record_pdf(document: dict[str, Any]) -> bytes:
-    """The PDF of a record's document (records.document.record_document)."""
+    """The PDF of a record's document (records.document.record_document), its
+    words in the active language (the view makes it the client's)."""
     profile = document["profile"]
     pdf = _new_pdf()
-    pdf.set_title(f"Record of {profile['full_name']}")
+    pdf.set_lang(translation.get_language() or "en")
+    title = gettext("Record of %(name)s") % {"name": profile["full_name"]}
+    pdf.set_title(title)
     pdf.set_author(document["practice"])
     pdf.set_creation_date(datetime.fromisoformat(document["generated_at"]))
     pdf.add_page()
     w = _Writer(pdf)
-    w.heading(f"Record of {profile['full_name']}", size=16)
-    w.line(f"{document['practice']} · made {_when(document['generated_at'])}")
-    w.heading("Profile")
-    w.line(f"Name: {profile['full_name']}")
-    w.line(f"E-mail: {profile['email']}")
-    w.line(f"Phone: {profile['phone'] or 'none given'}")
-    w.line(f"Time zone: {profile['time_zone']}")
+    w.heading(title, size=16)
+    w.line(
+        gettext("%(practice)s · made %(when)s")
+        % {"practice": document["practice"], "when": _when(document["generated_at"])}
+    )
+    w.heading(gettext("Profile"))
+    w.line(gettext("Name: %(name)s") % {"name": profile["full_name"]})
+    w.line(gettext("E-mail: %(email)s") % {"email": profile["email"]})
+    w.line(gettext("Phone: %(phone)s") % {"phone": profile["phone"] or gettext("none given")})
+    w.line(gettext("Time zone: %(zone)s") % {"zone": profile["time_zone"]})
     for couple in document["couples"]:
         w.line(
-            f"With {couple['partner']} since {couple['started_on']} ({couple['status']}); "
-            f"counselor: {', '.join(couple['counselors'])}"
+            gettext("With %(partner)s since %(since)s (%(status)s); counselor: %(counselors)s")
+            % {
+                "partner": couple["partner"],
+                "since": couple["started_on"],
+                "status": _label(CoupleStatus, couple["status"]),
+                "counselors": ", ".join(couple["counselors"]),
+            }
         )
-    w.heading("Appointments")
+    w.heading(gettext("Appointments"))
     if not document["appointments"]:
-        w.none("appointments")
+        w.none(gettext("No appointments."))
     for appointment in document["appointments"]:
-        cancelled = f", cancelled: {appointment['cancellation_reason'] or 'no reason given'}"
-        w.line(
-            f"{_when(appointment['start'])} to {_when(appointment['end'])}: {appointment['kind'].replace('_', ' ')} "
-            f"with {appointment['counselor']} at {appointment['location']} ({appointment['status']})"
-            + (cancelled if appointment["cancelled_at"] else "")
-        )
+        text = gettext("%(start)s to %(end)s: %(kind)s with %(counselor)s at %(location)s (%(status)s)") % {
+            "start": _when(appointment["start"]),
+            "end": _when(appointment["end"]),
+            "kind": _label(AppointmentKind, appointment["kind"]),
+            "counselor": appointment["counselor"],
+            "location": appointment["location"],
+            "status": _label(AppointmentStatus, appointment["status"]),
+        }
+        if appointment["cancelled_at"]:
+            reason = appointment["cancellation_reason"] or gettext("no reason given")
+            text += gettext(", cancelled: %(reason)s") % {"reason": reason}
+        w.line(text)
     _exercises(w, document["exercises"])
-    w.heading("Your measures")
+    w.heading(gettext("Your measures"))
     if not document["measures"]:
-        w.none("scores")
+        w.none(gettext("No scores."))
     for score in document["measures"]:
         band = f" ({score['band']})" if score["band"] else ""
         w.line(f"{_when(score['submitted_at'])}: {score['measure']}: {score['score']:g}{band}")
-    w.heading("Documents you signed")
+    w.heading(gettext("Documents you signed"))
     if not document["signed_documents"]:
-        w.none("signed documents")
+        w.none(gettext("No signed documents."))
     for signed in document["signed_documents"]:
-        revoked = f"; revoked {_when(signed['revoked_at'])}" if signed["revoked_at"] else ""
-        w.line(f"{signed['document']}, version {signed['version']}: signed {_when(signed['signed_at'])}{revoked}")
+        values = {"document": signed["document"], "number": signed["version"], "when": _when(signed["signed_at"])}
+        if signed["revoked_at"]:
+            values["revoked"] = _when(signed["revoked_at"])
+            w.line(gettext("%(document)s, version %(number)s: signed %(when)s; revoked %(revoked)s") % values)
+        else:
+            w.line(gettext("%(document)s, version %(number)s: signed %(when)s") % values)
     _conversations(w, document["conversations"])
     return bytes(pdf.output())

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.languages import override_for
 from accounts.models import User
 from portal import policy
 from portal.http import AuthenticatedHttpRequest
@@ -23,17 +24,21 @@ from records.pdf import record_pdf
 def _download(actor: User, subject: User, export_format: str) -> HttpResponse:
     if export_format not in ("json", "pdf"):
         raise Http404("No such format.")
-    document = services.record_export(
-        actor=actor,
-        subject=subject,
-        export_format="pdf" if export_format == "pdf" else "json",
-    )
+    # A record is the client's, made for them (by staff on their request too): its
+    # words (the PDF's headings, titles, yes and no) are in the client's language.
+    with override_for(subject):
+        document = services.record_export(
+            actor=actor,
+            subject=subject,
+            export_format="pdf" if export_format == "pdf" else "json",
+        )
+        body = record_pdf(document) if export_format == "pdf" else b""
     name = f"record-{subject.pk}-{timezone.now():%Y%m%d}.{export_format}"
     if export_format == "pdf":
-        response = HttpResponse(record_pdf(document), content_type="application/pdf")
+        response = HttpResponse(body, content_type="application/pdf")
     else:
-        body = json.dumps(document, ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+        text = json.dumps(document, ensure_ascii=False, indent=2)
+        response = HttpResponse(text, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
