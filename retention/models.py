@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 DEFAULT_YEARS = 7
 MAX_YEARS = 30
@@ -75,9 +76,9 @@ class Erasure(models.Model):
 
 
 class ClosureState(models.TextChoices):
-    OPEN = "open", "Waiting for the practice"
-    ACCOUNT_CLOSED = "closed", "Account closed"
-    KEPT_OPEN = "kept_open", "Account kept open"
+    OPEN = "open", _("Waiting for the practice")
+    ACCOUNT_CLOSED = "closed", _("Account closed")
+    KEPT_OPEN = "kept_open", _("Account kept open")
 
 
 class AccountClosureRequest(models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, Couple, CoupleStatus, User
 from accounts.services import audit_record
@@ -27,13 +28,13 @@ from retention.periods import years_before
 def retention_set(*, actor: User, years: Any) -> RetentionSettings:
     """The practice admin sets how many years a closed couple's clinical
     content is kept (1 to MAX_YEARS)."""
-    require(policy.can_manage_retention(actor), "Only a practice admin sets how long records are kept.")
+    require(policy.can_manage_retention(actor), gettext("Only a practice admin sets how long records are kept."))
     try:
         value = int(str(years).strip())
     except (TypeError, ValueError):
-        raise ValidationError({"years": "Give a whole number of years."}) from None
+        raise ValidationError({"years": gettext("Give a whole number of years.")}) from None
     if not 1 <= value <= MAX_YEARS:
-        raise ValidationError({"years": f"Keep records between 1 and {MAX_YEARS} years."})
+        raise ValidationError({"years": gettext("Keep records between 1 and %(max)d years.") % {"max": MAX_YEARS}})
     found = RetentionSettings.objects.select_for_update().filter(pk=RetentionSettings.SINGLETON_PK).first()
     settings = found or RetentionSettings(pk=RetentionSettings.SINGLETON_PK)
     previous = settings.years if found else None
@@ -91,10 +92,10 @@ def erase_past_retention(*, now: datetime | None = None, limit: int = 500) -> li
 @transaction.atomic
 def closure_request(*, user: User) -> AccountClosureRequest:
     """A client asks the practice to close their account. One open request at a time."""
-    require(policy.can_request_account_closure(user), "Only a client asks to close their account here.")
+    require(policy.can_request_account_closure(user), gettext("Only a client asks to close their account here."))
     User.objects.select_for_update().filter(pk=user.pk).first()  # one request at a time per person
     if AccountClosureRequest.objects.filter(user=user, state=ClosureState.OPEN).exists():
-        raise ValidationError("You have already asked; the practice will get back to you.")
+        raise ValidationError(gettext("You have already asked; the practice will get back to you."))
     request = AccountClosureRequest.objects.create(user=user)
     audit_record(actor=user, action=AuditAction.ACCOUNT_CLOSURE_REQUESTED, target=request)
     return request
@@ -107,15 +108,15 @@ def closure_decide(
     """The practice admin closes the client's account (they can no longer
     sign in and get no more e-mails; their records stay for the retention
     period) or keeps it open, with a reply to the client."""
-    require(policy.can_decide_account_closure(actor), "Only a practice admin decides on closing an account.")
+    require(policy.can_decide_account_closure(actor), gettext("Only a practice admin decides on closing an account."))
     reply = " ".join((reply or "").split())
     if len(reply) > 1000:
-        raise ValidationError({"reply": "Keep the reply to 1,000 characters."})
+        raise ValidationError({"reply": gettext("Keep the reply to 1,000 characters.")})
     if not close and not reply:
-        raise ValidationError({"reply": "Say why the account stays open: the client reads this."})
+        raise ValidationError({"reply": gettext("Say why the account stays open: the client reads this.")})
     locked = AccountClosureRequest.objects.select_for_update().select_related("user").get(pk=request.pk)
     if locked.state != ClosureState.OPEN:
-        raise ValidationError("This request has already been decided.")
+        raise ValidationError(gettext("This request has already been decided."))
     now = timezone.now()
     locked.state = ClosureState.ACCOUNT_CLOSED if close else ClosureState.KEPT_OPEN
     locked.decided_at = now

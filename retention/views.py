@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from portal import policy
@@ -28,7 +29,15 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = submit_form(form, lambda: services.retention_set(actor=user, years=form.cleaned_data["years"]))
         if saved is not None:
-            messages.success(request, f"Clinical content is now kept {saved.years} years after a couple is closed.")
+            messages.success(
+                request,
+                ngettext(
+                    "Clinical content is now kept %(years)d year after a couple is closed.",
+                    "Clinical content is now kept %(years)d years after a couple is closed.",
+                    saved.years,
+                )
+                % {"years": saved.years},
+            )
             return redirect("retention:overview")
     years = settings.years
     upcoming = selectors.erasures_upcoming(now=timezone.now(), years=years, query=request.GET)
@@ -64,10 +73,14 @@ def closure_decide(request: AuthenticatedHttpRequest, request_id: int) -> HttpRe
             ),
         )
         if decided is not None:
-            messages.success(request, f"{decided.user.full_name}: {decided.get_state_display().lower()}.")
+            messages.success(
+                request,
+                gettext("%(name)s: %(decision)s.")
+                % {"name": decided.user.full_name, "decision": decided.get_state_display().lower()},
+            )
             return redirect("retention:overview")
     errors = "; ".join(str(e) for errors in form.errors.values() for e in errors)
-    messages.error(request, f"Nothing was decided: {errors}")
+    messages.error(request, gettext("Nothing was decided: %(errors)s") % {"errors": errors})
     return redirect("retention:overview")
 
 
@@ -82,7 +95,7 @@ def close_account(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Your request is with the practice. They will reply here.")
+            messages.success(request, gettext("Your request is with the practice. They will reply here."))
         return redirect("retention:close_account")
     context = {
         "latest": selectors.closure_request_latest(user.pk),
