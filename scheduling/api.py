@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -291,7 +292,9 @@ class IntakeRequestViewSet(
         """Create a request. `website` is a honeypot: people leave it empty; a bot that fills it is checked
         like anyone and then told the request was received, and nothing is saved (as on the profile page's form)."""
         if intake_rate_limited(request._request):
-            return Response({"detail": "Too many requests; please call us."}, status=status.HTTP_429_TOO_MANY_REQUESTS)
+            return Response(
+                {"detail": gettext("Too many requests; please call us.")}, status=status.HTTP_429_TOO_MANY_REQUESTS
+            )
         serializer = IntakeRequestSerializer(data=request.data)
         if not serializer.is_valid():
             intake_rate_refund(request._request)  # a mistake does not count toward the limit

@@ -24,6 +24,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, gettext_lazy, pgettext, pgettext_lazy
+
 from scheduling.models import Appointment, AppointmentStatus
 
 ROW_MINUTES = 15
@@ -62,7 +65,7 @@ class ColumnSpec:
     def place_names(self) -> str:
         """Where the counselor can be booked that day ("Edmonds and Online"), for the column's heading."""
         names = sorted({opening.location_name for opening in self.openings})
-        return " and ".join(names)
+        return str(get_text_list(names, gettext("and")))
 
 
 @dataclass
@@ -126,12 +129,14 @@ class Grid:
 def status_of(appointment: Appointment) -> tuple[str, str]:
     """(css key, words) for an appointment's state, the client's own confirmation included."""
     if appointment.status == AppointmentStatus.CANCELLED:
-        return ("late-cancelled", "Late-cancelled") if appointment.late_cancellation else ("cancelled", "Cancelled")
+        if appointment.late_cancellation:
+            return "late-cancelled", gettext("Late-cancelled")
+        return "cancelled", pgettext("appointment status", "Cancelled")
     if appointment.status == AppointmentStatus.CONFIRMED and appointment.client_confirmed_at:
-        return "client-confirmed", "Confirmed by the client"
+        return "client-confirmed", gettext("Confirmed by the client")
     if appointment.status == AppointmentStatus.REQUESTED:
-        return "requested", "Requested, to confirm"
-    return str(appointment.status).replace("_", "-"), appointment.get_status_display()
+        return "requested", gettext("Requested, to confirm")
+    return str(appointment.status).replace("_", "-"), str(appointment.get_status_display())
 
 
 def wall_clock_intervals(
@@ -254,7 +259,11 @@ def _quarter_state(
     return "free", opening
 
 
-OFF_LABELS = {"closed": "Closed", "not-working": "Not working", "time-off": "Time off"}
+OFF_LABELS = {
+    "closed": pgettext_lazy("office hours", "Closed"),
+    "not-working": gettext_lazy("Not working"),
+    "time-off": gettext_lazy("Time off"),
+}
 
 
 def layout_column(spec: ColumnSpec, first: int, last: int, tz: Any, now: datetime) -> Column:
@@ -271,7 +280,7 @@ def layout_column(spec: ColumnSpec, first: int, last: int, tz: Any, now: datetim
         if rows is None:
             return
         if state in OFF_LABELS:
-            background.append(Item("off", *rows, label=OFF_LABELS[state], off_reason=state))
+            background.append(Item("off", *rows, label=str(OFF_LABELS[state]), off_reason=state))
         elif state == "free" and opening is not None:
             for cell_start, cell_end in free_cells(max(start_minute, first), min(end_minute, last)):
                 background.append(

@@ -10,9 +10,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Couple, User
 from portal.form_fields import PersonChoiceField, TimeZoneField, practice_time_zone
+from scheduling.hours_text import (  # noqa: F401 (format_weekly_hours and parse_weekly_hours are re-exported)
+    HOURS_HELP,
+    WeeklyHoursField,
+    format_weekly_hours,
+    parse_weekly_hours,
+)
 from scheduling.models import (
     AppointmentKind,
     Location,
@@ -21,96 +29,77 @@ from scheduling.models import (
 )
 from scheduling.services import LOCATION_FIELDS, HoursInterval
 
-DAY_NAMES = {label.lower()[:3]: value for value, label in Weekday.choices}
-HOURS_LINE = re.compile(r"^\s*(?P<day>[A-Za-z]{3})[a-z]*\s+(?P<ranges>.+)$")
-RANGE = re.compile(r"^(?P<start>\d{1,2}:\d{2})\s*[-–]\s*(?P<end>\d{1,2}:\d{2})$")
-
-
-def parse_weekly_hours(text: str) -> list[HoursInterval]:
-    """Lines like "Mon 09:00-12:00, 13:00-17:00"; a day left out is closed."""
-    intervals, errors = [], []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = HOURS_LINE.match(line)
-        day = DAY_NAMES.get(match["day"].lower()) if match else None
-        if match is None or day is None:
-            errors.append(f"Line {number}: start with a weekday, like “Tue 09:00-17:00”.")
-            continue
-        for part in match["ranges"].split(","):
-            found = RANGE.match(part.strip())
-            if found is None:
-                errors.append(f"Line {number}: write times as 09:00-17:00.")
-                continue
-            try:
-                start, end = time.fromisoformat(found["start"].zfill(5)), time.fromisoformat(found["end"].zfill(5))
-            except ValueError:
-                errors.append(f"Line {number}: {part.strip()} is not a time of day.")
-                continue
-            intervals.append(HoursInterval(day, start, end))
-    if errors:
-        raise ValidationError(errors)
-    return intervals
-
-
-def format_weekly_hours(rows: list[tuple[int, time, time]]) -> str:
-    by_day: dict[int, list[str]] = {}
-    for weekday, start, end in sorted(rows):
-        by_day.setdefault(weekday, []).append(f"{start:%H:%M}-{end:%H:%M}")
-    return "\n".join(f"{Weekday(day).label[:3]} {', '.join(ranges)}" for day, ranges in by_day.items())
-
-
-HOURS_HELP = "One weekday a line, e.g. “Mon 08:00-12:00, 13:00-18:00”. A day left out is closed."
-
-
-class WeeklyHoursField(forms.CharField):
-    widget = forms.Textarea(attrs={"rows": 7, "class": "code"})
-
-    def clean(self, value: Any) -> list[HoursInterval]:
-        return parse_weekly_hours(super().clean(value) or "")
-
 
 class LocationForm(forms.ModelForm):
-    time_zone = TimeZoneField(initial=practice_time_zone)
-    opening_hours = WeeklyHoursField(required=False, help_text=HOURS_HELP)
+    time_zone = TimeZoneField(initial=practice_time_zone, label=_("Time zone"))
+    opening_hours = WeeklyHoursField(required=False, help_text=HOURS_HELP, label=_("Opening hours"))
 
     class Meta:
         model = Location
         fields = list(LOCATION_FIELDS)
         labels = {
-            "slug": "Short name for links",
-            "kind": "Kind of location",
-            "address_line1": "Address line 1",
-            "address_line2": "Address line 2",
-            "postal_code": "ZIP code",
+            "name": _("Name"),
+            "slug": _("Short name for links"),
+            "kind": _("Kind of location"),
+            "address_line1": _("Address line 1"),
+            "address_line2": _("Address line 2"),
+            "city": _("City"),
+            "state": _("State"),
+            "postal_code": _("ZIP code"),
+            "phone": _("Phone"),
+            "is_active": _("Active"),
+            "latitude": _("Latitude"),
+            "longitude": _("Longitude"),
+            "directions": _("Directions"),
         }
+
+
+class SpecialtyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
+
+
+class SpecialtiesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.label)
 
 
 class IntakeRequestForm(forms.Form):
     """The public "Schedule with ..." form."""
 
     preferred_location = forms.ModelChoiceField(
-        queryset=Location.objects.none(), required=False, empty_label="No preference"
+        queryset=Location.objects.none(),
+        required=False,
+        empty_label=_("No preference"),
+        label=_("Preferred location"),
     )
-    prefers_online = forms.BooleanField(required=False, label="We would like to meet online")
-    specialty = forms.ModelChoiceField(
-        queryset=Specialty.objects.order_by("name"), required=False, label="Kind of counseling", empty_label="Not sure"
+    prefers_online = forms.BooleanField(required=False, label=_("We would like to meet online"))
+    specialty = SpecialtyChoiceField(
+        queryset=Specialty.objects.order_by("name"),
+        required=False,
+        label=_("Kind of counseling"),
+        empty_label=_("Not sure"),
     )
     preferred_times = forms.CharField(
-        max_length=300, required=False, label="Preferred days and times", help_text="For example “Tuesday evenings”."
+        max_length=300,
+        required=False,
+        label=_("Preferred days and times"),
+        help_text=_("For example “Tuesday evenings”."),
     )
-    names = forms.CharField(max_length=200, label="Your names", help_text="Both partners, if you are coming together.")
-    email = forms.EmailField(label="E-mail")
-    phone = forms.CharField(max_length=32, required=False, label="Phone")
+    names = forms.CharField(
+        max_length=200, label=_("Your names"), help_text=_("Both partners, if you are coming together.")
+    )
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(max_length=32, required=False, label=_("Phone"))
     note = forms.CharField(
         max_length=2000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        label="Anything you would like us to know",
-        help_text="Please keep it short; we will talk in person. Do not use this form in an emergency.",
+        label=_("Anything you would like us to know"),
+        help_text=_("Please keep it short; we will talk in person. Do not use this form in an emergency."),
     )
     # The honeypot: hidden from people, filled in by bots.
-    website = forms.CharField(required=False, label="Leave this empty")
+    website = forms.CharField(required=False, label=_("Leave this empty"))
 
     def __init__(self, *args: Any, locations: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,29 +117,42 @@ class DirectoryFilterForm(forms.Form):
         queryset=Location.objects.filter(is_active=True).order_by("name"),
         required=False,
         to_field_name="slug",
-        empty_label="Any location",
+        empty_label=_("Any location"),
+        label=_("Location"),
     )
-    specialty = forms.ModelChoiceField(
-        queryset=Specialty.objects.order_by("name"), required=False, to_field_name="slug", empty_label="Any"
+    specialty = SpecialtyChoiceField(
+        queryset=Specialty.objects.order_by("name"),
+        required=False,
+        to_field_name="slug",
+        empty_label=_("Any"),
+        label=_("Kind of counseling"),
     )
-    online = forms.BooleanField(required=False, label="Sees clients online")
+    online = forms.BooleanField(required=False, label=_("Sees clients online"))
 
 
 class CounselorProfileForm(forms.Form):
-    credentials = forms.CharField(max_length=100, required=False, help_text="For example “MA, LMHCA”.")
-    title = forms.CharField(max_length=150, required=False)
-    bio = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
-    specialties = forms.ModelMultipleChoiceField(
-        queryset=Specialty.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
+    credentials = forms.CharField(
+        max_length=100, required=False, label=_("Credentials"), help_text=_("For example “MA, LMHCA”.")
+    )
+    title = forms.CharField(max_length=150, required=False, label=pgettext_lazy("job title", "Title"))
+    bio = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), label=_("Bio"))
+    specialties = SpecialtiesField(
+        queryset=Specialty.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Specialties"),
     )
     locations = forms.ModelMultipleChoiceField(
         queryset=Location.objects.filter(is_active=True).order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
+        label=_("Locations"),
     )
-    sees_online = forms.BooleanField(required=False, label="Sees clients online")
-    is_accepting_new_clients = forms.BooleanField(required=False, initial=True, label="Accepting new clients")
-    on_leave = forms.BooleanField(required=False, help_text="Hidden from the directory, search and booking.")
+    sees_online = forms.BooleanField(required=False, label=_("Sees clients online"))
+    is_accepting_new_clients = forms.BooleanField(required=False, initial=True, label=_("Accepting new clients"))
+    on_leave = forms.BooleanField(
+        required=False, label=_("On leave"), help_text=_("Hidden from the directory, search and booking.")
+    )
 
 
 # How many rows one weekday may post (a guard against a made-up form, not a
@@ -163,7 +165,7 @@ class HoursOfficeForm(forms.Form):
     """Which office's hours the pickers below edit (a GET form: ?location=<id>)."""
 
     location = forms.ModelChoiceField(
-        queryset=Location.objects.filter(is_active=True).order_by("name"), label="Office", empty_label=None
+        queryset=Location.objects.filter(is_active=True).order_by("name"), label=_("Office"), empty_label=None
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -201,14 +203,19 @@ class WorkingHoursForm(forms.Form):
                     self.fields[f"d{day}_{number}_{part}"] = forms.TimeField(
                         required=False,
                         initial=value,
-                        label=f"{label}, interval {number + 1}: {'from' if part == 'start' else 'to'}",
+                        label=(
+                            gettext("%(day)s, interval %(number)s: from")
+                            if part == "start"
+                            else gettext("%(day)s, interval %(number)s: to")
+                        )
+                        % {"day": label, "number": number + 1},
                         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                     )
 
     def days(self) -> list[tuple[int, str, list[tuple[int, forms.BoundField, forms.BoundField]]]]:
         """(weekday, its name, [(row number, start field, end field)]) for the template."""
         return [
-            (day, label, [(n, self[f"d{day}_{n}_start"], self[f"d{day}_{n}_end"]) for n in self.row_numbers[day]])
+            (day, str(label), [(n, self[f"d{day}_{n}_start"], self[f"d{day}_{n}_end"]) for n in self.row_numbers[day]])
             for day, label in Weekday.choices
         ]
 
@@ -219,37 +226,47 @@ class WorkingHoursForm(forms.Form):
             day_rows = []
             for place, number in enumerate(self.row_numbers[day], start=1):
                 start, end = data.get(f"d{day}_{number}_start"), data.get(f"d{day}_{number}_end")
-                name = f"{label}, interval {place}"
                 if start is None and end is None:
                     continue
-                if start is None or end is None:
-                    missing = "start" if start is None else "end"
+                if start is None:
                     self.add_error(
-                        f"d{day}_{number}_{missing}",
-                        f"{name}: give the {missing} too, or clear both times to remove it.",
+                        f"d{day}_{number}_start",
+                        gettext("%(day)s, interval %(number)s: give the start too, or clear both times to remove it.")
+                        % {"day": label, "number": place},
+                    )
+                elif end is None:
+                    self.add_error(
+                        f"d{day}_{number}_end",
+                        gettext("%(day)s, interval %(number)s: give the end too, or clear both times to remove it.")
+                        % {"day": label, "number": place},
                     )
                 elif end <= start:
                     self.add_error(
                         f"d{day}_{number}_end",
-                        f"{name}: the end ({end:%H:%M}) must come after the start ({start:%H:%M}).",
+                        gettext(
+                            "%(day)s, interval %(number)s: the end (%(end)s) must come after the start (%(start)s)."
+                        )
+                        % {"day": label, "number": place, "end": f"{end:%H:%M}", "start": f"{start:%H:%M}"},
                     )
                 else:
-                    day_rows.append((start, end, name, number))
+                    day_rows.append((start, end, place, number))
             day_rows.sort()
-            for (_, earlier_end, earlier, _), (later_start, _, later, number) in pairwise(day_rows):
+            for (_start, earlier_end, earlier, _n), (later_start, _end, later, number) in pairwise(day_rows):
                 if later_start < earlier_end:
                     self.add_error(
-                        f"d{day}_{number}_start", f"{later} overlaps {earlier.split(', ')[1]}: change one of them."
+                        f"d{day}_{number}_start",
+                        gettext("%(day)s, interval %(later)s overlaps interval %(earlier)s: change one of them.")
+                        % {"day": label, "later": later, "earlier": earlier},
                     )
-            intervals += [HoursInterval(day, start, end) for start, end, _, _ in day_rows]
+            intervals += [HoursInterval(day, start, end) for start, end, _place, _n in day_rows]
         data["intervals"] = intervals
         return data
 
 
 class TimeOffForm(forms.Form):
-    starts_on = forms.DateField(label="First day off", widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label="Last day off", widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(max_length=200, required=False, help_text="Staff only.")
+    starts_on = forms.DateField(label=_("First day off"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label=_("Last day off"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(max_length=200, required=False, label=_("Reason"), help_text=_("Staff only."))
     # Set by the "add it anyway" button shown when sessions are booked then.
     confirm_booked = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -263,10 +280,14 @@ class BookingWhenForm(forms.Form):
     looks the ids up in the viewer's scope (out of scope is a 404); this form
     only draws the menus."""
 
-    counselor = PersonChoiceField(queryset=User.objects.none(), empty_label="Choose a counselor")
-    location = forms.ModelChoiceField(queryset=Location.objects.none(), empty_label="Choose an office", label="Office")
-    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Week starting")
-    duration_minutes = forms.IntegerField(min_value=10, max_value=240, label="Length (minutes)")
+    counselor = PersonChoiceField(
+        queryset=User.objects.none(), empty_label=_("Choose a counselor"), label=_("Counselor")
+    )
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.none(), empty_label=_("Choose an office"), label=_("Office")
+    )
+    week = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Week starting"))
+    duration_minutes = forms.IntegerField(min_value=10, max_value=240, label=_("Length (minutes)"))
 
     def __init__(self, *args: Any, counselors: Any, locations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -277,36 +298,50 @@ class BookingWhenForm(forms.Form):
 class BookingConfirmForm(forms.Form):
     """Step 3 of booking: what is added to the chosen who and when."""
 
-    telehealth_url = forms.URLField(required=False, label="Video link", assume_scheme="https")
+    telehealth_url = forms.URLField(required=False, label=_("Video link"), assume_scheme="https")
     staff_note = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}), help_text="Staff only."
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Staff note"),
+        help_text=_("Staff only."),
     )
     override_hours_reason = forms.CharField(
         max_length=300,
         required=False,
-        label="Reason to book outside the hours",
-        help_text="Only needed when the time is outside the counselor's working hours or the office's opening hours.",
+        label=_("Reason to book outside the hours"),
+        help_text=_(
+            "Only needed when the time is outside the counselor's working hours or the office's opening hours."
+        ),
     )
 
 
 class BookingForm(forms.Form):
     """One appointment: a slot from the search, or a day and time in the location's time zone."""
 
-    counselor = PersonChoiceField(queryset=User.objects.none())
-    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
+    counselor = PersonChoiceField(queryset=User.objects.none(), label=_("Counselor"))
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True).order_by("name"), label=_("Location")
+    )
     slot = forms.DateTimeField(required=False, widget=forms.HiddenInput)
-    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(required=False, widget=forms.TimeInput(attrs={"type": "time"}), label="Start")
-    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
-    kind = forms.ChoiceField(choices=AppointmentKind.choices, initial=AppointmentKind.COUPLE_SESSION)
-    couple = forms.ModelChoiceField(queryset=Couple.objects.none(), required=False)
-    individual_client = PersonChoiceField(queryset=User.objects.none(), required=False, label="Which partner")
-    intake_names = forms.CharField(max_length=200, required=False, label="Prospective clients (intake)")
-    intake_email = forms.EmailField(required=False, label="Their e-mail (intake)")
-    telehealth_url = forms.URLField(required=False, label="Telehealth link", assume_scheme="https")
-    staff_note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text="Staff only.")
-    override_hours = forms.BooleanField(required=False, label="Book outside working or opening hours")
-    override_hours_reason = forms.CharField(max_length=300, required=False, label="Reason for the override")
+    day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Day"))
+    start_time = forms.TimeField(
+        required=False, widget=forms.TimeInput(attrs={"type": "time"}), label=pgettext_lazy("time", "Start")
+    )
+    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label=_("Length (minutes)"))
+    kind = forms.ChoiceField(
+        choices=AppointmentKind.choices, initial=AppointmentKind.COUPLE_SESSION, label=_("Kind of appointment")
+    )
+    couple = forms.ModelChoiceField(queryset=Couple.objects.none(), required=False, label=_("Couple"))
+    individual_client = PersonChoiceField(queryset=User.objects.none(), required=False, label=_("Which partner"))
+    intake_names = forms.CharField(max_length=200, required=False, label=_("Prospective clients (intake)"))
+    intake_email = forms.EmailField(required=False, label=_("Their e-mail (intake)"))
+    telehealth_url = forms.URLField(required=False, label=_("Telehealth link"), assume_scheme="https")
+    staff_note = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Staff note"), help_text=_("Staff only.")
+    )
+    override_hours = forms.BooleanField(required=False, label=_("Book outside working or opening hours"))
+    override_hours_reason = forms.CharField(max_length=300, required=False, label=_("Reason for the override"))
 
     def __init__(self, *args: Any, counselors: Any, couples: Any, clients: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -319,10 +354,10 @@ class BookingForm(forms.Form):
         location = data.get("location")
         if data.get("slot") is None and location is not None:
             if data.get("day") is None or data.get("start_time") is None:
-                raise ValidationError("Choose a free time, or give a day and a start time.")
+                raise ValidationError(gettext("Choose a free time, or give a day and a start time."))
             data["slot"] = _location_time(location, data["day"], data["start_time"])
         if data.get("override_hours") and not (data.get("override_hours_reason") or "").strip():
-            self.add_error("override_hours_reason", "Say why this appointment is outside the hours.")
+            self.add_error("override_hours_reason", gettext("Say why this appointment is outside the hours."))
         if not data.get("override_hours"):
             data["override_hours_reason"] = ""
         return data
@@ -339,17 +374,19 @@ class IntakeBookingForm(BookingForm):
 
 
 class SeriesForm(forms.Form):
-    counselor = PersonChoiceField(queryset=User.objects.none())
-    location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True).order_by("name"))
-    couple = forms.ModelChoiceField(queryset=Couple.objects.none())
-    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="First session")
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="Start")
-    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label="Length (minutes)")
-    interval_weeks = forms.TypedChoiceField(
-        choices=[(1, "Weekly"), (2, "Every other week")], coerce=int, initial=1, label="Repeats"
+    counselor = PersonChoiceField(queryset=User.objects.none(), label=_("Counselor"))
+    location = forms.ModelChoiceField(
+        queryset=Location.objects.filter(is_active=True).order_by("name"), label=_("Location")
     )
-    count = forms.IntegerField(min_value=1, max_value=52, required=False, label="Number of sessions")
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Or until")
+    couple = forms.ModelChoiceField(queryset=Couple.objects.none(), label=_("Couple"))
+    first_day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("First session"))
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label=pgettext_lazy("time", "Start"))
+    duration_minutes = forms.IntegerField(min_value=10, max_value=240, initial=50, label=_("Length (minutes)"))
+    interval_weeks = forms.TypedChoiceField(
+        choices=[(1, _("Weekly")), (2, _("Every other week"))], coerce=int, initial=1, label=_("Repeats")
+    )
+    count = forms.IntegerField(min_value=1, max_value=52, required=False, label=_("Number of sessions"))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label=_("Or until"))
 
     def __init__(self, *args: Any, counselors: Any, couples: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -358,19 +395,19 @@ class SeriesForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label="New start")
-    reason = forms.CharField(max_length=300, required=False)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label=_("Day"))
+    start_time = forms.TimeField(widget=forms.TimeInput(attrs={"type": "time"}), label=_("New start"))
+    reason = forms.CharField(max_length=300, required=False, label=_("Reason"))
     override_hours_reason = forms.CharField(
-        max_length=300, required=False, label="Override reason (admins, outside the hours)"
+        max_length=300, required=False, label=_("Override reason (admins, outside the hours)")
     )
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(max_length=300)
+    reason = forms.CharField(max_length=300, label=_("Reason"))
 
 
 class RequestSlotForm(forms.Form):
     slot = forms.DateTimeField(widget=forms.HiddenInput)
     location = forms.ModelChoiceField(queryset=Location.objects.filter(is_active=True), widget=forms.HiddenInput)
-    note = forms.CharField(max_length=300, required=False)
+    note = forms.CharField(max_length=300, required=False, label=_("Note"))

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 from icalendar import Calendar, Event
 
 from accounts.models import User
@@ -61,9 +62,9 @@ def exercise_uid_for(occurrence: Occurrence) -> str:
 def summary_for(appointment: Appointment, viewer: User) -> str:
     kind = appointment.get_kind_display()
     if not policy.sees_staff_side(viewer):
-        return f"{kind} with {appointment.counselor.full_name}"
+        return gettext("%(kind)s with %(counselor)s") % {"kind": kind, "counselor": appointment.counselor.full_name}
     who = appointment.client_label
-    return f"{kind}: {who}" if who else kind
+    return gettext("%(kind)s: %(who)s") % {"kind": kind, "who": who} if who else str(kind)
 
 
 def _event(appointment: Appointment, viewer: User) -> Event:
@@ -76,14 +77,17 @@ def _event(appointment: Appointment, viewer: User) -> Event:
     event.add("status", ICAL_STATUS[AppointmentStatus(appointment.status)])
     summary = summary_for(appointment, viewer)
     if appointment.status == AppointmentStatus.REQUESTED:
-        summary += " (requested)"
+        summary = gettext("%(summary)s (requested)") % {"summary": summary}
     event.add("summary", summary)
     location = appointment.location
     event.add("location", location.name if location.is_online else f"{location.name}, {location.address}".rstrip(", "))
-    lines = [f"{appointment.get_kind_display()} with {appointment.counselor.full_name} at {location.name}."]
+    lines = [
+        gettext("%(kind)s with %(counselor)s at %(place)s.")
+        % {"kind": appointment.get_kind_display(), "counselor": appointment.counselor.full_name, "place": location.name}
+    ]
     if appointment.telehealth_url and appointment.is_blocking:
         event.add("url", appointment.telehealth_url)
-        lines.append(f"Join online: {appointment.telehealth_url}")
+        lines.append(gettext("Join online: %(url)s") % {"url": appointment.telehealth_url})
     lines.append(settings.PORTAL_BASE_URL + reverse("appointment_detail", args=[appointment.pk]))
     event.add("description", "\n".join(lines))
     event.add("transp", "TRANSPARENT" if appointment.status == AppointmentStatus.CANCELLED else "OPAQUE")
@@ -97,7 +101,8 @@ def _exercise_event(occurrence: Occurrence) -> Event:
     event.add("dtstart", occurrence.due_at.astimezone(UTC))
     event.add("sequence", 0)
     event.add("status", "CONFIRMED")
-    event.add("summary", f"Exercise due: {title_outside_the_portal(occurrence.assignment.template)}")
+    title = title_outside_the_portal(occurrence.assignment.template)
+    event.add("summary", gettext("Exercise due: %(title)s") % {"title": title})
     event.add("description", settings.PORTAL_BASE_URL + reverse("occurrence_detail", args=[occurrence.pk]))
     event.add("transp", "TRANSPARENT")
     return event
@@ -110,6 +115,7 @@ def calendar_bytes(
     name: str,
     exercises_due: Iterable[Occurrence] = (),
 ) -> bytes:
+    """The calendar, its texts in the active language (a feed: its owner's, views.feeds)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

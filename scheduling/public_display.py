@@ -13,13 +13,16 @@ from datetime import datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.utils.dateformat import time_format
+from django.utils.translation import gettext
+
 # (weekday as date.weekday(), opens, closes): wall-clock in the office's zone.
 HoursRow = tuple[int, time, time]
 
 
 def clock_label(value: time) -> str:
-    """9:00 AM, 12:30 PM: how the public pages write a time of day."""
-    return f"{value:%-I:%M %p}"
+    """9:00 AM, 12:30 PM: how the public pages write a time of day (in Spanish, 09:00 and 12:30)."""
+    return time_format(value, gettext("g:i A"))
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from scheduling.forms import IntakeRequestForm
 from scheduling.models import CounselorProfile
@@ -25,9 +26,9 @@ class AppointmentRequestForm(IntakeRequestForm):
         queryset=CounselorProfile.objects.none(),
         required=False,
         to_field_name="slug",
-        label="Counselor",
-        help_text="With no preference, our front desk suggests someone who fits.",
-        empty_label="No preference",
+        label=_("Counselor"),
+        help_text=_("With no preference, our front desk suggests someone who fits."),
+        empty_label=_("No preference"),
     )
 
     field_order = ["preferred_location", "prefers_online", "counselor", "specialty", "preferred_times"]
@@ -35,4 +36,4 @@ class AppointmentRequestForm(IntakeRequestForm):
     def __init__(self, *args: Any, counselors: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["counselor"].queryset = counselors  # type: ignore[attr-defined]
-        self.fields["preferred_location"].label = "Office"
+        self.fields["preferred_location"].label = _("Office")

@@ -9,6 +9,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
@@ -54,14 +56,13 @@ def move_future_appointments(
         except IntegrityError as exc:
             if violated_constraint(exc) not in (None, NO_OVERLAP):
                 raise
-            when = timezone.localtime(appointment.start, appointment.location.tz).strftime("%a %b %-d, %H:%M")
+            when = date_format(timezone.localtime(appointment.start, appointment.location.tz), gettext("D M j, H:i"))
+            refused = gettext(
+                "%(name)s already has an appointment at the time of the session on %(when)s. "
+                "Move that session first, or leave the sessions with the previous counselor."
+            )
             raise ValidationError(
-                {
-                    "move_future_appointments": (
-                        f"{counselor.full_name} already has an appointment at the time of the session on {when}. "
-                        "Move that session first, or leave the sessions with the previous counselor."
-                    )
-                }
+                {"move_future_appointments": refused % {"name": counselor.full_name, "when": when}}
             ) from None
         audit_record(
             actor=actor,

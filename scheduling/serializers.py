@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,7 +24,7 @@ from scheduling.models import (
 )
 
 
-def choice_field(choices: list[tuple[str, str]], **kwargs: Any) -> serializers.ChoiceField:
+def choice_field(choices: Sequence[tuple[str, object]], **kwargs: Any) -> serializers.ChoiceField:
     """A choice field whose enum stays inline in the schema.
 
     drf-spectacular turns every enum property into a shared component named
@@ -51,7 +53,7 @@ class AwareDateTimeField(serializers.DateTimeField):
         except ValueError:  # well formed but impossible (12:99): DRF's own check names it invalid
             parsed = None
         if parsed is not None and parsed.tzinfo is None:
-            raise serializers.ValidationError("Give the time with its offset, e.g. 2026-05-05T10:00:00-07:00.")
+            raise serializers.ValidationError(gettext("Give the time with its offset, e.g. 2026-05-05T10:00:00-07:00."))
         return super().to_internal_value(value)
 
 
@@ -251,11 +253,11 @@ class SlotQuerySerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not attrs.get("counselor") and not attrs.get("location"):
-            raise serializers.ValidationError({"counselor": "Give a counselor, a location, or both."})
+            raise serializers.ValidationError({"counselor": gettext("Give a counselor, a location, or both.")})
         if attrs["date_to"] < attrs["date_from"]:
-            raise serializers.ValidationError({"date_to": "The range ends before it starts."})
+            raise serializers.ValidationError({"date_to": gettext("The range ends before it starts.")})
         if (attrs["date_to"] - attrs["date_from"]).days > 62:
-            raise serializers.ValidationError({"date_to": "Search at most 63 days at once."})
+            raise serializers.ValidationError({"date_to": gettext("Search at most 63 days at once.")})
         return attrs
 
 

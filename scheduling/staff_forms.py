@@ -8,18 +8,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import LanguageField
 from portal.form_fields import TimeZoneField, practice_time_zone
+from scheduling.forms import SpecialtiesField
 from scheduling.models import Location, Specialty
 
-PHOTO_HELP = "A JPEG, PNG or WebP picture, up to 10 MB. It is shown at most 400 pixels wide, without its camera data."
+PHOTO_HELP = _(
+    "A JPEG, PNG or WebP picture, up to 10 MB. It is shown at most 400 pixels wide, without its camera data."
+)
 
 
 def _photo_field(*, required: bool) -> forms.FileField:
     # A FileField, not an ImageField: the service is the one place that opens
     # the upload with Pillow, for every way in, and names the field when it cannot.
     return forms.FileField(
-        label="Photo",
+        label=_("Photo"),
         required=required,
         help_text=PHOTO_HELP,
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
@@ -29,17 +34,21 @@ def _photo_field(*, required: bool) -> forms.FileField:
 
 
 class StaffInviteForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
-    email = forms.EmailField(label="E-mail", help_text="The invitation goes here; it is also how they sign in.")
-    time_zone = TimeZoneField(help_text="Their calendar and e-mails use it.")
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The invitation goes here; it is also how they sign in."))
+    time_zone = TimeZoneField(label=_("Time zone"), help_text=_("Their calendar and e-mails use it."))
+    language = LanguageField(help_text=_("The invitation and their pages are written in it; they can change it."))
     locations = forms.ModelMultipleChoiceField(
         queryset=Location.objects.filter(is_active=True).order_by("name"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        label="Offices",
+        label=_("Offices"),
     )
-    specialties = forms.ModelMultipleChoiceField(
-        queryset=Specialty.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple
+    specialties = SpecialtiesField(
+        queryset=Specialty.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Specialties"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -48,8 +57,8 @@ class StaffInviteForm(forms.Form):
 
 
 class StaffDetailsForm(forms.Form):
-    full_name = forms.CharField(label="Full name", max_length=150)
-    time_zone = TimeZoneField()
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    time_zone = TimeZoneField(label=_("Time zone"))
 
 
 class CounselorPhotoForm(forms.Form):
@@ -62,7 +71,8 @@ class OwnPublicProfileForm(forms.Form):
     bio = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="A few sentences for couples choosing a counselor: how you work, whom you see.",
+        label=_("Bio"),
+        help_text=_("A few sentences for couples choosing a counselor: how you work, whom you see."),
     )
     photo = _photo_field(required=False)
 
@@ -70,5 +80,10 @@ class OwnPublicProfileForm(forms.Form):
 class StaffFilterForm(forms.Form):
     """The Staff list: everyone, or only the active, invited or deactivated."""
 
-    STATES = [("", "Everyone"), ("active", "Active"), ("invited", "Invited"), ("deactivated", "Deactivated")]
-    state = forms.ChoiceField(choices=STATES, required=False, label="Show")
+    STATES = [
+        ("", _("Everyone")),
+        ("active", _("Active")),
+        ("invited", _("Invited")),
+        ("deactivated", _("Deactivated")),
+    ]
+    state = forms.ChoiceField(choices=STATES, required=False, label=_("Show"))

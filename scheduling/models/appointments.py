@@ -14,6 +14,8 @@ from django.contrib.postgres.fields import RangeBoundary, RangeOperators
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Couple, User
 from scheduling.constraints import PostgresExclusionConstraint, TsTzRange
@@ -22,17 +24,17 @@ from scheduling.models.locations import Location
 
 
 class AppointmentKind(models.TextChoices):
-    COUPLE_SESSION = "couple_session", "Couple session"
-    INDIVIDUAL_SESSION = "individual_session", "Individual session"
-    INTAKE = "intake", "Intake"
+    COUPLE_SESSION = "couple_session", _("Couple session")
+    INDIVIDUAL_SESSION = "individual_session", _("Individual session")
+    INTAKE = "intake", pgettext_lazy("appointment kind", "Intake")
 
 
 class AppointmentStatus(models.TextChoices):
-    REQUESTED = "requested", "Requested"
-    CONFIRMED = "confirmed", "Confirmed"
-    CANCELLED = "cancelled", "Cancelled"
-    COMPLETED = "completed", "Completed"
-    NO_SHOW = "no_show", "No-show"
+    REQUESTED = "requested", pgettext_lazy("appointment status", "Requested")
+    CONFIRMED = "confirmed", pgettext_lazy("appointment status", "Confirmed")
+    CANCELLED = "cancelled", pgettext_lazy("appointment status", "Cancelled")
+    COMPLETED = "completed", pgettext_lazy("appointment status", "Completed")
+    NO_SHOW = "no_show", pgettext_lazy("appointment status", "No-show")
 
 
 # The statuses that hold a counselor's (and the clients') time.
@@ -70,7 +72,7 @@ class AppointmentSeries(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name_plural = "appointment series"
+        verbose_name_plural = _("appointment series")
         constraints = [
             models.CheckConstraint(condition=~Q(rrule=""), name="appointment_series_rrule_set"),
             models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="appointment_series_duration_positive"),
@@ -88,8 +90,8 @@ class Appointment(models.Model):
         User, on_delete=models.PROTECT, null=True, blank=True, related_name="individual_appointments"
     )
     # An intake is with people who are not clients yet.
-    intake_names = models.CharField("prospective clients", max_length=200, blank=True)
-    intake_email = models.EmailField("prospective clients' e-mail", blank=True)
+    intake_names = models.CharField(_("prospective clients"), max_length=200, blank=True)
+    intake_email = models.EmailField(_("prospective clients' e-mail"), blank=True)
     intake_phone = models.CharField(max_length=32, blank=True)
     intake_request = models.ForeignKey(
         IntakeRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
@@ -105,8 +107,8 @@ class Appointment(models.Model):
     late_cancellation = models.BooleanField(default=False)
     telehealth_url = models.URLField(blank=True)
     # A client clicked "I will be there" in a reminder (notifications.appointments).
-    client_confirmed_at = models.DateTimeField("confirmed by the client", null=True, blank=True)
-    staff_note = models.TextField(blank=True, help_text="Never shown to clients.")
+    client_confirmed_at = models.DateTimeField(_("confirmed by the client"), null=True, blank=True)
+    staff_note = models.TextField(blank=True, help_text=_("Never shown to clients."))
     series = models.ForeignKey(
         AppointmentSeries, on_delete=models.SET_NULL, null=True, blank=True, related_name="appointments"
     )
@@ -159,7 +161,7 @@ class Appointment(models.Model):
                 name="appointment_counselor_no_overlap",
                 expressions=[(_time_range(), RangeOperators.OVERLAPS), ("counselor", RangeOperators.EQUAL)],
                 condition=Q(status__in=BLOCKING_STATUSES),
-                violation_error_message="The counselor already has an appointment at this time.",
+                violation_error_message=_("The counselor already has an appointment at this time."),
             ),
         ]
         indexes = [
@@ -237,7 +239,7 @@ class AppointmentParticipant(models.Model):
                 name="participant_no_overlap",
                 expressions=[(_time_range(), RangeOperators.OVERLAPS), ("user", RangeOperators.EQUAL)],
                 condition=Q(is_blocking=True),
-                violation_error_message="This client already has an appointment at this time.",
+                violation_error_message=_("This client already has an appointment at this time."),
             ),
         ]
         indexes = [models.Index(fields=["user", "start"])]
@@ -247,14 +249,14 @@ class AppointmentParticipant(models.Model):
 
 
 class ChangeAction(models.TextChoices):
-    BOOKED = "booked", "Booked"
-    REQUESTED = "requested", "Requested"
-    CONFIRMED = "confirmed", "Confirmed"
-    DECLINED = "declined", "Declined"
-    RESCHEDULED = "rescheduled", "Rescheduled"
-    CANCELLED = "cancelled", "Cancelled"
-    COMPLETED = "completed", "Completed"
-    NO_SHOW = "no_show", "Marked no-show"
+    BOOKED = "booked", pgettext_lazy("appointment change", "Booked")
+    REQUESTED = "requested", pgettext_lazy("appointment change", "Requested")
+    CONFIRMED = "confirmed", pgettext_lazy("appointment change", "Confirmed")
+    DECLINED = "declined", pgettext_lazy("appointment change", "Declined")
+    RESCHEDULED = "rescheduled", pgettext_lazy("appointment change", "Rescheduled")
+    CANCELLED = "cancelled", pgettext_lazy("appointment change", "Cancelled")
+    COMPLETED = "completed", pgettext_lazy("appointment change", "Completed")
+    NO_SHOW = "no_show", pgettext_lazy("appointment change", "Marked no-show")
 
 
 class AppointmentChange(models.Model):

@@ -7,9 +7,36 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role, User
 from scheduling.models.locations import Location, Weekday
+
+# The services seeded by migration 0003, marked for the catalogue: a specialty
+# reads in the reader's language where the catalogue has its name (Specialty.label).
+SEEDED_SPECIALTIES = (
+    gettext_noop("Couples Counseling"),
+    gettext_noop("Premarital Counseling"),
+    gettext_noop("Marriage Counseling"),
+    gettext_noop("Marriage Intensive"),
+    gettext_noop("Family Counseling"),
+    gettext_noop("Individual Counseling"),
+    gettext_noop("Relationship Issues"),
+    gettext_noop("Infidelity and Affairs"),
+    gettext_noop("Anxiety"),
+    gettext_noop("Depression"),
+    gettext_noop("Grief and Loss"),
+    gettext_noop("Trauma"),
+    gettext_noop("Post Traumatic Stress Disorder"),
+    gettext_noop("Anger Management"),
+    gettext_noop("Codependency"),
+    gettext_noop("Counseling for Teens"),
+    gettext_noop("Counseling for Children"),
+    gettext_noop("Sexual Addiction"),
+    gettext_noop("Spiritual Development"),
+    gettext_noop("Online Counseling"),
+)
 
 
 class Specialty(models.Model):
@@ -20,10 +47,15 @@ class Specialty(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "specialties"
+        verbose_name_plural = _("specialties")
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name as the reader reads it: translated if it is one of the seeded services."""
+        return gettext(self.name)
 
 
 class CounselorProfile(models.Model):
@@ -33,8 +65,8 @@ class CounselorProfile(models.Model):
         User, on_delete=models.CASCADE, related_name="counselor_profile", limit_choices_to={"role": Role.COUNSELOR}
     )
     slug = models.SlugField(max_length=100, unique=True)
-    credentials = models.CharField(max_length=100, blank=True, help_text="For example “MA, LMHCA”.")
-    title = models.CharField(max_length=150, blank=True, help_text="For example “Licensed Mental Health Counselor”.")
+    credentials = models.CharField(max_length=100, blank=True, help_text=_("For example “MA, LMHCA”."))
+    title = models.CharField(max_length=150, blank=True, help_text=_("For example “Licensed Mental Health Counselor”."))
     bio = models.TextField(blank=True)
     specialties = models.ManyToManyField(Specialty, blank=True, related_name="counselors")
     locations = models.ManyToManyField(Location, blank=True, related_name="counselor_profiles")
@@ -68,7 +100,7 @@ class WorkingHours(models.Model):
 
     class Meta:
         ordering = ["counselor", "weekday", "start"]
-        verbose_name_plural = "working hours"
+        verbose_name_plural = _("working hours")
         constraints = [
             models.CheckConstraint(condition=Q(start__lt=F("end")), name="working_hours_start_before_end"),
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="working_hours_weekday_valid"),
@@ -87,12 +119,12 @@ class TimeOff(models.Model):
     counselor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="time_off")
     starts_on = models.DateField()
     ends_on = models.DateField()
-    reason = models.CharField(max_length=200, blank=True, help_text="Staff only.")
+    reason = models.CharField(max_length=200, blank=True, help_text=_("Staff only."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["counselor", "starts_on"]
-        verbose_name_plural = "time off"
+        verbose_name_plural = _("time off")
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="time_off_ends_after_start")
         ]

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Couple, User
 from portal.crypto import EncryptedTextField
@@ -15,11 +17,11 @@ from scheduling.models.locations import Location
 
 
 class IntakeStatus(models.TextChoices):
-    NEW = "new", "New"
-    SCHEDULED = "scheduled", "Scheduled"
+    NEW = "new", pgettext_lazy("intake status", "New")
+    SCHEDULED = "scheduled", pgettext_lazy("intake status", "Scheduled")
     # After the intake: the prospective clients became a couple with invitations.
-    CONVERTED = "converted", "Couple invited"
-    CLOSED = "closed", "Closed"
+    CONVERTED = "converted", pgettext_lazy("intake status", "Couple invited")
+    CLOSED = "closed", pgettext_lazy("intake status", "Closed")
 
 
 class IntakeRequest(models.Model):
@@ -32,7 +34,7 @@ class IntakeRequest(models.Model):
     prefers_online = models.BooleanField(default=False)
     specialty = models.ForeignKey(Specialty, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     preferred_times = models.CharField(
-        max_length=300, blank=True, help_text="Preferred days and times, in their words."
+        max_length=300, blank=True, help_text=_("Preferred days and times, in their words.")
     )
     names = models.CharField(max_length=200)
     email = models.EmailField()

@@ -8,13 +8,15 @@ import zoneinfo
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import default_time_zone, validate_time_zone
 
 
 class LocationKind(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    ONLINE = "online", "Online (telehealth)"
+    IN_PERSON = "in_person", _("In person")
+    ONLINE = "online", _("Online (telehealth)")
 
 
 class Location(models.Model):
@@ -34,7 +36,7 @@ class Location(models.Model):
     # Where the office is, for the offices map the portal draws itself (SVG, no tiles).
     latitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
     longitude = models.DecimalField(max_digits=8, decimal_places=5, null=True, blank=True)
-    directions = models.TextField(blank=True, help_text="How to get there: parking, transit, the entrance.")
+    directions = models.TextField(blank=True, help_text=_("How to get there: parking, transit, the entrance."))
 
     class Meta:
         ordering = ["name"]
@@ -75,13 +77,13 @@ class Location(models.Model):
 
 class Weekday(models.IntegerChoices):
     # Same numbering as date.weekday(), so a date maps straight onto a row.
-    MONDAY = 0, "Monday"
-    TUESDAY = 1, "Tuesday"
-    WEDNESDAY = 2, "Wednesday"
-    THURSDAY = 3, "Thursday"
-    FRIDAY = 4, "Friday"
-    SATURDAY = 5, "Saturday"
-    SUNDAY = 6, "Sunday"
+    MONDAY = 0, pgettext_lazy("weekday", "Monday")
+    TUESDAY = 1, pgettext_lazy("weekday", "Tuesday")
+    WEDNESDAY = 2, pgettext_lazy("weekday", "Wednesday")
+    THURSDAY = 3, pgettext_lazy("weekday", "Thursday")
+    FRIDAY = 4, pgettext_lazy("weekday", "Friday")
+    SATURDAY = 5, pgettext_lazy("weekday", "Saturday")
+    SUNDAY = 6, pgettext_lazy("weekday", "Sunday")
 
 
 class OpeningHours(models.Model):
@@ -94,7 +96,7 @@ class OpeningHours(models.Model):
 
     class Meta:
         ordering = ["location", "weekday", "opens"]
-        verbose_name_plural = "opening hours"
+        verbose_name_plural = _("opening hours")
         constraints = [
             models.CheckConstraint(condition=Q(opens__lt=F("closes")), name="opening_hours_opens_before_closes"),
             models.CheckConstraint(condition=Q(weekday__gte=0, weekday__lte=6), name="opening_hours_weekday_valid"),

@@ -9,6 +9,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -20,17 +21,17 @@ class PracticeSettings(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
     clients_may_request = models.BooleanField(
-        default=True, help_text="Clients may request times; otherwise they only see their appointments."
+        default=True, help_text=_("Clients may request times; otherwise they only see their appointments.")
     )
     late_cancel_hours = models.PositiveSmallIntegerField(default=24)
-    buffer_minutes = models.PositiveSmallIntegerField(default=10, help_text="Free time kept between sessions.")
+    buffer_minutes = models.PositiveSmallIntegerField(default=10, help_text=_("Free time kept between sessions."))
     default_duration_minutes = models.PositiveSmallIntegerField(default=50)
     slot_step_minutes = models.PositiveSmallIntegerField(
-        default=15, help_text="Offered start times are this far apart."
+        default=15, help_text=_("Offered start times are this far apart.")
     )
 
     class Meta:
-        verbose_name = verbose_name_plural = "practice settings"
+        verbose_name = verbose_name_plural = _("practice settings")
         constraints = [
             models.CheckConstraint(condition=Q(id=1), name="practice_settings_singleton"),
             models.CheckConstraint(

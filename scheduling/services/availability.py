@@ -18,6 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from portal import policy
@@ -40,7 +42,7 @@ from scheduling.services.locations import HoursInterval
 
 def _aware(moment: datetime, field: str) -> datetime:
     if timezone.is_naive(moment):
-        raise ValidationError({field: "Give a time with its time zone."})
+        raise ValidationError({field: gettext("Give a time with its time zone.")})
     # In UTC from here on: adding a timedelta to a zoned datetime moves its
     # wall clock, which is wrong across a daylight-saving change.
     return moment.astimezone(UTC)
@@ -60,10 +62,13 @@ def _hours_problems(*, counselor: User, location: Location, start: datetime, end
     problems = []
     working = WorkingHours.objects.filter(counselor=counselor, location=location, weekday=weekday)
     if not _fits(working.values_list("start", "end"), local_start.time(), local_end.time()):
-        problems.append(f"{counselor.full_name} does not work at {location.name} then.")
+        problems.append(
+            gettext("%(counselor)s does not work at %(place)s then.")
+            % {"counselor": counselor.full_name, "place": location.name}
+        )
     opening = OpeningHours.objects.filter(location=location, weekday=weekday)
     if not _fits(opening.values_list("opens", "closes"), local_start.time(), local_end.time()):
-        problems.append(f"{location.name} is not open then.")
+        problems.append(gettext("%(place)s is not open then.") % {"place": location.name})
     return problems
 
 
@@ -117,7 +122,7 @@ def _find_conflicts(
 
 def _conflict_error(conflicts: Sequence[Conflict], location: Location) -> AppointmentConflict:
     described = "; ".join(c.describe(location.tz) for c in conflicts)
-    return AppointmentConflict(f"This time is taken: {described}.", conflicts)
+    return AppointmentConflict(gettext("This time is taken: %(described)s.") % {"described": described}, conflicts)
 
 
 def _validate_when(
@@ -131,25 +136,30 @@ def _validate_when(
 ) -> list[str]:
     """Refuse what no one may book; return the hours problems an admin may override."""
     if not policy.has_own_schedule(counselor) or not counselor.is_active:
-        raise ValidationError({"counselor": "Choose an active counselor."})
+        raise ValidationError({"counselor": gettext("Choose an active counselor.")})
     if _profile_on_leave(counselor):
-        raise ValidationError({"counselor": f"{counselor.full_name} is on leave and takes no appointments."})
+        raise ValidationError(
+            {"counselor": gettext("%(name)s is on leave and takes no appointments.") % {"name": counselor.full_name}}
+        )
     if not location.is_active:
-        raise ValidationError({"location": f"{location.name} is closed and takes no new appointments."})
+        raise ValidationError(
+            {"location": gettext("%(place)s is closed and takes no new appointments.") % {"place": location.name}}
+        )
     if end <= start:
-        raise ValidationError({"end": "The end must come after the start."})
+        raise ValidationError({"end": gettext("The end must come after the start.")})
     if end - start > LONGEST_APPOINTMENT:
         hours = LONGEST_APPOINTMENT.total_seconds() / 3600
-        raise ValidationError({"end": f"An appointment lasts at most {hours:g} hours."})
+        longest = gettext("An appointment lasts at most %(hours)s hours.") % {"hours": f"{hours:g}"}
+        raise ValidationError({"end": longest})
     if start <= timezone.now():
-        raise ValidationError({"start": "Choose a time in the future."})
+        raise ValidationError({"start": gettext("Choose a time in the future.")})
     if _is_time_off(counselor, start.astimezone(location.tz).date()):
-        raise ValidationError({"start": f"{counselor.full_name} is off that day."})
+        raise ValidationError({"start": gettext("%(name)s is off that day.") % {"name": counselor.full_name}})
     problems = _hours_problems(counselor=counselor, location=location, start=start, end=end)
     if problems and not override_hours_reason.strip():
         raise ValidationError({"start": problems})
     if problems and not policy.can_override_hours(actor):
-        raise ValidationError({"start": [*problems, "Only a practice admin can book outside the hours."]})
+        raise ValidationError({"start": [*problems, gettext("Only a practice admin can book outside the hours.")]})
     return problems
 
 
@@ -158,6 +168,17 @@ def _duration(start: datetime, end: datetime | None, duration_minutes: int | Non
         return _aware(end, "end")
     minutes = duration_minutes or PracticeSettings.load().default_duration_minutes
     return start + timedelta(minutes=minutes)
+
+
+WEEKDAYS_PLURAL = (
+    _("Mondays"),
+    _("Tuesdays"),
+    _("Wednesdays"),
+    _("Thursdays"),
+    _("Fridays"),
+    _("Saturdays"),
+    _("Sundays"),
+)
 
 
 def hours_outside_opening(*, location: Location, intervals: Sequence[HoursInterval]) -> list[str]:
@@ -172,14 +193,20 @@ def hours_outside_opening(*, location: Location, intervals: Sequence[HoursInterv
         opening.setdefault(weekday, []).append((opens, closes))
     warnings = []
     for interval in sorted(intervals, key=lambda i: (i.weekday, i.start)):
-        day = Weekday(interval.weekday).label
-        span = f"{interval.start:%H:%M}–{interval.end:%H:%M}"
+        words = {
+            "day": Weekday(interval.weekday).label,
+            "days": WEEKDAYS_PLURAL[interval.weekday],
+            "span": f"{interval.start:%H:%M}–{interval.end:%H:%M}",
+            "place": location.name,
+        }
         if interval.weekday not in opening:
-            warnings.append(f"{day} {span}: {location.name} is closed on {day}s, so no one can book these hours.")
+            text = gettext("%(day)s %(span)s: %(place)s is closed on %(days)s, so no one can book these hours.")
+            warnings.append(text % words)
         elif not _fits(opening[interval.weekday], interval.start, interval.end):
             open_spans = ", ".join(f"{o:%H:%M}–{c:%H:%M}" for o, c in sorted(opening[interval.weekday]))
-            warnings.append(
-                f"{day} {span} is outside {location.name}'s opening hours that day ({open_spans}): "
+            text = gettext(
+                "%(day)s %(span)s is outside %(place)s's opening hours that day (%(open)s): "
                 "the times when it is closed cannot be booked."
             )
+            warnings.append(text % {**words, "open": open_spans})
     return warnings

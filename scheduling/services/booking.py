@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from accounts.models import OPEN_COUPLE_STATUSES, AuditAction, Couple, CoupleStatus, User
 from accounts.services import audit_record
@@ -127,29 +128,31 @@ class _Who:
 def _validate_who(*, counselor: User, who: _Who) -> None:
     errors: dict[str, str] = {}
     if who.kind not in AppointmentKind.values:
-        errors["kind"] = f"Choose one of: {', '.join(AppointmentKind.values)}."
+        errors["kind"] = gettext("Choose one of: %(kinds)s.") % {"kinds": ", ".join(AppointmentKind.values)}
     elif who.kind == AppointmentKind.INTAKE:
         if not who.intake_names.strip():
-            errors["intake_names"] = "Enter the prospective clients' names."
+            errors["intake_names"] = gettext("Enter the prospective clients' names.")
         if who.couple is not None:
-            errors["couple"] = "An intake is for people who are not a couple here yet."
+            errors["couple"] = gettext("An intake is for people who are not a couple here yet.")
     else:
         if who.couple is None:
-            errors["couple"] = "Choose the couple."
+            errors["couple"] = gettext("Choose the couple.")
         elif who.couple.status != CoupleStatus.ACTIVE:
-            errors["couple"] = "This couple is not active."
+            errors["couple"] = gettext("This couple is not active.")
         elif not policy.counselor_serves_couple(counselor, who.couple):
-            errors["couple"] = f"{counselor.full_name} is not one of this couple's counselors."
+            errors["couple"] = gettext("%(name)s is not one of this couple's counselors.") % {
+                "name": counselor.full_name
+            }
         if who.kind == AppointmentKind.INDIVIDUAL_SESSION:
             if who.individual_client is None:
-                errors["individual_client"] = "Choose which partner the session is for."
+                errors["individual_client"] = gettext("Choose which partner the session is for.")
             elif who.couple is not None and who.individual_client.pk not in (
                 who.couple.partner_one_id,
                 who.couple.partner_two_id,
             ):
-                errors["individual_client"] = "Choose one of the couple's partners."
+                errors["individual_client"] = gettext("Choose one of the couple's partners.")
         elif who.individual_client is not None:
-            errors["individual_client"] = "Only an individual session is for one partner."
+            errors["individual_client"] = gettext("Only an individual session is for one partner.")
     if errors:
         raise ValidationError(errors)
 
@@ -171,7 +174,7 @@ def _new_appointment(
     intake_request: IntakeRequest | None = None,
 ) -> Appointment:
     if telehealth_url and not location.is_online:
-        raise ValidationError({"telehealth_url": "Only online appointments have a telehealth link."})
+        raise ValidationError({"telehealth_url": gettext("Only online appointments have a telehealth link.")})
     appointment = Appointment(
         counselor=counselor,
         location=location,
@@ -227,7 +230,7 @@ def appointment_book(
     which is recorded on the appointment. Raises AppointmentConflict when
     the counselor or a partner is already booked then.
     """
-    require(policy.can_manage_schedule_of(actor, counselor), "Counselors book only their own appointments.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("Counselors book only their own appointments."))
     start = _aware(start, "start")
     end = _duration(start, end, duration_minutes)
     who = _Who(kind, couple, individual_client, intake_names, intake_email, intake_phone)
@@ -301,7 +304,7 @@ def appointment_request(
     if couple is None or couple.status != CoupleStatus.ACTIVE:
         raise ValidationError("Only clients of an active couple can request appointments.")
     if not policy.counselor_serves_couple(counselor, couple):
-        raise ValidationError({"counselor": "Request a time with your own counselor."})
+        raise ValidationError({"counselor": gettext("Request a time with your own counselor.")})
     start = _aware(start, "start")
     minutes = duration_minutes or PracticeSettings.load().default_duration_minutes
     end = start + timedelta(minutes=minutes)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
@@ -50,9 +51,10 @@ def appointment_reschedule(
 ) -> Appointment:
     """Move one appointment (keeping its length unless an end is given); its history keeps the old time."""
     appointment = _locked(appointment)
-    require(policy.can_manage_appointment(actor, appointment), "You cannot change this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), gettext("You cannot change this appointment."))
     if not appointment.is_blocking:
-        raise ValidationError({"status": f"A {appointment.get_status_display().lower()} appointment cannot be moved."})
+        status = str(appointment.get_status_display()).lower()
+        raise ValidationError({"status": gettext("A %(status)s appointment cannot be moved.") % {"status": status}})
     start = _aware(start, "start")
     end = _aware(end, "end") if end is not None else start + appointment.duration
     location = location or appointment.location
@@ -108,14 +110,15 @@ def _end_blocking(appointment: Appointment) -> None:
 def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     """Cancel, keeping who and why; less than the practice's late-cancel hours ahead is flagged late."""
     appointment = _locked(appointment)
-    require(policy.can_cancel_appointment(actor, appointment), "You cannot cancel this appointment.")
+    require(policy.can_cancel_appointment(actor, appointment), gettext("You cannot cancel this appointment."))
     if not appointment.is_blocking:
-        raise ValidationError({"status": f"This appointment is already {appointment.get_status_display().lower()}."})
+        status = str(appointment.get_status_display()).lower()
+        raise ValidationError({"status": gettext("This appointment is already %(status)s.") % {"status": status}})
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the appointment is cancelled."})
+        raise ValidationError({"reason": gettext("Say why the appointment is cancelled.")})
     now = timezone.now()
     if appointment.start <= now:
-        raise ValidationError({"status": "This appointment has started; record it as completed or a no-show."})
+        raise ValidationError({"status": gettext("This appointment has started; record it as completed or a no-show.")})
     late_within = timedelta(hours=PracticeSettings.load().late_cancel_hours)
     previous = appointment.status
     appointment.status = AppointmentStatus.CANCELLED
@@ -131,9 +134,9 @@ def appointment_cancel(*, actor: User, appointment: Appointment, reason: str) ->
 @transaction.atomic
 def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment:
     appointment = _locked(appointment)
-    require(policy.can_manage_appointment(actor, appointment), "You cannot confirm this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), gettext("You cannot confirm this appointment."))
     if appointment.status != AppointmentStatus.REQUESTED:
-        raise ValidationError({"status": "Only a requested appointment can be confirmed."})
+        raise ValidationError({"status": gettext("Only a requested appointment can be confirmed.")})
     holds = signals.confirmation_holds(appointment=appointment)
     if holds:
         raise ServiceConflict(" ".join(holds))
@@ -148,11 +151,11 @@ def appointment_confirm(*, actor: User, appointment: Appointment) -> Appointment
 def appointment_decline(*, actor: User, appointment: Appointment, reason: str) -> Appointment:
     """Turn a request down: it becomes cancelled (never late), with the reason the couple is told."""
     appointment = _locked(appointment)
-    require(policy.can_manage_appointment(actor, appointment), "You cannot decline this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), gettext("You cannot decline this appointment."))
     if appointment.status != AppointmentStatus.REQUESTED:
-        raise ValidationError({"status": "Only a requested appointment can be declined."})
+        raise ValidationError({"status": gettext("Only a requested appointment can be declined.")})
     if not reason.strip():
-        raise ValidationError({"reason": "Tell the couple why, or suggest another time."})
+        raise ValidationError({"reason": gettext("Tell the couple why, or suggest another time.")})
     appointment.status = AppointmentStatus.CANCELLED
     appointment.cancelled_by = actor
     appointment.cancelled_at = timezone.now()
@@ -172,14 +175,14 @@ def appointment_decline(*, actor: User, appointment: Appointment, reason: str) -
 def appointment_record_outcome(*, actor: User, appointment: Appointment, status: str) -> Appointment:
     """After the session: completed or no-show."""
     appointment = _locked(appointment)
-    require(policy.can_manage_appointment(actor, appointment), "You cannot change this appointment.")
+    require(policy.can_manage_appointment(actor, appointment), gettext("You cannot change this appointment."))
     outcomes = {AppointmentStatus.COMPLETED: ChangeAction.COMPLETED, AppointmentStatus.NO_SHOW: ChangeAction.NO_SHOW}
     if status not in outcomes:
-        raise ValidationError({"status": "Record the session as completed or a no-show."})
+        raise ValidationError({"status": gettext("Record the session as completed or a no-show.")})
     if appointment.status != AppointmentStatus.CONFIRMED:
-        raise ValidationError({"status": "Only a confirmed appointment has an outcome."})
+        raise ValidationError({"status": gettext("Only a confirmed appointment has an outcome.")})
     if appointment.start > timezone.now():
-        raise ValidationError({"status": "The session has not started yet."})
+        raise ValidationError({"status": gettext("The session has not started yet.")})
     previous = appointment.status
     appointment.status = status
     # Past time no longer needs guarding, and no one can book the past.

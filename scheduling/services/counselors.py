@@ -17,6 +17,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from accounts import services as accounts_services
@@ -38,7 +39,7 @@ from scheduling.services.locations import HoursInterval, _check_intervals
 
 def _require_counselor(counselor: User) -> None:
     if not policy.has_own_schedule(counselor):
-        raise ValidationError({"counselor": f"{counselor.full_name} is not a counselor."})
+        raise ValidationError({"counselor": gettext("%(name)s is not a counselor.") % {"name": counselor.full_name}})
 
 
 @transaction.atomic
@@ -56,7 +57,7 @@ def counselor_profile_save(
     on_leave: bool = False,
 ) -> CounselorProfile:
     """Create or replace a counselor's public profile."""
-    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own profile.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("You may only change your own profile."))
     _require_counselor(counselor)
     profile = CounselorProfile.objects.filter(user=counselor).first() or CounselorProfile(
         user=counselor, slug=_unique_profile_slug(counselor)
@@ -84,11 +85,14 @@ def counselor_invite_with_profile(
     time_zone: str,
     specialties: Iterable[Specialty] = (),
     locations: Iterable[Location] = (),
+    language: str = "",
 ) -> User:
     """Invite a counselor (accounts.services.counselor_invite: the account and
     the e-mailed link) and give them a profile at these locations, in one
     transaction: a refused profile sends no e-mail."""
-    invitation = accounts_services.counselor_invite(actor=actor, full_name=full_name, email=email, time_zone=time_zone)
+    invitation = accounts_services.counselor_invite(
+        actor=actor, full_name=full_name, email=email, time_zone=time_zone, language=language
+    )
     counselor_profile_save(actor=actor, counselor=invitation.user, specialties=specialties, locations=locations)
     return invitation.user
 
@@ -97,14 +101,14 @@ def counselor_invite_with_profile(
 PHOTO_MAX_BYTES = 10 * 1024 * 1024
 PHOTO_MAX_PIXELS = 40_000_000
 PHOTO_SIDE = 400
-NOT_AN_IMAGE = "This file is not a picture we can read. Upload a JPEG, PNG or WebP photo."
+NOT_AN_IMAGE = gettext_lazy("This file is not a picture we can read. Upload a JPEG, PNG or WebP photo.")
 
 
 def _photo_jpeg(upload: UploadedFile) -> bytes:
     """The upload as a JPEG at most PHOTO_SIDE a side, upright, with nothing of
     the original file but its pixels (no EXIF, GPS, camera or colour profile)."""
     if upload.size is not None and upload.size > PHOTO_MAX_BYTES:
-        raise ValidationError({"photo": "This photo is larger than 10 MB. Please choose a smaller one."})
+        raise ValidationError({"photo": gettext("This photo is larger than 10 MB. Please choose a smaller one.")})
     try:
         upload.seek(0)
         with Image.open(upload) as probe:
@@ -112,7 +116,9 @@ def _photo_jpeg(upload: UploadedFile) -> bytes:
         upload.seek(0)
         with Image.open(upload) as opened:
             if opened.width * opened.height > PHOTO_MAX_PIXELS:
-                raise ValidationError({"photo": "This photo has too many pixels. Please choose a smaller one."})
+                raise ValidationError(
+                    {"photo": gettext("This photo has too many pixels. Please choose a smaller one.")}
+                )
             upright = ImageOps.exif_transpose(opened)
             upright.thumbnail((PHOTO_SIDE, PHOTO_SIDE), Image.Resampling.LANCZOS)
             rgba = upright.convert("RGBA")
@@ -137,7 +143,7 @@ def _profile_for_photo(counselor: User) -> CounselorProfile:
 def counselor_photo_set(*, actor: User, counselor: User, upload: UploadedFile) -> CounselorProfile:
     """Replace the counselor's photo with a cleaned copy of the upload, saved
     through the default storage; the previous file is deleted once this commits."""
-    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own photo.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("You may only change your own photo."))
     _require_counselor(counselor)
     data = _photo_jpeg(upload)
     profile = _profile_for_photo(counselor)
@@ -155,7 +161,7 @@ def counselor_photo_set(*, actor: User, counselor: User, upload: UploadedFile) -
 @transaction.atomic
 def counselor_photo_remove(*, actor: User, counselor: User) -> None:
     """Take the counselor's photo off their profile (the file is deleted once this commits)."""
-    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own photo.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("You may only change your own photo."))
     profile = CounselorProfile.objects.select_for_update().filter(user=counselor).first()
     if profile is None or not profile.photo.name:
         return
@@ -169,7 +175,7 @@ def counselor_photo_remove(*, actor: User, counselor: User) -> None:
 @transaction.atomic
 def counselor_bio_save(*, actor: User, counselor: User, bio: str) -> CounselorProfile:
     """A counselor's own words on their public profile (from their profile page)."""
-    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own profile.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("You may only change your own profile."))
     _require_counselor(counselor)
     profile = _profile_for_photo(counselor)
     profile.bio = bio.strip()
@@ -196,7 +202,7 @@ def working_hours_set(
     A counselor cannot be in two places at once: intervals may not overlap
     their hours at any other location on the same weekday.
     """
-    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own working hours.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("You may only change your own working hours."))
     _require_counselor(counselor)
     elsewhere = WorkingHours.objects.filter(counselor=counselor).exclude(location=location).select_related("location")
     _check_intervals([*intervals, *(HoursInterval(h.weekday, h.start, h.end) for h in elsewhere)], "working_hours")
@@ -226,8 +232,14 @@ class TimeOffOverBookings(ServiceConflict):
     def __init__(self, appointments: list[Appointment]) -> None:
         count = len(appointments)
         super().__init__(
-            f"{count} session{'s are' if count != 1 else ' is'} booked in this time off. Adding it does not move "
-            "or cancel them: move them first, or add the time off anyway."
+            ngettext(
+                "%(count)s session is booked in this time off. Adding it does not move "
+                "or cancel it: move it first, or add the time off anyway.",
+                "%(count)s sessions are booked in this time off. Adding it does not move "
+                "or cancel them: move them first, or add the time off anyway.",
+                count,
+            )
+            % {"count": count}
         )
         self.appointments = appointments
 
@@ -262,10 +274,10 @@ def time_off_add(
 ) -> TimeOff:
     """Block whole days. Sessions already booked then are not moved: unless
     ``confirm_booked``, they are listed (TimeOffOverBookings) and nothing is saved."""
-    require(policy.can_manage_schedule_of(actor, counselor), "You may only change your own time off.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("You may only change your own time off."))
     _require_counselor(counselor)
     if ends_on < starts_on:
-        raise ValidationError({"ends_on": "The last day off cannot come before the first."})
+        raise ValidationError({"ends_on": gettext("The last day off cannot come before the first.")})
     if not confirm_booked:
         booked = booked_during(counselor=counselor, starts_on=starts_on, ends_on=ends_on)
         if booked:
@@ -281,6 +293,6 @@ def time_off_add(
 
 @transaction.atomic
 def time_off_remove(*, actor: User, time_off: TimeOff) -> None:
-    require(policy.can_manage_schedule_of(actor, time_off.counselor), "You may only change your own time off.")
+    require(policy.can_manage_schedule_of(actor, time_off.counselor), gettext("You may only change your own time off."))
     audit_record(actor=actor, action=AuditAction.TIME_OFF_REMOVED, target=time_off)
     time_off.delete()

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
 from portal.errors import ServiceConflict
 
 
@@ -24,7 +27,12 @@ class Conflict:
 
     def describe(self, tz: Any) -> str:
         start, end = self.start.astimezone(tz), self.end.astimezone(tz)
-        return f"{self.person} already has an appointment on {start:%A %-d %B %Y} from {start:%H:%M} to {end:%H:%M}"
+        return gettext("%(person)s already has an appointment on %(day)s from %(start)s to %(end)s") % {
+            "person": self.person,
+            "day": date_format(start, gettext("l j F Y")),
+            "start": f"{start:%H:%M}",
+            "end": f"{end:%H:%M}",
+        }
 
 
 class AppointmentConflict(ServiceConflict):

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, Couple, User
 from accounts.services import PartnerDetails, audit_record
@@ -44,15 +45,15 @@ def intake_request_create(
     """A prospective client's request from a public profile (spam checks are the view's)."""
     errors: dict[str, str] = {}
     if not names.strip():
-        errors["names"] = "Enter your names."
+        errors["names"] = gettext("Enter your names.")
     if not email.strip():
-        errors["email"] = "Enter an e-mail address we can reply to."
+        errors["email"] = gettext("Enter an e-mail address we can reply to.")
     if counselor is not None and (
         not policy.has_own_schedule(counselor) or not counselor.is_active or _profile_on_leave(counselor)
     ):
-        errors["counselor"] = "This counselor is not taking requests."
+        errors["counselor"] = gettext("This counselor is not taking requests.")
     if preferred_location is not None and not preferred_location.is_active:
-        errors["preferred_location"] = "Choose an open location."
+        errors["preferred_location"] = gettext("Choose an open location.")
     if errors:
         raise ValidationError(errors)
     intake = IntakeRequest(
@@ -84,9 +85,9 @@ def intake_request_schedule(
     override_hours_reason: str = "",
 ) -> Appointment:
     """Turn a request into an intake appointment (the couple and invitations come later, in accounts)."""
-    require(policy.is_practice_admin(actor), "Only practice admins schedule intake requests.")
+    require(policy.is_practice_admin(actor), gettext("Only practice admins schedule intake requests."))
     if intake.status != IntakeStatus.NEW:
-        raise ValidationError({"status": "This request has already been handled."})
+        raise ValidationError({"status": gettext("This request has already been handled.")})
     return appointment_book(
         actor=actor,
         counselor=counselor,
@@ -138,10 +139,10 @@ def intake_request_invite_couple(
     request and its intake appointments are linked to the new couple, which
     then sees its intake among its appointments.
     """
-    require(policy.is_practice_admin(actor), "Only practice admins turn requests into couples.")
+    require(policy.is_practice_admin(actor), gettext("Only practice admins turn requests into couples."))
     intake = IntakeRequest.objects.select_for_update().get(pk=intake.pk)
     if intake.status == IntakeStatus.CONVERTED:
-        raise ValidationError({"status": "This request is already a couple; see the couples list."})
+        raise ValidationError({"status": gettext("This request is already a couple; see the couples list.")})
     appointments = list(
         Appointment.objects.filter(intake_request=intake, kind=AppointmentKind.INTAKE)
         .select_related("counselor", "location")
@@ -149,7 +150,7 @@ def intake_request_invite_couple(
     )
     held = [a for a in appointments if a.status != AppointmentStatus.CANCELLED]
     if intake.status != IntakeStatus.SCHEDULED or not held:
-        raise ValidationError({"status": "Book the intake appointment first; invite the couple after it."})
+        raise ValidationError({"status": gettext("Book the intake appointment first; invite the couple after it.")})
     intake_appointment = held[0]
     couple = accounts_couple_invite(
         invited_by=actor,

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, User
 from accounts.services import audit_record
@@ -51,16 +52,21 @@ def _check_intervals(intervals: Sequence[HoursInterval], field: str) -> None:
     by_day: dict[int, list[HoursInterval]] = {}
     for interval in intervals:
         if not 0 <= interval.weekday <= 6:
-            errors.append(f"{interval.weekday} is not a weekday (0 is Monday, 6 Sunday).")
+            errors.append(gettext("%(day)s is not a weekday (0 is Monday, 6 Sunday).") % {"day": interval.weekday})
         elif interval.start >= interval.end:
-            errors.append(f"{interval.start:%H:%M}-{interval.end:%H:%M}: the start must come before the end.")
+            span = f"{interval.start:%H:%M}-{interval.end:%H:%M}"
+            errors.append(gettext("%(span)s: the start must come before the end.") % {"span": span})
         by_day.setdefault(interval.weekday, []).append(interval)
     for day in by_day.values():
         day.sort(key=lambda i: i.start)
         for earlier, later in pairwise(day):
             if later.start < earlier.end:
                 errors.append(
-                    f"{earlier.start:%H:%M}-{earlier.end:%H:%M} and {later.start:%H:%M}-{later.end:%H:%M} overlap."
+                    gettext("%(first)s and %(second)s overlap.")
+                    % {
+                        "first": f"{earlier.start:%H:%M}-{earlier.end:%H:%M}",
+                        "second": f"{later.start:%H:%M}-{later.end:%H:%M}",
+                    }
                 )
     if errors:
         raise ValidationError({field: errors})
@@ -68,10 +74,10 @@ def _check_intervals(intervals: Sequence[HoursInterval], field: str) -> None:
 
 @transaction.atomic
 def location_create(*, actor: User, fields: dict[str, Any], opening_hours: Sequence[HoursInterval] = ()) -> Location:
-    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), gettext("Only practice admins manage locations."))
     unknown = set(fields) - set(LOCATION_FIELDS)
     if unknown:
-        raise ValidationError({name: "This field cannot be set." for name in sorted(unknown)})
+        raise ValidationError({name: gettext("This field cannot be set.") for name in sorted(unknown)})
     location = Location(**fields)
     if not location.slug:
         location.slug = slugify(location.name)
@@ -85,10 +91,10 @@ def location_create(*, actor: User, fields: dict[str, Any], opening_hours: Seque
 
 @transaction.atomic
 def location_update(*, actor: User, location: Location, fields: dict[str, Any]) -> Location:
-    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), gettext("Only practice admins manage locations."))
     unknown = set(fields) - set(LOCATION_FIELDS)
     if unknown:
-        raise ValidationError({name: "This field cannot be set." for name in sorted(unknown)})
+        raise ValidationError({name: gettext("This field cannot be set.") for name in sorted(unknown)})
     changed = {name: value for name, value in fields.items() if getattr(location, name) != value}
     for name, value in changed.items():
         setattr(location, name, value)
@@ -109,7 +115,7 @@ def _replace_opening_hours(location: Location, intervals: Sequence[HoursInterval
 @transaction.atomic
 def location_set_opening_hours(*, actor: User, location: Location, intervals: Sequence[HoursInterval]) -> Location:
     """Replace the location's weekly opening hours (a weekday without intervals is closed)."""
-    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), gettext("Only practice admins manage locations."))
     _replace_opening_hours(location, intervals)
     audit_record(
         actor=actor,
@@ -123,7 +129,7 @@ def location_set_opening_hours(*, actor: User, location: Location, intervals: Se
 @transaction.atomic
 def location_deactivate(*, actor: User, location: Location) -> Location:
     """Take no new appointments there; its past and booked appointments stay as they are."""
-    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), gettext("Only practice admins manage locations."))
     location.is_active = False
     location.save(update_fields=["is_active"])
     audit_record(actor=actor, action=AuditAction.LOCATION_DEACTIVATED, target=location)
@@ -132,7 +138,7 @@ def location_deactivate(*, actor: User, location: Location) -> Location:
 
 @transaction.atomic
 def location_activate(*, actor: User, location: Location) -> Location:
-    require(policy.can_manage_locations(actor), "Only practice admins manage locations.")
+    require(policy.can_manage_locations(actor), gettext("Only practice admins manage locations."))
     location.is_active = True
     location.save(update_fields=["is_active"])
     audit_record(actor=actor, action=AuditAction.LOCATION_ACTIVATED, target=location)

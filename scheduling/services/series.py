@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from accounts.models import AuditAction, Couple, User
 from accounts.services import audit_record
@@ -52,9 +54,9 @@ def appointment_book_series(
     or outside the hours (ValidationError), the dates are listed and
     nothing is saved.
     """
-    require(policy.can_manage_schedule_of(actor, counselor), "Counselors book only their own appointments.")
+    require(policy.can_manage_schedule_of(actor, counselor), gettext("Counselors book only their own appointments."))
     if kind == AppointmentKind.INTAKE:
-        raise ValidationError({"kind": "An intake is a single appointment."})
+        raise ValidationError({"kind": gettext("An intake is a single appointment.")})
     first_start = _aware(first_start, "first_start")
     tz = location.tz
     minutes = duration_minutes or PracticeSettings.load().default_duration_minutes
@@ -77,7 +79,8 @@ def appointment_book_series(
                 override_hours_reason=override_hours_reason,
             )
         except ValidationError as exc:
-            date_errors += [f"{start.astimezone(tz):%a %-d %b %Y}: {message}" for message in exc.messages]
+            day = date_format(start.astimezone(tz), "D j M Y")
+            date_errors += [f"{day}: {message}" for message in exc.messages]
     if date_errors:
         raise ValidationError({"first_start": date_errors})
 
@@ -91,9 +94,10 @@ def appointment_book_series(
         dates = sorted(
             {s.astimezone(tz).date() for s, e in intervals if any(c.start < e and c.end > s for c in conflicts)}
         )
-        listed = ", ".join(f"{d:%a %-d %b %Y}" for d in dates)
+        listed = ", ".join(date_format(d, "D j M Y") for d in dates)
         described = "; ".join(c.describe(tz) for c in conflicts)
-        raise SeriesConflict(f"These dates are taken: {listed}. {described}.", conflicts, dates)
+        taken = gettext("These dates are taken: %(dates)s. %(conflicts)s.") % {"dates": listed, "conflicts": described}
+        raise SeriesConflict(taken, conflicts, dates)
 
     series = AppointmentSeries.objects.create(
         counselor=counselor,

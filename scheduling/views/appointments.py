@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from portal import paging, policy
@@ -104,7 +105,7 @@ def appointment_action(request: AuthenticatedHttpRequest, appointment_id: int, a
     try:
         if action == "confirm":
             services.appointment_confirm(actor=user, appointment=appointment)
-            messages.success(request, "The appointment is confirmed; the couple will be told.")
+            messages.success(request, gettext("The appointment is confirmed; the couple will be told."))
         elif action in ("cancel", "decline"):
             form = ReasonForm(request.POST)
             # A reason may be left out when cancelling, but what is given must fit its column.
@@ -114,11 +115,13 @@ def appointment_action(request: AuthenticatedHttpRequest, appointment_id: int, a
             reason = form.cleaned_data.get("reason", "")
             if action == "cancel":
                 appointment = services.appointment_cancel(actor=user, appointment=appointment, reason=reason)
-                late = " It is a late cancellation." if appointment.late_cancellation else ""
-                messages.success(request, f"The appointment is cancelled.{late}")
+                if appointment.late_cancellation:
+                    messages.success(request, gettext("The appointment is cancelled. It is a late cancellation."))
+                else:
+                    messages.success(request, gettext("The appointment is cancelled."))
             else:
                 services.appointment_decline(actor=user, appointment=appointment, reason=reason)
-                messages.success(request, "The request is declined; the couple will be told why.")
+                messages.success(request, gettext("The request is declined; the couple will be told why."))
         elif action == "reschedule":
             reschedule_form = RescheduleForm(request.POST)
             if not reschedule_form.is_valid():
@@ -134,7 +137,7 @@ def appointment_action(request: AuthenticatedHttpRequest, appointment_id: int, a
                 reason=data["reason"],
                 override_hours_reason=data["override_hours_reason"],
             )
-            messages.success(request, "The appointment is moved.")
+            messages.success(request, gettext("The appointment is moved."))
         else:
             raise Http404
     except PermissionDenied:

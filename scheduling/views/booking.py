@@ -15,6 +15,8 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
 
 from accounts.models import Couple, User
 from portal import policy
@@ -56,9 +58,9 @@ class Chosen:
     @property
     def who_label(self) -> str:
         if self.kind == AppointmentKind.INTAKE:
-            return f"Intake: {self.intake_names}"
+            return gettext("Intake: %(names)s") % {"names": self.intake_names}
         if self.client is not None:
-            return f"{self.client.full_name} (one partner)"
+            return gettext("%(name)s (one partner)") % {"name": self.client.full_name}
         return self.couple.display_name if self.couple else ""
 
 
@@ -122,7 +124,7 @@ def _parsed_start(chosen: Chosen, source: Any) -> datetime | None:
         except ValueError:
             start = None
         if start is None or timezone.is_naive(start):
-            chosen.problems.append("The time in that link could not be read. Pick a time below.")
+            chosen.problems.append(gettext("The time in that link could not be read. Pick a time below."))
             return None
         return start.astimezone(UTC)
     day, clock = _parsed_day(source.get("day")), source.get("time", "")
@@ -130,7 +132,7 @@ def _parsed_start(chosen: Chosen, source: Any) -> datetime | None:
         try:
             return datetime.combine(day, time.fromisoformat(clock), tzinfo=chosen.location.tz).astimezone(UTC)
         except ValueError:
-            chosen.problems.append("That start time could not be read. Write it like 09:30.")
+            chosen.problems.append(gettext("That start time could not be read. Write it like 09:30."))
     return None
 
 
@@ -253,12 +255,10 @@ def _confirm_step(
 def _clash_words(exc: services.AppointmentConflict) -> list[str]:
     """ "Grace Holt has another session at 10:00 on Tue 8 Dec; pick another time." in the viewer's zone."""
     if not exc.conflicts:
-        return [f"{exc.message} Pick another time."]
-    words = []
-    for conflict in exc.conflicts:
-        start = timezone.localtime(conflict.start)
-        words.append(f"{conflict.person} has another session at {start:%H:%M} on {start:%a %-d %b}; pick another time.")
-    return words
+        return [gettext("%(problem)s Pick another time.") % {"problem": exc.message}]
+    text = gettext("%(person)s has another session at %(time)s on %(day)s; pick another time.")
+    starts = [(conflict.person, timezone.localtime(conflict.start)) for conflict in exc.conflicts]
+    return [text % {"person": who, "time": f"{at:%H:%M}", "day": date_format(at, "D j M")} for who, at in starts]
 
 
 def appointment_book(request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -269,9 +269,9 @@ def appointment_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     chosen = _chosen(user, source, choices)
     if chosen.kind is None or (chosen.kind == AppointmentKind.INTAKE and not chosen.intake_names):
         if chosen.kind is None and source.get("step") == "who":
-            chosen.problems.append("Choose who the appointment is for.")
+            chosen.problems.append(gettext("Choose who the appointment is for."))
         if chosen.kind == AppointmentKind.INTAKE:
-            chosen.problems.append("Enter the names of the people coming to the intake.")
+            chosen.problems.append(gettext("Enter the names of the people coming to the intake."))
         return _who_step(request, chosen, choices)
     if chosen.counselor is None or chosen.location is None or chosen.start is None:
         return _when_step(request, user, chosen, choices, status=400 if chosen.problems else 200)
@@ -305,7 +305,8 @@ def appointment_book(request: AuthenticatedHttpRequest) -> HttpResponse:
         if on_form and len(on_form) == len(exc.message_dict):
             add_errors_to_form(form, exc)
             return _confirm_step(request, user, chosen, form, status=400)
-        chosen.problems += [f"{text} Pick another time, or change the choices above." for text in exc.messages]
+        again = gettext("%(problem)s Pick another time, or change the choices above.")
+        chosen.problems += [again % {"problem": text} for text in exc.messages]
         may_override = policy.can_override_hours(user) and "start" in exc.message_dict
         return _when_step(request, user, _week_of_start(chosen, may_override=may_override), choices, status=400)
     except PermissionDenied as exc:
@@ -314,11 +315,13 @@ def appointment_book(request: AuthenticatedHttpRequest) -> HttpResponse:
     if appointment.status == AppointmentStatus.REQUESTED:
         messages.warning(
             request,
-            "The time is held for the couple, as requested: it is their first session and "
-            "their intake paperwork is not complete. Confirm it here once they have signed.",
+            gettext(
+                "The time is held for the couple, as requested: it is their first session and "
+                "their intake paperwork is not complete. Confirm it here once they have signed."
+            ),
         )
     else:
-        messages.success(request, "The appointment is booked.")
+        messages.success(request, gettext("The appointment is booked."))
     return redirect("appointment_detail", appointment_id=appointment.pk)
 
 
@@ -374,7 +377,8 @@ def appointment_series(request: AuthenticatedHttpRequest) -> HttpResponse:
                 status = 409
             else:
                 count = series.appointments.count()
-                messages.success(request, f"{count} sessions are booked.")
+                booked = ngettext("%(count)s session is booked.", "%(count)s sessions are booked.", count)
+                messages.success(request, booked % {"count": count})
                 return redirect("appointment_list")
     context = {"form": form, "conflict_dates": conflict_dates}
     return render(request, "scheduling/appointment_series.html", context, status=status)
@@ -408,10 +412,10 @@ def appointment_request(request: AuthenticatedHttpRequest) -> HttpResponse:
             except services.AppointmentConflict as exc:
                 messages.error(request, exc.message)
             else:
-                messages.success(request, "Your request is sent. Your counselor will confirm it soon.")
+                messages.success(request, gettext("Your request is sent. Your counselor will confirm it soon."))
                 return redirect("appointment_detail", appointment_id=appointment.pk)
         else:
-            messages.error(request, "Choose one of the free times.")
+            messages.error(request, gettext("Choose one of the free times."))
         return redirect("appointment_request")
     chosen = RequestSlotForm(request.GET) if may_request and "slot" in request.GET else None
     if chosen is not None and chosen.is_valid():

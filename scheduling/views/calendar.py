@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import User
 from portal import policy
@@ -73,7 +73,11 @@ def calendar_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         specs = [
             context_of.spec(
-                day=day, counselor=counselor, location=location, title=f"{day:%a %-d %b}", appointments=by_day[day]
+                day=day,
+                counselor=counselor,
+                location=location,
+                title=dateformat.format(day, "D j M"),
+                appointments=by_day[day],
             )
             for day in days
         ]

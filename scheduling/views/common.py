@@ -10,12 +10,15 @@ from datetime import date
 from typing import Any
 
 from django.http import Http404
+from django.utils.text import get_text_list
+from django.utils.translation import gettext
 
 from accounts.models import User
 from portal import horizon, policy
 from portal.http import AuthenticatedHttpRequest
 from scheduling import selectors, slots
 from scheduling.models import Location, Weekday
+from scheduling.public_display import clock_label
 
 
 def staff_only(request: AuthenticatedHttpRequest) -> User:
@@ -69,8 +72,8 @@ def week_rows(location: Location) -> list[tuple[str, list[str]]]:
     """Monday to Sunday with the location's (prefetched) opening hours, wall-clock in its time zone."""
     by_day: dict[int, list[str]] = defaultdict(list)
     for hours in location.opening_hours.all():
-        by_day[hours.weekday].append(f"{hours.opens:%-I:%M %p}–{hours.closes:%-I:%M %p}")
-    return [(label, by_day.get(value, [])) for value, label in Weekday.choices]
+        by_day[hours.weekday].append(f"{clock_label(hours.opens)}–{clock_label(hours.closes)}")
+    return [(str(label), by_day.get(value, [])) for value, label in Weekday.choices]
 
 
 def slot_days(found: list[slots.Slot], tz: Any = None) -> list[tuple[date, list[slots.Slot]]]:
@@ -91,5 +94,5 @@ def folded_slot_days(found: list[slots.Slot], locations: dict[int, Location], tz
     for day, day_slots in slot_days(found, tz):
         places = sorted({locations[slot.location_id].name for slot in day_slots})
         rows = [(slot, locations[slot.location_id]) for slot in day_slots]
-        folded.append((day, " and ".join(places), len(places) > 1, rows))
+        folded.append((day, str(get_text_list(places, gettext("and"))), len(places) > 1, rows))
     return folded

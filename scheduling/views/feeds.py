@@ -13,7 +13,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from accounts.languages import override_for
 from accounts.models import User
 from portal import policy
 from portal.http import AuthenticatedHttpRequest
@@ -29,13 +31,13 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         if action == "enable":
             services.calendar_feed_enable(user=user)
-            messages.success(request, "Your calendar feed is on. Add its address to your calendar app.")
+            messages.success(request, gettext("Your calendar feed is on. Add its address to your calendar app."))
         elif action == "regenerate":
             services.calendar_feed_regenerate(user=user)
-            messages.success(request, "Your feed has a new address; the old one no longer works.")
+            messages.success(request, gettext("Your feed has a new address; the old one no longer works."))
         elif action == "revoke":
             services.calendar_feed_revoke(user=user)
-            messages.success(request, "Your calendar feed is turned off.")
+            messages.success(request, gettext("Your calendar feed is turned off."))
         return redirect("feed_settings")
     feed = selectors.calendar_feed_of(user)
     feed_url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else ""
@@ -50,13 +52,16 @@ def feed_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _feed_response(
-    appointments: QuerySet[Appointment], *, viewer: User, name: str, with_exercises: bool = False
+    appointments: QuerySet[Appointment], *, viewer: User, location: Location | None = None, with_exercises: bool = False
 ) -> HttpResponse:
+    """The feed, written in its owner's language (accounts.languages), whoever fetches it."""
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
     exercises_due = selectors.exercises_due_for_feed(viewer, since=since) if with_exercises else []
-    body = ical.calendar_bytes(
-        appointments.filter(end__gte=since), viewer=viewer, name=name, exercises_due=exercises_due
-    )
+    with override_for(viewer):
+        name = gettext("Appointments at %(place)s") % {"place": location.name} if location else gettext("Appointments")
+        body = ical.calendar_bytes(
+            appointments.filter(end__gte=since), viewer=viewer, name=name, exercises_due=exercises_due
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     response["X-Robots-Tag"] = "noindex"
@@ -69,7 +74,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     owner = selectors.feed_owner(token)
     appointments = selectors.appointments_for_own_feed(owner)
     # A client's feed also has their exercise due dates (titles only).
-    return _feed_response(appointments, viewer=owner, name="Appointments", with_exercises=True)
+    return _feed_response(appointments, viewer=owner, with_exercises=True)
 
 
 @login_not_required
@@ -79,4 +84,4 @@ def location_feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
         raise Http404
     location = get_object_or_404(Location, slug=slug)
     appointments = selectors.appointments_visible_to(owner).filter(location=location)
-    return _feed_response(appointments, viewer=owner, name=f"Appointments at {location.name}")
+    return _feed_response(appointments, viewer=owner, location=location)

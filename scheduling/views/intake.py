@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts.forms import InviteCoupleForm
@@ -118,7 +119,7 @@ def intake_detail(request: AuthenticatedHttpRequest, intake_id: int) -> HttpResp
                 form.add_error(None, exc.message)
                 status = 409
             else:
-                messages.success(request, f"The intake with {intake.names} is booked.")
+                messages.success(request, gettext("The intake with %(names)s is booked.") % {"names": intake.names})
                 return redirect("appointment_detail", appointment_id=appointment.pk)
     return _render_intake(request, intake, form=form, invite_form=_invite_form(actor, intake), status=status)
 
@@ -143,7 +144,8 @@ def intake_invite_couple(request: AuthenticatedHttpRequest, intake_id: int) -> H
             ),
         )
         if couple is not None:
-            messages.success(request, f"Invitations are on their way to {couple.display_name}.")
+            sent = gettext("Invitations are on their way to %(couple)s.")
+            messages.success(request, sent % {"couple": couple.display_name})
             return redirect("couple_detail", couple_id=couple.pk)
     form = _intake_booking_form(actor, intake)
     return _render_intake(request, intake, form=form, invite_form=invite_form, status=400)

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from portal.errors import add_errors_to_form
@@ -46,7 +47,7 @@ def location_edit(request: AuthenticatedHttpRequest, location_id: int | None = N
         except ValidationError as exc:
             add_errors_to_form(form, exc)
         else:
-            messages.success(request, f"{location.name} is saved.")
+            messages.success(request, gettext("%(place)s is saved.") % {"place": location.name})
             return redirect("location_list")
     status = 400 if request.method == "POST" else 200
     return render(request, "scheduling/location_form.html", {"form": form, "location": location}, status=status)
@@ -58,8 +59,9 @@ def location_toggle(request: AuthenticatedHttpRequest, location_id: int) -> Http
     location = get_object_or_404(Location, pk=location_id)
     if location.is_active:
         services.location_deactivate(actor=actor, location=location)
-        messages.success(request, f"{location.name} is deactivated: it keeps its history and takes no new bookings.")
+        closed = gettext("%(place)s is deactivated: it keeps its history and takes no new bookings.")
+        messages.success(request, closed % {"place": location.name})
     else:
         services.location_activate(actor=actor, location=location)
-        messages.success(request, f"{location.name} is active again.")
+        messages.success(request, gettext("%(place)s is active again.") % {"place": location.name})
     return redirect("location_list")

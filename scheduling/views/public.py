@@ -19,6 +19,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from portal.errors import submit_form
 from portal.http import client_ip
@@ -34,7 +35,7 @@ from scheduling.views.common import week_rows
 INTAKE_RATE_LIMIT = 5
 INTAKE_RATE_WINDOW_SECONDS = 60 * 60
 
-INTAKE_THANKS = (
+INTAKE_THANKS = gettext_lazy(
     "Thank you — your request is with our front desk. We will reply by e-mail or phone within two business days."
 )
 
@@ -154,7 +155,9 @@ def _intake_post(request: HttpRequest, form: IntakeRequestForm, counselor_of: Ca
     quietly dropped), else the status to show the form again with."""
     if intake_rate_limited(request):
         form.is_valid()
-        form.add_error(None, "Too many requests from your connection. Please call us, or try again in an hour.")
+        form.add_error(
+            None, gettext("Too many requests from your connection. Please call us, or try again in an hour.")
+        )
         return 429
     if form.is_spam:
         return 0  # say nothing to the bot that it was caught

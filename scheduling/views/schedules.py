@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from accounts.models import User
 from portal import paging, policy
@@ -74,7 +75,7 @@ def counselor_schedule(request: AuthenticatedHttpRequest, counselor_id: int) -> 
     try:
         if posted == "profile" and profile_form.is_valid():
             services.counselor_profile_save(actor=actor, counselor=counselor, **profile_form.cleaned_data)
-            messages.success(request, "The profile is saved.")
+            messages.success(request, gettext("The profile is saved."))
             return redirect("counselor_schedule", counselor_id=counselor.pk)
         if posted == "hours" and hours_form.is_valid() and "copy_monday" in request.POST:
             # Not saved yet: the copy is shown to check, then saved with "Save hours".
@@ -82,24 +83,26 @@ def counselor_schedule(request: AuthenticatedHttpRequest, counselor_id: int) -> 
             hours_form = WorkingHoursForm(
                 initial={"location": place}, rows=_monday_copied(hours_form.cleaned_data["intervals"], place)
             )
-            messages.info(request, "Monday's hours are copied to the other days the office is open. Check, then save.")
+            messages.info(
+                request, gettext("Monday's hours are copied to the other days the office is open. Check, then save.")
+            )
             status = 200
         elif posted == "hours" and hours_form.is_valid():
             location = hours_form.cleaned_data["location"]
             intervals = hours_form.cleaned_data["intervals"]
             services.working_hours_set(actor=actor, counselor=counselor, location=location, intervals=intervals)
-            messages.success(request, f"Working hours at {location.name} are saved.")
+            messages.success(request, gettext("Working hours at %(place)s are saved.") % {"place": location.name})
             for warning in hours_outside_opening(location=location, intervals=intervals):
                 messages.warning(request, warning)
             return _back_to_hours(counselor, location)
         if posted == "time_off" and time_off_form.is_valid():
             services.time_off_add(actor=actor, counselor=counselor, **time_off_form.cleaned_data)
-            messages.success(request, "The time off is added.")
+            messages.success(request, gettext("The time off is added."))
             return redirect("counselor_schedule", counselor_id=counselor.pk)
         if posted == "remove_time_off":
             time_off = selectors.time_off_of(counselor, request.POST.get("time_off"))
             services.time_off_remove(actor=actor, time_off=time_off)
-            messages.success(request, "The time off is removed.")
+            messages.success(request, gettext("The time off is removed."))
             return redirect("counselor_schedule", counselor_id=counselor.pk)
     except ValidationError as exc:
         form = {"profile": profile_form, "hours": hours_form, "time_off": time_off_form}[posted]
@@ -151,7 +154,7 @@ def _rows_by_day(rows: HoursRows) -> dict[int, list[tuple[time, time]]]:
 def _day_lines(rows: HoursRows) -> list[tuple[str, str]]:
     """("Monday", "09:00–12:00, 13:00–17:00") for each day with hours."""
     return [
-        (Weekday(day).label, ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in spans))
+        (str(Weekday(day).label), ", ".join(f"{start:%H:%M}–{end:%H:%M}" for start, end in spans))
         for day, spans in sorted(_rows_by_day(rows).items())
     ]
 

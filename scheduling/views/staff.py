@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from accounts import services as accounts_services
@@ -55,6 +56,7 @@ def staff_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
                 full_name=data["full_name"],
                 email=data["email"],
                 time_zone=data["time_zone"],
+                language=data["language"],
                 locations=data["locations"],
                 specialties=data["specialties"],
             ),
@@ -62,7 +64,8 @@ def staff_invite(request: AuthenticatedHttpRequest) -> HttpResponse:
         if invited is not None:
             messages.success(
                 request,
-                f"An invitation is on its way to {invited.email}. {invited.full_name} appears below as invited.",
+                gettext("An invitation is on its way to %(email)s. %(name)s appears below as invited.")
+                % {"email": invited.email, "name": invited.full_name},
             )
             return redirect("staff_list")
     status = 400 if request.method == "POST" else 200
@@ -102,19 +105,19 @@ def staff_edit(request: AuthenticatedHttpRequest, counselor_id: int) -> HttpResp
     try:
         if posted == "details" and details_form.is_valid():
             accounts_services.staff_details_update(actor=actor, member=member, **details_form.cleaned_data)
-            messages.success(request, "The name and time zone are saved.")
+            messages.success(request, gettext("The name and time zone are saved."))
             return redirect("staff_edit", counselor_id=member.pk)
         if posted == "profile" and profile_form.is_valid():
             services.counselor_profile_save(actor=actor, counselor=member, **profile_form.cleaned_data)
-            messages.success(request, "The profile is saved.")
+            messages.success(request, gettext("The profile is saved."))
             return redirect("staff_edit", counselor_id=member.pk)
         if posted == "photo" and photo_form.is_valid():
             services.counselor_photo_set(actor=actor, counselor=member, upload=photo_form.cleaned_data["photo"])
-            messages.success(request, "The photo is saved.")
+            messages.success(request, gettext("The photo is saved."))
             return redirect("staff_edit", counselor_id=member.pk)
         if posted == "remove_photo":
             services.counselor_photo_remove(actor=actor, counselor=member)
-            messages.success(request, "The photo is removed.")
+            messages.success(request, gettext("The photo is removed."))
             return redirect("staff_edit", counselor_id=member.pk)
     except ValidationError as exc:
         add_errors_to_form(forms_by_name.get(posted, details_form), exc)
@@ -145,8 +148,10 @@ def staff_deactivate(request: AuthenticatedHttpRequest, counselor_id: int) -> Ht
         else:
             messages.success(
                 request,
-                f"{member.full_name} can no longer sign in. Their couples and sessions stay as they were "
-                "until you move them.",
+                gettext(
+                    "%(name)s can no longer sign in. Their couples and sessions stay as they were until you move them."
+                )
+                % {"name": member.full_name},
             )
             return redirect("staff_deactivate", counselor_id=member.pk)
     appointments = staff_selectors.future_appointments_of(member)
@@ -181,7 +186,7 @@ def own_public_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             return True
 
         if submit_form(form, save):
-            messages.success(request, "Your public profile is saved.")
+            messages.success(request, gettext("Your public profile is saved."))
             return redirect("own_public_profile")
     status = 400 if request.method == "POST" else 200
     return render(request, "scheduling/own_public_profile.html", {"form": form, "profile": profile}, status=status)
@@ -195,5 +200,5 @@ def staff_invitation_resend(request: AuthenticatedHttpRequest, counselor_id: int
     if invitation is None or not member.is_active:
         raise Http404
     accounts_services.invitation_resend(invitation=invitation, actor=actor)
-    messages.success(request, f"A new invitation e-mail is on its way to {member.email}.")
+    messages.success(request, gettext("A new invitation e-mail is on its way to %(email)s.") % {"email": member.email})
     return redirect("staff_list")
