@@ -64,6 +64,7 @@ class DemoPerson:
     role: str
     time_zone: str = "America/Los_Angeles"
     phone: str = ""
+    language: str = ""  # blank: the practice's, else the browser's
 
 
 ADMIN = DemoPerson("frontdesk@demo.test", "Morgan Ellis", Role.PRACTICE_ADMIN, phone="(206) 555-0110")
@@ -84,7 +85,8 @@ COUPLES = [
         CoupleStatus.ACTIVE,
     ),
     (
-        DemoPerson("ana.silva@demo.test", "Ana Silva", Role.CLIENT),
+        # A bilingual couple: Ana reads the portal in Spanish, Luis in English.
+        DemoPerson("ana.silva@demo.test", "Ana Silva", Role.CLIENT, language="es"),
         DemoPerson("luis.silva@demo.test", "Luis Silva", Role.CLIENT),
         0,
         3,
@@ -117,6 +119,7 @@ def _person(person: DemoPerson) -> User:
             role=person.role,
             time_zone=person.time_zone,
             phone=person.phone,
+            language=person.language,
         )
         EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user

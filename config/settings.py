@@ -138,6 +138,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A visitor's language: their cookie, else the browser's (Accept-Language).
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -148,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.TimezoneMiddleware",
+    # A logged-in person's own language, over the cookie and the browser.
+    "accounts.middleware.LanguageMiddleware",
     "accounts.middleware.RequireTwoFactorMiddleware",
     # django-prometheus asks for this one last; django-axes' must stay last.
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -358,11 +362,22 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-LANGUAGE_CODE = "en-us"
+# English is the source language; Spanish is a complete catalogue in
+# locale/es (scripts/i18n.py keeps it current, CI fails on a missing entry).
+# Each person reads the portal in their own language (User.language); one who
+# has not chosen gets the practice's (PRACTICE_LANGUAGE), else their browser's.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+PRACTICE_LANGUAGE = env.str("PRACTICE_LANGUAGE", default="")
+if PRACTICE_LANGUAGE and PRACTICE_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"PRACTICE_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}")
+LANGUAGE_COOKIE_SECURE = not DEBUG
+# Every "language" in the API (a user's, each partner's at an invitation, an
+# exercise's, a signature's) is the one enum of the portal's languages.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["LanguageEnum"] = LANGUAGES  # type: ignore[index]
 TIME_ZONE = PRACTICE_TIME_ZONE
-# The portal is written in English and has no translations; the translation
-# machinery only cost time on every date and template lookup.
-USE_I18N = False
+USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -72,6 +72,9 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file (?script), not inline: the CSP forbids inline script.
     path("api/docs/", login_not_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
     path("favicon.ico", portal_views.favicon, name="favicon"),
+    path("language/", portal_views.set_language, name="set_language"),
+    path("language-help/", portal_views.language_help, name="language_help"),
+    path("accessibility/", portal_views.accessibility_statement, name="accessibility_statement"),
     # Operations: the load balancer's and orchestrator's probes, Prometheus's scrape.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -8,6 +8,7 @@ from typing import Any, cast
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from rest_framework import exceptions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
@@ -77,5 +78,5 @@ class PortalPagination(PageNumberPagination):
         if number is None:
             return "1"
         if not number.isdigit():
-            raise NotFound("Invalid page.")
+            raise NotFound(gettext("Invalid page."))
         return number

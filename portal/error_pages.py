@@ -18,6 +18,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
 
@@ -30,13 +31,13 @@ def _is_api(request: HttpRequest) -> bool:
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": "Not found."}, status=404)
+        return JsonResponse({"detail": gettext("Not found.")}, status=404)
     return defaults.page_not_found(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": "You do not have permission to perform this action."}, status=403)
+        return JsonResponse({"detail": gettext("You do not have permission to perform this action.")}, status=403)
     return defaults.permission_denied(request, exception)
 
 
@@ -71,7 +72,7 @@ def service_unavailable(request: HttpRequest) -> HttpResponse:
     request.user = AnonymousUser()
     if _is_api(request):
         response: HttpResponse = JsonResponse(
-            {"detail": "The service is briefly unavailable. Please try again in a moment."}, status=503
+            {"detail": gettext("The service is briefly unavailable. Please try again in a moment.")}, status=503
         )
     else:
         response = _page("503.html", 503)
@@ -84,11 +85,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if database_unavailable():
         return service_unavailable(request)
     if _is_api(request):
-        return JsonResponse({"detail": "Something went wrong on our side. Please try again in a moment."}, status=500)
+        return JsonResponse(
+            {"detail": gettext("Something went wrong on our side. Please try again in a moment.")}, status=500
+        )
     return _page("500.html", 500)
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if _is_api(request):
-        return JsonResponse({"detail": "CSRF check failed: send the form's token, or use an API token."}, status=403)
+        return JsonResponse(
+            {"detail": gettext("CSRF check failed: send the form's token, or use an API token.")}, status=403
+        )
     return django_csrf_failure(request, reason)

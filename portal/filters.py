@@ -13,6 +13,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.db import models
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
@@ -33,7 +34,7 @@ class StrictBooleanField(forms.NullBooleanField):
             return True
         if text in FALSE_WORDS:
             return False
-        raise forms.ValidationError("Use true or false.", code="invalid")
+        raise forms.ValidationError(gettext("Use true or false."), code="invalid")
 
     def validate(self, value: Any) -> None:
         return None

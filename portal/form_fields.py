@@ -22,6 +22,8 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 
 def _person_name(user: Any) -> str:
@@ -58,20 +60,22 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 # The common US zones, in the order people look for them.
 US_ZONES = (
-    ("America/Los_Angeles", "Pacific time (Los Angeles, Seattle)"),
-    ("America/Denver", "Mountain time (Denver, Salt Lake City)"),
-    ("America/Phoenix", "Arizona time (Phoenix, no daylight saving)"),
-    ("America/Chicago", "Central time (Chicago, Dallas)"),
-    ("America/New_York", "Eastern time (New York, Atlanta)"),
-    ("America/Anchorage", "Alaska time (Anchorage)"),
-    ("Pacific/Honolulu", "Hawaii time (Honolulu)"),
+    ("America/Los_Angeles", _("Pacific time (Los Angeles, Seattle)")),
+    ("America/Denver", _("Mountain time (Denver, Salt Lake City)")),
+    ("America/Phoenix", _("Arizona time (Phoenix, no daylight saving)")),
+    ("America/Chicago", _("Central time (Chicago, Dallas)")),
+    ("America/New_York", _("Eastern time (New York, Atlanta)")),
+    ("America/Anchorage", _("Alaska time (Anchorage)")),
+    ("Pacific/Honolulu", _("Hawaii time (Honolulu)")),
 )
 _US_LABELS = dict(US_ZONES)
 
 
 def zone_label(name: str) -> str:
     """A zone's label: "America/Argentina/Buenos_Aires" → "Argentina / Buenos Aires"."""
-    return _US_LABELS.get(name) or " / ".join(name.replace("_", " ").split("/")[1:]) or name
+    if name in _US_LABELS:
+        return str(_US_LABELS[name])
+    return " / ".join(name.replace("_", " ").split("/")[1:]) or name
 
 
 def practice_time_zone() -> str:
@@ -81,15 +85,15 @@ def practice_time_zone() -> str:
 def time_zone_choices() -> list[tuple[str, Any]]:
     """The practice's zone and the US zones first, then the rest by region."""
     practice = practice_time_zone()
-    first = [(practice, f"{zone_label(practice)} — the practice's time zone")]
-    first += [(name, label) for name, label in US_ZONES if name != practice]
-    taken = {name for name, _ in first}
+    first = [(practice, gettext("%(zone)s — the practice's time zone") % {"zone": zone_label(practice)})]
+    first += [(name, str(label)) for name, label in US_ZONES if name != practice]
+    taken = {name for name, _label in first}
     regions: dict[str, list[tuple[str, str]]] = {}
     for name in sorted(zoneinfo.available_timezones()):
         if "/" not in name or name in taken or name.startswith(("Etc/", "SystemV/", "US/")):
             continue
         regions.setdefault(name.split("/", 1)[0], []).append((name, zone_label(name)))
-    return [("Common", first), *sorted(regions.items())]
+    return [(pgettext("time zones", "Common"), first), *sorted(regions.items())]
 
 
 class TimeZoneSelect(forms.Select):
@@ -109,7 +113,7 @@ class TimeZoneField(forms.ChoiceField):
     widget = TimeZoneSelect
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", "Time zone")
+        kwargs.setdefault("label", _("Time zone"))
         super().__init__(choices=time_zone_choices, **kwargs)
 
     def valid_value(self, value: str) -> bool:

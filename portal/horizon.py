@@ -12,7 +12,8 @@ from datetime import date, datetime, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext
 
 EARLIEST = date(2000, 1, 1)
 YEARS_AHEAD = 10
@@ -33,11 +34,13 @@ def validate_date(value: date | datetime) -> None:
     day = value.date() if isinstance(value, datetime) else value
     if not within(day):
         raise ValidationError(
-            f"Choose a date between {EARLIEST:%B %-d, %Y} and {latest():%B %-d, %Y}.", code="outside_horizon"
+            gettext("Choose a date between %(earliest)s and %(latest)s.")
+            % {"earliest": formats.date_format(EARLIEST), "latest": formats.date_format(latest())},
+            code="outside_horizon",
         )
     offset = value.utcoffset() if isinstance(value, datetime) else None
     if offset is not None and abs(offset) > MAX_OFFSET:
-        raise ValidationError("Give a time-zone offset between -15:59 and +15:59.", code="offset")
+        raise ValidationError(gettext("Give a time-zone offset between -15:59 and +15:59."), code="offset")
 
 
 def parse_day(value: str | None, *, default: date | None = None) -> date:

@@ -6,6 +6,8 @@ from typing import Any
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from rest_framework.views import APIView
 
 
@@ -43,7 +45,7 @@ class NoStoreForLoggedInMiddleware:
 
 
 NUL = "\x00"
-NUL_MESSAGE = "This contains a NUL character (\\0), which is not text we can store. Please remove it."
+NUL_MESSAGE = _("This contains a NUL character (\\0), which is not text we can store. Please remove it.")
 
 
 def _field_with_nul(request: HttpRequest) -> str | None:
@@ -62,7 +64,7 @@ def _field_with_nul(request: HttpRequest) -> str | None:
     return None
 
 
-REPEATED_MESSAGE = "Give this parameter once."
+REPEATED_MESSAGE = _("Give this parameter once.")
 
 
 def _repeated_parameter(request: HttpRequest) -> str | None:
@@ -88,10 +90,11 @@ class RefuseNulMiddleware:
         if request.path.startswith("/api/"):
             repeated = _repeated_parameter(request)
             if repeated is not None:
-                return JsonResponse({repeated: [REPEATED_MESSAGE]}, status=400)
+                return JsonResponse({repeated: [str(REPEATED_MESSAGE)]}, status=400)
         field = _field_with_nul(request)
         if field is None:
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            return JsonResponse({field.replace(NUL, ""): [NUL_MESSAGE]}, status=400)
-        return HttpResponse(f"{NUL_MESSAGE} (field: {field.replace(NUL, '')})", status=400, content_type="text/plain")
+            return JsonResponse({field.replace(NUL, ""): [str(NUL_MESSAGE)]}, status=400)
+        text = gettext("%(message)s (field: %(field)s)") % {"message": NUL_MESSAGE, "field": field.replace(NUL, "")}
+        return HttpResponse(text, status=400, content_type="text/plain")

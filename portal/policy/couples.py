@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from allauth.mfa.utils import is_mfa_enabled
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from accounts.models import Couple, Role, User
@@ -135,7 +136,7 @@ def needs_two_factor(user: User | AnonymousUser) -> bool:
 class TwoFactorSatisfied(BasePermission):
     """DRF's side of needs_two_factor: staff without 2FA get 403 from the API."""
 
-    message = "Turn on two-factor authentication in your account settings before using the portal."
+    message = _("Turn on two-factor authentication in your account settings before using the portal.")
 
     def has_permission(self, request: HttpRequest, view: Any) -> bool:
         return not needs_two_factor(request.user)

@@ -8,6 +8,9 @@
   var form = document.querySelector("form[data-hints-url]");
   if (!form || !window.fetch) { return; }
   var url = form.getAttribute("data-hints-url");
+  // The words around a hint, in the page's language (the template renders them).
+  var title = form.getAttribute("data-hint-title") || "";
+  var about = form.getAttribute("data-hint-about") || "{phrase}";
   var token = form.querySelector("input[name=csrfmiddlewaretoken]");
 
   function show(region, hints) {
@@ -17,9 +20,9 @@
       box.className = "hint";
       var head = document.createElement("p");
       var strong = document.createElement("strong");
-      strong.textContent = "A gentle suggestion";
+      strong.textContent = title;
       head.appendChild(strong);
-      head.appendChild(document.createTextNode(" about \u201c" + hint.phrase + "\u201d:"));
+      head.appendChild(document.createTextNode(" " + about.split("{phrase}").join(hint.phrase)));
       var body = document.createElement("p");
       body.textContent = hint.message;
       box.appendChild(head);

@@ -16,9 +16,11 @@
 
   function renumberLabels(fieldset) {
     var legend = fieldset.querySelector("legend").textContent;
+    // The words come translated from the page ("{day}, interval {number}:").
+    var pattern = fieldset.closest(".hours-form").getAttribute("data-interval-label");
     fieldset.querySelectorAll(".hours-row").forEach(function (row, index) {
       row.querySelectorAll(".visually-hidden").forEach(function (hidden) {
-        hidden.textContent = legend + ", interval " + (index + 1) + ": ";
+        hidden.textContent = pattern.replace("{day}", legend).replace("{number}", String(index + 1)) + " ";
       });
     });
   }

@@ -2,7 +2,9 @@
 // every few seconds for the messages after the last one shown (an HTML
 // fragment rendered by the server, so no message is ever built from
 // strings here). On a flaky network it waits longer between tries; without
-// JavaScript the page keeps its plain "Check for new messages" link.
+// JavaScript the page keeps its plain "Check for new messages" link. What it
+// says comes translated from the page (data-text-new, data-text-offline on
+// the status line): no words of its own.
 (function () {
   "use strict";
   var list = document.querySelector("[data-live-messages]");
@@ -10,6 +12,8 @@
   var url = list.getAttribute("data-live-url");
   var status = document.querySelector("[data-live-status]");
   var reload = document.querySelector("[data-live-reload]");
+  var textNew = status ? status.getAttribute("data-text-new") || "" : "";
+  var textOffline = status ? status.getAttribute("data-text-offline") || "" : "";
   var base = 5000;
   var wait = base;
   var longest = 60000;
@@ -45,12 +49,12 @@
           var holder = document.createElement("template");
           holder.innerHTML = html;
           list.appendChild(holder.content);
-          say("New messages below.");
+          say(textNew);
         }
       })
       .catch(function () {
         wait = Math.min(wait * 2, longest);
-        say("Offline? Trying again shortly.");
+        say(textOffline);
         if (reload) reload.hidden = false;
       })
       .then(function () {

@@ -43,6 +43,18 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A page request leaves its reader's language active in the thread (the
+    locale middleware activates it, nothing deactivates it): the next test
+    starts in English, as a worker does."""
+    from django.conf import settings
+    from django.utils import translation
+
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def password() -> str:
     return DEFAULT_PASSWORD
@@ -105,6 +117,18 @@ def _logged_in(user) -> Client:
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+@pytest.fixture
+def speaks():
+    """speaks(user, "es") -> the user, reading the portal in that language."""
+
+    def set_language(user, language):
+        user.language = language
+        user.save(update_fields=["language"])
+        return user
+
+    return set_language
 
 
 @pytest.fixture

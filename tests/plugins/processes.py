@@ -48,13 +48,22 @@ def start_worker(smtp, settings) -> Iterator[Callable[..., subprocess.Popen]]:
     workers: list[subprocess.Popen] = []
 
     def start(
-        *, broker: str = BROKER_URL, application_name: str = "", database_url: str = "", lease_seconds: float = 0
+        *,
+        broker: str = BROKER_URL,
+        sentinel_master: str = "",
+        application_name: str = "",
+        database_url: str = "",
+        lease_seconds: float = 0,
     ) -> subprocess.Popen:
-        """``broker``: another Redis (the fault tests' own); ``application_name``:
-        how the worker's PostgreSQL sessions are named in pg_stat_activity;
+        """``broker``: another Redis (the fault tests' own); ``sentinel_master``:
+        the primary's name, when ``broker`` is a sentinel:// URL;
+        ``application_name``: how the worker's PostgreSQL sessions are named
+        in pg_stat_activity;
         ``database_url``: another PostgreSQL (the restart test's own);
         ``lease_seconds``: the worker's leases, instead of 8 s."""
         worker_env = {**env, "CELERY_BROKER_URL": broker}
+        if sentinel_master:
+            worker_env["REDIS_SENTINEL_MASTER"] = sentinel_master
         if lease_seconds:
             worker_env["WORKER_LEASE_SECONDS"] = str(lease_seconds)
         if database_url:

@@ -36,6 +36,9 @@ PUBLIC_NAMES = {
     "schema": "the OpenAPI schema",
     "api-docs": "the Swagger UI",
     "favicon": "the site's icon, which browsers ask for at /favicon.ico",
+    "set_language": "the footer's language switch (a visitor's choice goes in a cookie)",
+    "language_help": "free language help and how to ask for it (US rules ask that everyone be told)",
+    "accessibility_statement": "the accessibility statement every footer links to",
     "api-token": "exchanging credentials for a token (answers GET with 405)",
     # Operations: the load balancer's probes (they say only ok or not), and
     # Prometheus's scrape (a 404 for addresses not in METRICS_ALLOWED_IPS).

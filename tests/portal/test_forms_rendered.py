@@ -197,8 +197,14 @@ def _missing_fields(django_forms: list[forms.BaseForm], html_forms: list[set[str
             share = sum(_on_page(field.html_name, names) for field in form) / len(form.fields)
             if share and share > owner.get(index, (0.0, form))[0]:
                 owner[index] = (share, form)
+    # A form object is rendered in one <form>: the one holding most of it (the
+    # footer's language switch holds a "language" too, not a profile's form).
+    best: dict[int, tuple[float, int, forms.BaseForm]] = {}
+    for index, (share, form) in owner.items():
+        if share > best.get(id(form), (0.0, index, form))[0]:
+            best[id(form)] = (share, index, form)
     missing = []
-    for index, (_, form) in owner.items():
+    for _, index, form in best.values():
         missing += [(form, f.name) for f in form if not _on_page(f.html_name, html_forms[index])]
     return missing
 

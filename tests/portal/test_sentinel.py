@@ -6,8 +6,6 @@ ports, stopped whatever happens."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,79 +15,10 @@ import redis
 from django.core.cache import cache
 
 from portal.cache import FailoverCache
-from tests.processes import free_port, wait_until
+from tests.processes import SENTINEL_MASTER as MASTER
+from tests.processes import SentinelSet, wait_until
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-REDIS_SERVER = shutil.which("redis-server")
-MASTER = "portal-test"
-
-
-class SentinelSet:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.primary_port, self.replica_port, self.sentinel_port = free_port(), free_port(), free_port()
-        self.processes: dict[str, subprocess.Popen] = {}
-
-    def _redis(self, name: str, port: int, *extra: str) -> None:
-        assert REDIS_SERVER, "redis-server is not installed"
-        self.processes[name] = subprocess.Popen(
-            [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", *extra],
-            cwd=self.folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def start(self) -> None:
-        self._redis("primary", self.primary_port)
-        self._redis("replica", self.replica_port, "--replicaof", "127.0.0.1", str(self.primary_port))
-        config = self.folder / "sentinel.conf"
-        config.write_text(
-            f"port {self.sentinel_port}\nbind 127.0.0.1\n"
-            f"sentinel monitor {MASTER} 127.0.0.1 {self.primary_port} 1\n"
-            f"sentinel down-after-milliseconds {MASTER} 500\n"
-            f"sentinel failover-timeout {MASTER} 2000\n"
-        )
-        assert REDIS_SERVER
-        self.processes["sentinel"] = subprocess.Popen(
-            [REDIS_SERVER, str(config), "--sentinel"],
-            cwd=self.folder,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_until(self.replica_in_sync, timeout=15, what="the replica to follow the primary")
-        wait_until(self.sentinel_knows_replica, timeout=15, what="the Sentinel to see the replica")
-
-    def client(self, port: int) -> redis.Redis:
-        return redis.Redis(port=port, socket_timeout=1, socket_connect_timeout=1)
-
-    def replica_in_sync(self) -> bool:
-        try:
-            return self.client(self.replica_port).info("replication").get("master_link_status") == "up"
-        except redis.RedisError:
-            return False
-
-    def sentinel_knows_replica(self) -> bool:
-        try:
-            return bool(self.client(self.sentinel_port).sentinel_slaves(MASTER))
-        except redis.RedisError:
-            return False
-
-    def primary_is(self, port: int) -> bool:
-        try:
-            return self.client(self.sentinel_port).sentinel_get_master_addr_by_name(MASTER)[1] == port
-        except (redis.RedisError, TypeError):
-            return False
-
-    def kill_primary(self) -> None:
-        self.processes["primary"].kill()
-        self.processes["primary"].wait(10)
-
-    def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.kill()
-                process.wait(10)
 
 
 @pytest.fixture

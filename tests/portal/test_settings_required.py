@@ -25,7 +25,7 @@ pytestmark = pytest.mark.slow
 def start(tmp_path, **variables):
     """Load the settings with only these variables (no .env: the copy's directory has none)."""
     env = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(ROOT), PORTAL_DOTENV=str(tmp_path / ".env"))
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", PYTHONPATH=str(ROOT), PORTAL_ENV_FILE=str(tmp_path / ".env"))
     env.update(variables)
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120

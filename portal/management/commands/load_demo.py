@@ -16,7 +16,8 @@ class Command(BaseCommand):
         for group, users in people.items():
             self.stdout.write(f"  {group}:")
             for user in users:
-                self.stdout.write(f"    {user.email:<28} {user.full_name}")
+                reads = " (reads the portal in Spanish)" if user.language == "es" else ""
+                self.stdout.write(f"    {user.email:<28} {user.full_name}{reads}")
         self.stdout.write(
             "  Staff accounts use two-factor authentication: get the current code with\n"
             "    .venv/bin/python manage.py demo_totp frontdesk@demo.test"
