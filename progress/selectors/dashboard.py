@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from accounts.models import UNREVIEWED_RISK_FLAG, Couple, CoupleStatus, PartnerSafety, User
@@ -282,8 +283,12 @@ def _row(figures: Any, now: datetime, extras: dict[str, AttentionCount]) -> Dash
     if days is not None and days >= INACTIVE_DAYS:
         text = ngettext("No activity for %(count)d day", "No activity for %(count)d days", days)
         reasons.append((Reason.INACTIVE, text % {"count": days}))
+    # started_on is a date on the practice's calendar: count from the practice's
+    # today, not UTC's, which is already tomorrow on a Seattle evening.
     elif (
-        days is None and couple.status == CoupleStatus.ACTIVE and (now.date() - couple.started_on).days >= INACTIVE_DAYS
+        days is None
+        and couple.status == CoupleStatus.ACTIVE
+        and (timezone.localdate(now) - couple.started_on).days >= INACTIVE_DAYS
     ):
         reasons.append((Reason.INACTIVE, gettext("No activity yet")))
     return DashboardRow(
