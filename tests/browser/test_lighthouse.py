@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +39,11 @@ CATEGORIES = ("performance", "accessibility", "best-practices")
 MINIMUM = {"performance": 95, "accessibility": 100, "best-practices": 100}
 MAX_BYTES_BEFORE_IMAGES = 100 * 1024
 # Only the thresholds' check is skipped; bench/lighthouse.py sets it to print the table.
+# Lighthouse's words when it could not record a load ("Something went wrong
+# with recording the trace over your page load. Please run Lighthouse again.").
+RUN_AGAIN = "Please run Lighthouse again"
+ATTEMPTS = 3
+RETRY_PAUSE_SECONDS = 10
 TABLE_ONLY = os.environ.get("LIGHTHOUSE_TABLE_ONLY") == "1"
 
 
@@ -64,13 +71,29 @@ def _lighthouse(url: str, name: str, cookie: str | None) -> dict:
     ]
     if cookie is not None:
         command.append("--extra-headers=" + json.dumps({"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"}))
-    for attempt in (1, 2):
-        # Lighthouse sometimes loses the trace of a load on a busy machine
-        # (NO_NAVSTART, "please run Lighthouse again"): one more try.
-        done = subprocess.run(command, env={**os.environ, "CHROME_PATH": CHROMIUM}, timeout=180)
+    for attempt in range(1, ATTEMPTS + 1):
+        # The gathered artifacts (trace and DevTools log) of a failed try are
+        # kept beside the reports, to see what Lighthouse recorded.
+        artifacts = REPORTS / f"{name}-attempt{attempt}"
+        shutil.rmtree(artifacts, ignore_errors=True)
+        done = subprocess.run(
+            [*command, f"-GA={artifacts}"],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=180,
+        )
+        sys.stderr.write(done.stderr)
         if done.returncode == 0:
+            shutil.rmtree(artifacts, ignore_errors=True)
             break
-        assert attempt == 1, f"Lighthouse failed twice on {url} (exit {done.returncode})"
+        # Lighthouse sometimes loses the trace of a page load on a busy machine
+        # and says so ("... Please run Lighthouse again. (NO_NAVSTART)"): that
+        # is the tool's failure, not the page's, and only it is tried again,
+        # after a pause, since such failures come in bursts.
+        assert RUN_AGAIN in done.stderr, f"Lighthouse failed on {url} (exit {done.returncode})"
+        assert attempt < ATTEMPTS, f"Lighthouse lost the trace of {url} {ATTEMPTS} times: {artifacts.parent}"
+        time.sleep(RETRY_PAUSE_SECONDS)
     return json.loads(output.read_text())
 
 
