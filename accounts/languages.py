@@ -34,6 +34,13 @@ def language_for(user: User | None, *, request: HttpRequest | None = None) -> st
     return settings.LANGUAGE_CODE
 
 
+def active_language() -> str:
+    """The language being written in now (a page's, or an override's) as one of
+    SUPPORTED's bare codes: "es-mx" reads "es", anything else the default."""
+    active = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0].lower()
+    return active if active in SUPPORTED else settings.LANGUAGE_CODE
+
+
 def override_for(user: User | None) -> translation.override:
     """``with override_for(recipient):`` writes an e-mail, a notice or a PDF in their language."""
     return translation.override(language_for(user))

@@ -30,9 +30,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.translation import gettext, gettext_lazy
 
+from accounts.languages import active_language
 from exercises.fields import CHOICE_KINDS, FieldSpec
 
 if TYPE_CHECKING:
@@ -55,12 +55,6 @@ LANGUAGE_NAMES = {"en": gettext_lazy("English"), "es": gettext_lazy("Spanish")}
 def language_name(code: str) -> str:
     """A language's name in the reader's language ("Spanish", "español")."""
     return str(LANGUAGE_NAMES.get(code, code))
-
-
-def current_language() -> str:
-    """The active language as one of settings.LANGUAGES' codes ("es-mx" reads "es")."""
-    active = (translation.get_language() or DEFAULT_LANGUAGE).split("-")[0].lower()
-    return active if active in LANGUAGE_CODES else DEFAULT_LANGUAGE
 
 
 # --- Reading: the text a reader of one language sees ---------------------------------
@@ -116,7 +110,7 @@ def localized_text(obj: ExerciseTemplate | Assignment, language: str | None = No
     """What a reader of ``language`` (default: the active one) sees of a
     template, or of an assignment (its own snapshot of the fields and their
     translations; the template's title, summary and instructions)."""
-    language = language or current_language()
+    language = language or active_language()
     template, original, fields, field_translations = _parts(obj)
     text = (template.translations or {}).get(language) if language != original else None
     fields_text = field_translations.get(language) if language != original else None
@@ -139,7 +133,7 @@ def localized_title(obj: ExerciseTemplate | Assignment, language: str | None = N
     """Only the title (no field work): lists, e-mails, notices."""
     from exercises.models import Assignment
 
-    language = language or current_language()
+    language = language or active_language()
     # Not _parts(): it reads the fields, which a reminder's query leaves unloaded.
     template = obj.template if isinstance(obj, Assignment) else obj
     original = obj.language or DEFAULT_LANGUAGE

@@ -20,10 +20,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from accounts.languages import active_language
 from exercises.translations import localized_title
 
 # The name PostgreSQL's triggers report (portal.errors.violated_constraint finds it).
@@ -45,11 +46,6 @@ def text_sha256(text: str) -> str:
 # The language a document's own text (title, version text) is written in; the
 # others are carried in ``translations`` (see DocumentVersion).
 SOURCE_LANGUAGE = "en"
-
-
-def active_language() -> str:
-    """The language being written in now (a page's, or an override's), as a bare code ("es")."""
-    return (translation.get_language() or SOURCE_LANGUAGE).split("-")[0]
 
 
 class DocumentKind(models.TextChoices):

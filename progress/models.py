@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
+from accounts.languages import active_language
 from exercises.models import Visibility
 from progress import scoring
 from progress.scoring import ScoringMethod
@@ -29,11 +30,6 @@ from progress.scoring import ScoringMethod
 
 def _agreement_labels() -> list[str]:
     return list(scoring.AGREEMENT_LABELS)
-
-
-def active_language() -> str:
-    """The language being written in now (the page's, or an override's), as a bare code ("es")."""
-    return (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 class Measure(models.Model):

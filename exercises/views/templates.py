@@ -12,11 +12,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
+from accounts.languages import active_language
 from accounts.models import User
 from exercises import selectors, services
 from exercises.forms import TemplateEditForm, field_formset
 from exercises.models import ExerciseTemplate
-from exercises.translations import current_language, localized_text, translation_summaries
+from exercises.translations import localized_text, translation_summaries
 from exercises.views.scope import get_or_404
 from portal import policy
 from portal.errors import add_errors_to_form, error_dict
@@ -88,7 +89,7 @@ def _save_template_form(
                 if template is None:
                     # Written, most likely, in the language the counselor reads the portal in.
                     template = services.template_create(
-                        owner=user, fields=formset.specs, language=current_language(), **form.changes()
+                        owner=user, fields=formset.specs, language=active_language(), **form.changes()
                     )
                 else:
                     services.template_update(template=template, actor=user, fields=formset.specs, **form.changes())
