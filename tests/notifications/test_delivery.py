@@ -17,18 +17,9 @@ from exercises import services as exercise_services
 from notifications import emails, services, tasks
 from notifications.models import InAppNotification, NotificationPreference, Reminder, ReminderKind, ReminderState
 from tests.notifications import backends, bulk
-from tests.notifications.helpers import ANSWERS, queries_beyond_one_per_email
+from tests.notifications.helpers import ANSWERS, claimed, queries_beyond_one_per_email
 
 pytestmark = pytest.mark.django_db
-
-
-def claimed(*reminders: Reminder) -> list[int]:
-    """Mark reminders as the sweep leaves them; returns their ids."""
-    ids = [r.pk for r in reminders]
-    Reminder.objects.filter(pk__in=ids).update(
-        state=ReminderState.SENDING, lease_expires_at=timezone.now() + timedelta(minutes=10)
-    )
-    return ids
 
 
 @pytest.fixture

@@ -4,25 +4,15 @@ the pages a link in the e-mail opens without a login."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 
 from notifications import emails, services
-from notifications.models import InAppNotification, Reminder, ReminderKind, ReminderState
+from notifications.models import InAppNotification, Reminder, ReminderKind
+from tests.notifications.helpers import claimed
 
 pytestmark = pytest.mark.django_db
-
-
-def claimed(*reminders: Reminder) -> list[int]:
-    ids = [r.pk for r in reminders]
-    Reminder.objects.filter(pk__in=ids).update(
-        state=ReminderState.SENDING, lease_expires_at=timezone.now() + timedelta(minutes=10)
-    )
-    return ids
 
 
 def reads_spanish(user) -> None:

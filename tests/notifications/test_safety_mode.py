@@ -3,28 +3,18 @@ practice nor the exercise, and their partner is never told of their activity."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from email.utils import parseaddr
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from accounts import services as account_services
 from exercises import services as exercise_services
 from notifications import services
 from notifications.models import InAppNotification, Reminder, ReminderKind, ReminderState
-from tests.notifications.helpers import ANSWERS, NOW, queries_beyond_one_per_email
+from tests.notifications.helpers import ANSWERS, NOW, claimed, queries_beyond_one_per_email
 
 pytestmark = pytest.mark.django_db
-
-
-def claimed(*reminders: Reminder) -> list[int]:
-    ids = [r.pk for r in reminders]
-    Reminder.objects.filter(pk__in=ids).update(
-        state=ReminderState.SENDING, lease_expires_at=timezone.now() + timedelta(minutes=10)
-    )
-    return ids
 
 
 def whole(message) -> str:
