@@ -6,6 +6,8 @@ another counselor with another couple, and a practice admin.
 
 from __future__ import annotations
 
+import time
+
 import factory
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
@@ -71,8 +73,20 @@ def enable_totp(user: User) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+# A code is only accepted within its own 30-second step (allauth's tolerance
+# is 0). A code made in the step's last seconds can reach the server in the
+# next one on a busy machine (a browser fills and submits it), so the helper
+# waits for a fresh step rather than hand out a code about to expire.
+TOTP_MARGIN_SECONDS = 5.0
 
-    counter = next(iter(yield_hotp_counters_from_time()))
+
+def totp_code(secret: str) -> str:
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = app_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < TOTP_MARGIN_SECONDS:
+        time.sleep(left + 0.05)
+    counter = int(time.time() // period)
     return format_hotp_value(hotp_value(secret, counter))
