@@ -4,11 +4,12 @@ gets the "I" statement hint while typing; the ritual log reads well on the
 counselor's couple page and the partner's practice page."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from exercises import services
@@ -75,7 +76,7 @@ def test_a_counselor_builds_an_exercise_on_a_phone(open_page, live_server, couns
 def test_a_partner_sees_the_hint_while_typing(open_page, live_server, counselor, couple, screenshots_dir):
     install_builtin_templates()  # an earlier transactional test may have flushed the migration's rows
     template = ExerciseTemplate.objects.get(slug="i-statements", owner__isnull=True)
-    today = date.today()
+    today = timezone.localdate()  # the practice's day, not the machine's (UTC)
     assignment = services.assignment_create(
         counselor=counselor,
         couple=couple,
