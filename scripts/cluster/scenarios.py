@@ -8,7 +8,7 @@ import time
 from cluster import edge, faults, portal_data, services, shared_state
 from cluster.hosts import ADDRESS, ClusterError, Hosts, Proc, wait_until
 from cluster.load import Load
-from cluster.report import Report
+from cluster.report import HELD, Report
 
 # The demo practice (config/demo.py, manage.py load_demo).
 PARTNERS = [
@@ -92,6 +92,10 @@ def run_all(hosts: Hosts, procs: dict[str, Proc]) -> int:
     print("\n" + report.table(), flush=True)
     verdict = "Everything held." if report.all_held else "NOT everything held."
     print(f"\n{verdict}", flush=True)
+    # Again at the very end, where a CI log cut to its last lines still shows them.
+    for row in report.rows:
+        if row.outcome != HELD:
+            print(f"  did not hold: {row.check}: {row.detail}", flush=True)
     return 0 if report.all_held else 1
 
 
